@@ -1,0 +1,85 @@
+package io.linehub.api;
+
+import io.linehub.json.Json;
+import io.linehub.line.LineSignatureException;
+import io.linehub.line.UnknownChannelException;
+import io.linehub.outbox.IdempotencyConflictException;
+import io.linehub.template.InvalidNotificationDataException;
+import io.linehub.template.MissingTemplateKeyException;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Turns what went wrong in an HTTP route into the hub's JSON error:
+ * {@code {"status":400,"error":"invalid_request","field":"to.phone","reason":"…","message":"to.phone: …"}}.
+ */
+public class ApiErrors {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiErrors.class);
+
+    public void respond(Exchange exchange) {
+        Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        int status;
+        String error;
+        String field = null;
+        String reason;
+        if (e instanceof InvalidRequestException ir) {
+            status = ir.status();
+            error = status == 413 ? "payload_too_large" : "invalid_request";
+            field = ir.field();
+            reason = ir.reason();
+        } else if (e instanceof InvalidNotificationDataException nd) {
+            status = 400;
+            error = "invalid_request";
+            field = nd.field();
+            reason = nd.reason();
+        } else if (e instanceof MissingTemplateKeyException mk) {
+            status = 422;
+            error = "not_configured";
+            field = "type";
+            reason = mk.getMessage();
+        } else if (e instanceof IdempotencyConflictException ic) {
+            status = 422;
+            error = "idempotency_key_reused";
+            field = "Idempotency-Key";
+            reason = ic.getMessage();
+        } else if (e instanceof LineSignatureException ls) {
+            status = 401;
+            error = "invalid_signature";
+            field = "x-line-signature";
+            reason = ls.getMessage();
+        } else if (e instanceof UnknownChannelException uc) {
+            status = 404;
+            error = "unknown_channel";
+            field = "channel";
+            reason = uc.getMessage();
+        } else if (e instanceof NotFoundException nf) {
+            status = 404;
+            error = "not_found";
+            reason = nf.getMessage();
+        } else {
+            status = 500;
+            error = "internal_error";
+            String ref = UUID.randomUUID().toString();
+            reason = "the hub could not complete the request; reference " + ref;
+            LOG.error("request failed, reference {}: {}", ref, e == null ? "unknown" : e.toString(), e);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", status);
+        body.put("error", error);
+        if (field != null) {
+            body.put("field", field);
+        }
+        body.put("reason", reason);
+        body.put("message", field == null ? reason : field + ": " + reason);
+        exchange.getMessage().removeHeaders("*", "channel");
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        exchange.getMessage().setBody(Json.write(body));
+    }
+}

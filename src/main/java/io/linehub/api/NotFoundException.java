@@ -1,0 +1,7 @@
+package io.linehub.api;
+
+public class NotFoundException extends RuntimeException {
+    public NotFoundException(String what) {
+        super(what);
+    }
+}

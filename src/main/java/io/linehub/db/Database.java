@@ -1,0 +1,43 @@
+package io.linehub.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.flywaydb.core.Flyway;
+
+import java.nio.file.Path;
+
+/** The hub's own database: embedded H2 in file mode by default, PostgreSQL in production; schema by Flyway. */
+public final class Database {
+
+    private Database() {
+    }
+
+    /** The JDBC URL of the embedded default under the data directory (PostgreSQL mode, so SQL stays portable). */
+    public static String embeddedH2Url(Path dataDir) {
+        return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("db").resolve("hub")
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+    }
+
+    public static HikariDataSource open(String poolName, String url, String user, String password, int maxPoolSize) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName(poolName);
+        config.setJdbcUrl(url);
+        if (user != null && !user.isBlank()) {
+            config.setUsername(user);
+        }
+        if (password != null && !password.isBlank()) {
+            config.setPassword(password);
+        }
+        config.setMaximumPoolSize(maxPoolSize);
+        return new HikariDataSource(config);
+    }
+
+    /** Applies the migrations in classpath:db/migration; the same history runs on H2 and PostgreSQL. */
+    public static void migrate(javax.sql.DataSource dataSource) {
+        Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
+    }
+}

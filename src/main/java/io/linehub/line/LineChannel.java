@@ -1,0 +1,27 @@
+package io.linehub.line;
+
+import java.net.URI;
+
+/**
+ * One LINE Official Account channel the hub sends through.
+ *
+ * @param name           the hub's name for it ({@code default} for the one set by LINE_CHANNEL_ACCESS_TOKEN)
+ * @param accessToken    channel access token (secret)
+ * @param channelSecret  channel secret, for webhook signatures (secret)
+ * @param baseUrl        LINE API base URL, or any LINE-compatible server
+ * @param country        the OA's country (JP, TH, TW): it decides which LON templates LINE offers
+ * @param defaultLanguage language of texts when the customer has none
+ */
+public record LineChannel(String name, String accessToken, String channelSecret, URI baseUrl, String country, String defaultLanguage) {
+
+    /** Never prints the token or the secret. */
+    @Override
+    public String toString() {
+        return "LineChannel[name=" + name + ", baseUrl=" + baseUrl + ", country=" + country
+                + ", accessToken=" + mask(accessToken) + ", channelSecret=" + mask(channelSecret) + "]";
+    }
+
+    private static String mask(String secret) {
+        return secret == null || secret.isEmpty() ? "(none)" : "***";
+    }
+}

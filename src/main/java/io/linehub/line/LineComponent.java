@@ -1,0 +1,65 @@
+package io.linehub.line;
+
+import org.apache.camel.Endpoint;
+import org.apache.camel.support.DefaultComponent;
+
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+
+/**
+ * The {@code line:} component: every call the hub makes to LINE goes through it, e.g.
+ * {@code line:pnp-template?channel=default}. Holds the configured channels and the one HTTP client
+ * (non-blocking, keep-alive connection pool) shared by all endpoints.
+ */
+public class LineComponent extends DefaultComponent {
+
+    private LineChannels channels = new LineChannels(List.of());
+    private Duration connectTimeout = Duration.ofSeconds(5);
+    private HttpClient httpClient;
+
+    @Override
+    protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
+        LineEndpoint endpoint = new LineEndpoint(uri, this, LineOperation.fromUriName(remaining));
+        setProperties(endpoint, parameters);
+        return endpoint;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        if (httpClient == null) {
+            httpClient = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(connectTimeout)
+                    .executor(Executors.newFixedThreadPool(2, r -> {
+                        Thread t = new Thread(r, "line-http");
+                        t.setDaemon(true);
+                        return t;
+                    }))
+                    .build();
+        }
+    }
+
+    public LineChannels getChannels() {
+        return channels;
+    }
+
+    public void setChannels(LineChannels channels) {
+        this.channels = channels;
+    }
+
+    public Duration getConnectTimeout() {
+        return connectTimeout;
+    }
+
+    public void setConnectTimeout(Duration connectTimeout) {
+        this.connectTimeout = connectTimeout;
+    }
+
+    HttpClient httpClient() {
+        return httpClient;
+    }
+}
