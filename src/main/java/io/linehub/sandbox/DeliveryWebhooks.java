@@ -1,0 +1,144 @@
+package io.linehub.sandbox;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Sends webhooks to the hub the way LINE does (README §10): signed with the channel secret,
+ * {@code User-Agent: LineBotWebhook/2.0}, scheduled on one scheduler thread and sent with the
+ * asynchronous JDK HTTP client. Today: the LON delivery completion event (README §10.4).
+ */
+final class DeliveryWebhooks implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryWebhooks.class);
+
+    /** LINE logs a webhook as request_timeout when no response arrives within 2 s (README §10.1). */
+    static final Duration HUB_RESPONSE_TIMEOUT = Duration.ofSeconds(2);
+
+    private final SandboxContext sandbox;
+    private final EventIds eventIds;
+    private final BoundedLog<SentWebhook> sent;
+    private final ScheduledThreadPoolExecutor scheduler;
+    private final ExecutorService httpExecutor;
+    private final HttpClient http;
+    private volatile boolean closed;
+
+    DeliveryWebhooks(SandboxContext sandbox) {
+        this.sandbox = sandbox;
+        this.eventIds = new EventIds(sandbox.config().randomSeed());
+        this.sent = new BoundedLog<>(sandbox.config().maxRecordedRequests());
+        this.scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("line-sandbox-webhook-scheduler"));
+        this.scheduler.setRemoveOnCancelPolicy(true);
+        this.scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.httpExecutor = Executors.newFixedThreadPool(2, daemonThreads("line-sandbox-webhook-http"));
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(HUB_RESPONSE_TIMEOUT)
+                .executor(httpExecutor)
+                .build();
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    List<SentWebhook> sent() {
+        return sent.snapshot();
+    }
+
+    /**
+     * After {@link SandboxConfig#deliveryDelay()}, tell the channel's webhook URL that the LON was delivered.
+     *
+     * @param data the X-Line-Delivery-Tag the hub sent, else the hashed number (README §10.4)
+     */
+    void scheduleDelivery(ChannelState channel, String data) {
+        if (closed || channel.channel().webhookUrl() == null) {
+            return;
+        }
+        try {
+            scheduler.schedule(() -> sendDelivery(channel, data),
+                    sandbox.config().deliveryDelay().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // closing: pending webhooks are dropped
+        }
+    }
+
+    private void sendDelivery(ChannelState channel, String data) {
+        long now = sandbox.config().clock().millis();
+        ObjectNode root = sandbox.json.createObjectNode();
+        root.put("destination", channel.botUserId());
+        ObjectNode event = root.putArray("events").addObject();
+        event.put("type", "delivery");
+        event.putObject("delivery").put("data", data);
+        event.put("webhookEventId", eventIds.next(now));
+        event.putObject("deliveryContext").put("isRedelivery", false);
+        event.put("timestamp", now);
+        event.put("mode", "active");
+        try {
+            send(channel, sandbox.json.writeValueAsString(root));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** POSTs one signed webhook body asynchronously and records the hub's answer. */
+    void send(ChannelState channel, String body) {
+        if (closed) {
+            return;
+        }
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        String signature = LineSignature.sign(channel.channel().channelSecret(), bytes);
+        URI url = channel.channel().webhookUrl();
+        HttpRequest request = HttpRequest.newBuilder(url)
+                .timeout(HUB_RESPONSE_TIMEOUT)
+                .header("Content-Type", "application/json; charset=utf-8")
+                .header("x-line-signature", signature)
+                .header("User-Agent", "LineBotWebhook/2.0")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
+                .build();
+        var at = sandbox.config().clock().instant();
+        try {
+            http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
+                int status = failure == null ? response.statusCode() : -1;
+                sent.add(new SentWebhook(at, channel.name(), body, signature, status));
+                if (failure != null) {
+                    LOG.warn("webhook to channel {} failed: {}", channel.name(), failure.toString());
+                } else if (LOG.isDebugEnabled()) {
+                    LOG.debug("webhook to channel {} -> {}", channel.name(), status);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // closing
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        scheduler.shutdownNow();
+        httpExecutor.shutdownNow();
+    }
+}

@@ -1,0 +1,163 @@
+package io.linehub.sandbox;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystemOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * An embedded, LINE-compatible HTTP server ("the LINE sandbox") for running the hub without LINE.
+ * Serves {@code POST /v2/bot/message/pnp/templated/push} (README §4.4) and sends the delivery
+ * completion webhook (README §10.4); every other path answers 404 like LINE.
+ *
+ * <pre>{@code
+ * try (LineSandbox line = LineSandbox.start(SandboxConfig.builder().channel(ch).build())) {
+ *     line.directory().add(sha256Hex);
+ *     // point the hub at line.baseUrl()
+ * }
+ * }</pre>
+ */
+public final class LineSandbox implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LineSandbox.class);
+
+    /** LINE answers 413 for bodies above 2 MB (README §1). */
+    static final long MAX_BODY_BYTES = 2L * 1024 * 1024;
+
+    private final SandboxContext sandbox;
+    private final Vertx vertx;
+    private final HttpServer server;
+    private final String baseUrl;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+    private LineSandbox(SandboxContext sandbox, Vertx vertx, HttpServer server) {
+        this.sandbox = sandbox;
+        this.vertx = vertx;
+        this.server = server;
+        String host = sandbox.config().host();
+        this.baseUrl = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + server.actualPort();
+    }
+
+    /** Starts the sandbox; returns once it is listening. */
+    public static LineSandbox start(SandboxConfig config) {
+        SandboxContext sandbox = new SandboxContext(config);
+        Vertx vertx = Vertx.vertx(new VertxOptions()
+                .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)));
+        try {
+            Router router = router(vertx, sandbox);
+            HttpServer server = vertx.createHttpServer(new HttpServerOptions()
+                            .setHost(config.host())
+                            .setPort(config.port())
+                            .setMaxHeaderSize(16 * 1024))
+                    .requestHandler(router)
+                    .listen()
+                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            LineSandbox line = new LineSandbox(sandbox, vertx, server);
+            LOG.info("LINE sandbox listening on {} with {} channel(s)", line.baseUrl, config.channels().size());
+            return line;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            shutdown(vertx, sandbox);
+            throw new IllegalStateException("interrupted while starting the LINE sandbox", e);
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            shutdown(vertx, sandbox);
+            throw new IllegalStateException("LINE sandbox could not listen on " + config.host() + ":" + config.port(), e);
+        }
+    }
+
+    private static List<SandboxEndpoint> lineEndpoints() {
+        // one handler class per endpoint family; later: push, multicast, broadcast, narrowcast, flexible LON, quota...
+        return List.of(new PnpTemplatedPushEndpoint());
+    }
+
+    private static Router router(Vertx vertx, SandboxContext sandbox) {
+        Router router = Router.router(vertx);
+        router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+        for (SandboxEndpoint endpoint : lineEndpoints()) {
+            endpoint.mount(router, sandbox);
+        }
+        new SandboxHelperEndpoints(vertx,
+                () -> sandbox.requests().snapshot(),
+                () -> sandbox.webhooks().sent()).mount(router, sandbox);
+
+        router.errorHandler(404, sandbox.lineApi(call -> call.respond(404, LineError.of("Not found"))));
+        router.errorHandler(405, sandbox.lineApi(call -> call.respond(405, LineError.of("Method not allowed"))));
+        router.route().failureHandler(rc -> failure(rc, sandbox));
+        return router;
+    }
+
+    private static void failure(RoutingContext rc, SandboxContext sandbox) {
+        if (rc.response().ended() || rc.response().headWritten()) {
+            return;
+        }
+        LineCall call = new LineCall(rc, sandbox);
+        if (rc.statusCode() == 413) {
+            // the body was refused unread (BodyHandler limit)
+            call.respond(413, LineError.of("Request Entity Too Large"));
+        } else {
+            LOG.error("sandbox failure on {} {}", rc.request().method(), rc.request().path(), rc.failure());
+            call.respond(500, LineError.of("Internal server error"));
+        }
+    }
+
+    private static void shutdown(Vertx vertx, SandboxContext sandbox) {
+        sandbox.webhooks().close();
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("LINE sandbox did not stop cleanly", e);
+        }
+    }
+
+    /** e.g. {@code http://127.0.0.1:34567}; use it in place of {@code https://api.line.me}. */
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    /** Hashed numbers of LINE users who accept LINE notification messages. */
+    public PhoneDirectory directory() {
+        return sandbox.directory();
+    }
+
+    /** Snapshot of the recorded LINE API requests, oldest first. */
+    public List<RecordedRequest> requests() {
+        return sandbox.requests().snapshot();
+    }
+
+    public void clearRequests() {
+        sandbox.requests().clear();
+    }
+
+    /** Snapshot of the webhooks sent to the hub, oldest first. */
+    public List<SentWebhook> webhooks() {
+        return sandbox.webhooks().sent();
+    }
+
+    /** Stops the server; webhooks not yet sent are dropped. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        shutdown(vertx, sandbox);
+        LOG.info("LINE sandbox on {} stopped", baseUrl);
+    }
+}

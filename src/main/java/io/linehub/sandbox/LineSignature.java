@@ -1,0 +1,24 @@
+package io.linehub.sandbox;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.Base64;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/** LINE's webhook signature (README §10.2): Base64(HMAC-SHA256(key = channel secret, data = raw body bytes)). */
+public final class LineSignature {
+
+    private LineSignature() {
+    }
+
+    public static String sign(String channelSecret, byte[] body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(channelSecret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return Base64.getEncoder().encodeToString(mac.doFinal(body));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 not available", e);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package io.linehub.sandbox;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.function.Supplier;
+
+/**
+ * Non-LINE endpoints for people looking at the sandbox: {@code GET /sandbox/requests},
+ * {@code GET /sandbox/webhooks} (JSON arrays, oldest first) and {@code DELETE /sandbox/requests}.
+ * Not recorded, no token needed.
+ */
+final class SandboxHelperEndpoints implements SandboxEndpoint {
+
+    private final Vertx vertx;
+    private final Supplier<Object> requests;
+    private final Supplier<Object> webhooks;
+
+    SandboxHelperEndpoints(Vertx vertx, Supplier<Object> requests, Supplier<Object> webhooks) {
+        this.vertx = vertx;
+        this.requests = requests;
+        this.webhooks = webhooks;
+    }
+
+    @Override
+    public void mount(Router router, SandboxContext sandbox) {
+        router.get("/sandbox/requests").handler(rc -> dump(rc, sandbox, requests));
+        router.get("/sandbox/webhooks").handler(rc -> dump(rc, sandbox, webhooks));
+        router.delete("/sandbox/requests").handler(rc -> {
+            sandbox.requests().clear();
+            rc.response().setStatusCode(204).end();
+        });
+    }
+
+    /** Serialising up to maxRecordedRequests entries is slow, so it runs off the event loop. */
+    private void dump(RoutingContext rc, SandboxContext sandbox, Supplier<Object> what) {
+        vertx.<String>executeBlocking(() -> {
+            try {
+                return sandbox.json.writeValueAsString(what.get());
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }, false).onComplete(ar -> {
+            if (ar.succeeded()) {
+                rc.response().putHeader("Content-Type", "application/json").end(ar.result());
+            } else {
+                rc.fail(ar.cause());
+            }
+        });
+    }
+}
