@@ -160,7 +160,7 @@ public class NotificationIntake {
     }
 
     /** Step 2 (customers only): the row the customer lookup found, or a 400 when there is none. */
-    public void applyCustomer(Exchange exchange) {
+    public void applyCustomer(Exchange exchange) throws org.apache.camel.InvalidPayloadException {
         Message m = exchange.getMessage();
         PendingNotification n = m.getMandatoryBody(PendingNotification.class);
         if (n.customerId == null) {
@@ -231,7 +231,7 @@ public class NotificationIntake {
     }
 
     /** Step 6: 202 with the id. */
-    public void accepted(Exchange exchange) {
+    public void accepted(Exchange exchange) throws org.apache.camel.InvalidPayloadException {
         EnqueueResult r = exchange.getMessage().getMandatoryBody(EnqueueResult.class);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("id", r.id());

@@ -31,7 +31,7 @@ public class LineProducer extends DefaultAsyncProducer {
         HttpRequest request;
         try {
             request = buildRequest(exchange.getMessage());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | org.apache.camel.InvalidPayloadException e) {
             exchange.setException(e);
             callback.done(true);
             return true;
@@ -54,7 +54,7 @@ public class LineProducer extends DefaultAsyncProducer {
         return false;
     }
 
-    private HttpRequest buildRequest(Message in) {
+    private HttpRequest buildRequest(Message in) throws org.apache.camel.InvalidPayloadException {
         LineOperation op = endpoint.getOperation();
         String channelName = in.getHeader(LineConstants.CHANNEL, endpoint.getChannel(), String.class);
         LineChannel channel = endpoint.getComponent().getChannels().get(channelName);

@@ -49,7 +49,7 @@ public class LineWebhook {
 
 
     /** Sets the event's headers (type, id, delivery data, user id) for routing. */
-    public void describe(Exchange exchange) {
+    public void describe(Exchange exchange) throws org.apache.camel.InvalidPayloadException {
         Message m = exchange.getMessage();
         JsonNode event = m.getMandatoryBody(JsonNode.class);
         m.setHeader(EVENT_TYPE, event.path("type").asText(""));
@@ -61,7 +61,7 @@ public class LineWebhook {
     }
 
     /** The events of a verified webhook body, each a JSON object; unknown event types are kept for routes to ignore. */
-    public List<JsonNode> events(Exchange exchange) throws IOException {
+    public List<JsonNode> events(Exchange exchange) throws IOException, org.apache.camel.InvalidPayloadException {
         JsonNode root = Json.MAPPER.readTree(exchange.getMessage().getMandatoryBody(byte[].class));
         List<JsonNode> events = new ArrayList<>();
         root.path("events").forEach(events::add);

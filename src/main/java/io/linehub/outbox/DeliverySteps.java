@@ -26,7 +26,7 @@ public class DeliverySteps {
     }
 
     /** Turns a claimed outbox entry into the LINE request: body, channel, delivery tag. */
-    public void prepare(Exchange exchange) {
+    public void prepare(Exchange exchange) throws org.apache.camel.InvalidPayloadException {
         Message m = exchange.getMessage();
         OutboxEntry e = m.getMandatoryBody(OutboxEntry.class);
         m.setHeader(NOTIFICATION_ID, e.id());

@@ -1,0 +1,154 @@
+package io.linehub;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.linehub.api.ApiErrors;
+import io.linehub.api.NotificationQueries;
+import io.linehub.db.Database;
+import io.linehub.demo.DemoData;
+import io.linehub.intake.NotificationIntake;
+import io.linehub.line.LineChannel;
+import io.linehub.line.LineChannels;
+import io.linehub.line.LineComponent;
+import io.linehub.line.LineWebhook;
+import io.linehub.outbox.DeliverySteps;
+import io.linehub.outbox.Outbox;
+import io.linehub.sandbox.LineSandbox;
+import io.linehub.sandbox.SandboxChannel;
+import io.linehub.sandbox.SandboxConfig;
+import io.linehub.template.TemplateCatalog;
+import io.linehub.template.TemplateRenderer;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Wires the hub's beans from its settings before the YAML routes load: databases (Flyway), the LINE channels
+ * and the {@code line:} component, the sandbox when no LINE credentials are configured, and the beans the
+ * routes call by name.
+ */
+public class HubConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HubConfiguration.class);
+    static final String DEFAULT_CHANNEL = "default";
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        HubSettings s = HubSettings.from(context.getPropertiesComponent());
+        List<AutoCloseable> toClose = new ArrayList<>();
+        try {
+            configure(context, s, toClose);
+        } catch (Exception | Error e) {
+            for (AutoCloseable c : toClose) {
+                try {
+                    c.close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() throws Exception {
+                for (AutoCloseable c : toClose) {
+                    c.close();
+                }
+            }
+        }, true, true);
+    }
+
+    private void configure(CamelContext context, HubSettings s, List<AutoCloseable> toClose) throws Exception {
+
+        Files.createDirectories(s.dataDir());
+        String dbUrl = s.dbUrl() != null ? s.dbUrl() : Database.embeddedH2Url(s.dataDir());
+        HikariDataSource hubDb = Database.open("hub", dbUrl, s.dbUser(), s.dbPassword(), 10);
+        toClose.add(hubDb);
+        Database.migrate(hubDb);
+        DataSource customerDb = hubDb;
+        if (s.customerDbUrl() != null) {
+            HikariDataSource db = Database.open("customers", s.customerDbUrl(), s.customerDbUser(), s.customerDbPassword(), 5);
+            toClose.add(0, db);
+            customerDb = db;
+        }
+        LOG.info("hub database: {}", s.dbUrl() != null ? "configured (HUB_DB_URL)" : "embedded H2 under " + s.dataDir().toAbsolutePath());
+
+        boolean sandboxActive = s.sandboxActive();
+        String token = s.lineChannelAccessToken();
+        String secret = s.lineChannelSecret();
+        String baseUrl = s.lineApiBaseUrl();
+        if (sandboxActive) {
+            token = token != null ? token : "sandbox-" + randomHex(16);
+            secret = secret != null ? secret : randomHex(16);
+            String publicUrl = s.publicUrl() != null ? s.publicUrl() : "http://127.0.0.1:" + s.httpPort();
+            LineSandbox sandbox = LineSandbox.start(SandboxConfig.builder()
+                    .port(s.sandboxPort())
+                    .channel(new SandboxChannel(DEFAULT_CHANNEL, token, secret, URI.create(publicUrl + "/webhook/line/" + DEFAULT_CHANNEL)))
+                    .deliveryDelay(Duration.ofMillis(s.sandboxDeliveryDelayMs()))
+                    .undeliveredShare(s.sandboxUndeliveredShare())
+                    .build());
+            toClose.add(0, sandbox);
+            context.getRegistry().bind("lineSandbox", sandbox);
+            if (baseUrl == null) {
+                baseUrl = sandbox.baseUrl();
+            }
+            DemoData.seed(customerDb, sandbox.directory());
+            LOG.info("LINE sandbox on {} (HUB_SANDBOX={}); request log at {}/sandbox/requests", sandbox.baseUrl(), s.sandboxMode(), sandbox.baseUrl());
+        } else {
+            if (token == null || secret == null) {
+                throw new IllegalArgumentException("HUB_SANDBOX=off needs LINE_CHANNEL_ACCESS_TOKEN and LINE_CHANNEL_SECRET");
+            }
+            baseUrl = baseUrl != null ? baseUrl : "https://api.line.me";
+        }
+        LineChannels channels = new LineChannels(List.of(
+                new LineChannel(DEFAULT_CHANNEL, token, secret, URI.create(baseUrl), s.lineChannelCountry(), s.lineChannelLanguage())));
+        LOG.info("LINE channels: {}", channels.all());
+
+        LineComponent line = new LineComponent();
+        line.setChannels(channels);
+        context.addComponent("line", line);
+
+        Outbox outbox = new Outbox(hubDb, Clock.systemUTC(), nodeId(), Duration.ofSeconds(s.deliveryLeaseSeconds()), s.deliveryMaxAttempts());
+        TemplateRenderer renderer = new TemplateRenderer(TemplateCatalog.load(Path.of(s.templatesDir())));
+
+        Registry r = context.getRegistry();
+        r.bind("hubDataSource", hubDb);
+        r.bind("customerDataSource", customerDb);
+        r.bind("outbox", outbox);
+        r.bind("deliverySteps", new DeliverySteps(outbox));
+        r.bind("intake", new NotificationIntake(renderer, outbox, channels, s.defaultRegion(), DEFAULT_CHANNEL));
+        r.bind("apiErrors", new ApiErrors());
+        r.bind("notificationQueries", new NotificationQueries(outbox));
+        r.bind("lineWebhook", new LineWebhook(channels));
+        JdbcMessageIdRepository webhookEvents = new JdbcMessageIdRepository(hubDb, "line-webhook");
+        webhookEvents.setCreateTableIfNotExists(false);
+        r.bind("webhookEventIds", webhookEvents);
+
+        context.getPropertiesComponent().addOverrideProperty("hub.demo.active", String.valueOf(sandboxActive && s.demoEnabled()));
+    }
+
+    private static String nodeId() {
+        return ManagementFactory.getRuntimeMXBean().getName();
+    }
+
+    private static String randomHex(int bytes) {
+        byte[] b = new byte[bytes];
+        new SecureRandom().nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+}

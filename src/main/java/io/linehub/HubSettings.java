@@ -1,0 +1,83 @@
+package io.linehub;
+
+import org.apache.camel.spi.PropertiesComponent;
+
+import java.nio.file.Path;
+
+/**
+ * The hub's settings, read once from Camel's properties (config/application.properties, where each one
+ * defaults to an environment variable) so that every other class gets plain values.
+ */
+public record HubSettings(
+        int httpPort,
+        Path dataDir,
+        String dbUrl,
+        String dbUser,
+        String dbPassword,
+        String customerDbUrl,
+        String customerDbUser,
+        String customerDbPassword,
+        String lineApiBaseUrl,
+        String lineChannelAccessToken,
+        String lineChannelSecret,
+        String lineChannelCountry,
+        String lineChannelLanguage,
+        String defaultRegion,
+        String sandboxMode,
+        int sandboxPort,
+        long sandboxDeliveryDelayMs,
+        double sandboxUndeliveredShare,
+        boolean demoEnabled,
+        String publicUrl,
+        int deliveryBatchSize,
+        long deliveryLeaseSeconds,
+        int deliveryMaxAttempts,
+        String templatesDir) {
+
+    static HubSettings from(PropertiesComponent p) {
+        return new HubSettings(
+                Integer.parseInt(required(p, "hub.http.port")),
+                Path.of(required(p, "hub.data.dir")),
+                optional(p, "hub.db.url"),
+                optional(p, "hub.db.user"),
+                optional(p, "hub.db.password"),
+                optional(p, "hub.customer.db.url"),
+                optional(p, "hub.customer.db.user"),
+                optional(p, "hub.customer.db.password"),
+                optional(p, "line.api.base.url"),
+                optional(p, "line.channel.access.token"),
+                optional(p, "line.channel.secret"),
+                required(p, "line.channel.country"),
+                required(p, "line.channel.language"),
+                required(p, "hub.default.region"),
+                required(p, "hub.sandbox"),
+                Integer.parseInt(required(p, "hub.sandbox.port")),
+                Long.parseLong(required(p, "hub.sandbox.delivery-delay-ms")),
+                Double.parseDouble(required(p, "hub.sandbox.undelivered-share")),
+                Boolean.parseBoolean(required(p, "hub.demo.enabled")),
+                optional(p, "hub.public.url"),
+                Integer.parseInt(required(p, "hub.delivery.batch-size")),
+                Long.parseLong(required(p, "hub.delivery.lease-seconds")),
+                Integer.parseInt(required(p, "hub.delivery.max-attempts")),
+                required(p, "hub.templates.dir"));
+    }
+
+    /** Whether the hub runs against its own LINE sandbox: HUB_SANDBOX=on, or auto without LINE credentials. */
+    boolean sandboxActive() {
+        return switch (sandboxMode) {
+            case "on" -> true;
+            case "off" -> false;
+            case "auto" -> lineChannelAccessToken == null;
+            default -> throw new IllegalArgumentException("HUB_SANDBOX must be auto, on or off, was '" + sandboxMode + "'");
+        };
+    }
+
+    private static String required(PropertiesComponent p, String key) {
+        return p.resolveProperty(key).map(String::trim).filter(s -> !s.isEmpty())
+                .orElseThrow(() -> new IllegalArgumentException("setting " + key + " is missing"));
+    }
+
+    private static String optional(PropertiesComponent p, String key) {
+        return p.resolveProperty(key).map(String::trim).filter(s -> !s.isEmpty()).orElse(null);
+    }
+}
