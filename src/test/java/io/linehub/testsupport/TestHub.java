@@ -1,0 +1,120 @@
+package io.linehub.testsupport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.linehub.Hub;
+import io.linehub.json.Json;
+import io.linehub.sandbox.LineSandbox;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/** A real hub (config/application.properties, routes/) started in this JVM on free ports, for tests. */
+public final class TestHub implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final Hub hub;
+    private final int port;
+
+    private TestHub(Hub hub, int port) {
+        this.hub = hub;
+        this.port = port;
+    }
+
+    /** Starts a hub with fast polling and a quick sandbox; {@code overrides} win. */
+    public static TestHub start(Path dataDir, Map<String, String> overrides) throws Exception {
+        int port = freePort();
+        Map<String, String> p = new HashMap<>();
+        p.put("hub.http.port", String.valueOf(port));
+        p.put("hub.data.dir", dataDir.toString());
+        p.put("hub.sandbox.port", "0");
+        p.put("hub.sandbox.delivery-delay-ms", "200");
+        p.put("hub.delivery.poll-interval-ms", "50");
+        p.put("hub.demo.enabled", "false");
+        p.putAll(overrides);
+        if (overrides.containsKey("hub.http.port")) {
+            port = Integer.parseInt(overrides.get("hub.http.port"));
+        }
+        return new TestHub(Hub.start(p), port);
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String url(String path) {
+        return "http://127.0.0.1:" + port + path;
+    }
+
+    public LineSandbox sandbox() {
+        return hub.bean("lineSandbox", LineSandbox.class);
+    }
+
+    public DataSource db() {
+        return hub.bean("hubDataSource", DataSource.class);
+    }
+
+    public HttpResponse<String> post(String path, String body, String... headers) throws Exception {
+        return post(path, body.getBytes(StandardCharsets.UTF_8), headers);
+    }
+
+    public HttpResponse<String> post(String path, byte[] body, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(path)))
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        for (int i = 0; i < headers.length; i += 2) {
+            b.setHeader(headers[i], headers[i + 1]);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    public HttpResponse<String> get(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(10)).GET().build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    /** The notification as GET /api/notifications/{id} shows it. */
+    public JsonNode notification(String id) throws Exception {
+        HttpResponse<String> r = get("/api/notifications/" + id);
+        if (r.statusCode() != 200) {
+            throw new AssertionError("GET notification " + id + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return Json.read(r.body());
+    }
+
+    public String status(String id) throws Exception {
+        return notification(id).path("status").asText();
+    }
+
+    public long count(String sql) throws Exception {
+        try (Connection c = db().getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        hub.close();
+    }
+}
