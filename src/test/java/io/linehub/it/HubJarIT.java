@@ -1,0 +1,98 @@
+package io.linehub.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.linehub.json.Json;
+import io.linehub.testsupport.TestHub;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The README's run command, for real: {@code java -jar target/line-notification-hub.jar} from the project
+ * folder with nothing configured but ports and a data directory. The demo notification and one posted as the
+ * README shows both reach DELIVERED within 10 s.
+ */
+class HubJarIT {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TempDir
+    Path dataDir;
+    private Process hub;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (hub != null) {
+            hub.destroy();
+            if (!hub.waitFor(20, TimeUnit.SECONDS)) {
+                hub.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void firstRunDeliversTheDemoNotificationAndAPostedOne() throws Exception {
+        Path jar = Path.of(System.getProperty("hub.jar", "target/line-notification-hub.jar"));
+        assertThat(jar).exists();
+        int port = TestHub.freePort();
+        int sandboxPort = TestHub.freePort();
+        Path log = dataDir.resolve("hub.log");
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("HUB_") || k.startsWith("LINE_"));
+        pb.environment().put("HUB_HTTP_PORT", String.valueOf(port));
+        pb.environment().put("HUB_SANDBOX_PORT", String.valueOf(sandboxPort));
+        pb.environment().put("HUB_DATA_DIR", dataDir.resolve("data").toString());
+        hub = pb.start();
+        String base = "http://127.0.0.1:" + port;
+
+        // the demo notification: find it in the sandbox's request log, then follow it through the API
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                .until(() -> get("http://127.0.0.1:" + sandboxPort + "/sandbox/requests").size() > 0);
+        String demoId = get("http://127.0.0.1:" + sandboxPort + "/sandbox/requests").get(0).at("/headers/X-Line-Delivery-Tag").asText();
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                .until(() -> get(base + "/api/notifications/" + demoId).path("status").asText().equals("DELIVERED"));
+        JsonNode demo = get(base + "/api/notifications/" + demoId);
+        assertThat(Duration.between(Instant.parse(demo.path("createdAt").asText()), Instant.parse(demo.path("deliveredAt").asText())))
+                .isLessThan(Duration.ofSeconds(10));
+
+        // the README's curl
+        HttpResponse<String> posted = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/notifications"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"shipping_complete\",\"to\":{\"customerId\":\"C-2001\"},"
+                        + "\"data\":{\"orderNumber\":\"JP-2026-0042\",\"shippedDate\":\"2026-11-27\"}}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);
+        String id = Json.read(posted.body()).path("id").asText();
+        Instant accepted = Instant.now();
+        await().atMost(Duration.ofSeconds(10)).until(() -> get(base + "/api/notifications/" + id).path("status").asText().equals("DELIVERED"));
+        assertThat(Duration.between(accepted, Instant.now())).isLessThan(Duration.ofSeconds(10));
+
+        HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/observe/health")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(Files.readString(log)).contains("LINE sandbox on").doesNotContain("081-234-5678");
+    }
+
+    private static JsonNode get(String url) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException(url + " answered " + r.statusCode());
+        }
+        return Json.read(r.body());
+    }
+}
