@@ -126,8 +126,8 @@ final class DeliveryWebhooks implements AutoCloseable {
                 sent.add(new SentWebhook(at, channel.name(), body, signature, status));
                 if (failure != null) {
                     LOG.warn("webhook to channel {} failed: {}", channel.name(), failure.toString());
-                } else if (LOG.isDebugEnabled()) {
-                    LOG.debug("webhook to channel {} -> {}", channel.name(), status);
+                } else if (LOG.isTraceEnabled()) {
+                    LOG.trace("webhook to channel {} -> {}", channel.name(), status);
                 }
             });
         } catch (RejectedExecutionException e) {

@@ -38,6 +38,7 @@ final class LineCall {
     private final ChannelState channel;
     private final boolean authorizationPresent;
     private boolean answered;
+    private boolean bodyRefused;
 
     LineCall(RoutingContext rc, SandboxContext sandbox) {
         this.rc = rc;
@@ -91,6 +92,11 @@ final class LineCall {
         }
     }
 
+    /** The body was refused before it was read (413): it is recorded as null. */
+    void bodyRefused() {
+        bodyRefused = true;
+    }
+
     String header(String name) {
         return rc.request().getHeader(name);
     }
@@ -129,14 +135,14 @@ final class LineCall {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        sandbox.requests().add(record(rc, sandbox, at, channel, status, json, requestId, bodyText()));
+        sandbox.requests().add(record(rc, sandbox, at, channel, status, json, requestId, bodyRefused ? null : bodyText()));
         rc.response()
                 .setStatusCode(status)
                 .putHeader("Content-Type", "application/json")
                 .putHeader(REQUEST_ID, requestId)
                 .end(json);
-        if (LOG.isDebugEnabled()) {
-            LOG.debug("{} {} channel={} -> {} requestId={}", rc.request().method(), rc.request().path(),
+        if (LOG.isTraceEnabled()) { // per request: trace only, logging must not slow down the event loop
+            LOG.trace("{} {} channel={} -> {} requestId={}", rc.request().method(), rc.request().path(),
                     channel == null ? null : channel.name(), status, requestId);
         }
     }

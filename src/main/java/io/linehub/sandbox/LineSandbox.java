@@ -1,5 +1,8 @@
 package io.linehub.sandbox;
 
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
@@ -13,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -36,6 +40,9 @@ public final class LineSandbox implements AutoCloseable {
     /** LINE answers 413 for bodies above 2 MB (README §1). */
     static final long MAX_BODY_BYTES = 2L * 1024 * 1024;
 
+    /** HTTP server instances (each on its own event loop) sharing the port. */
+    static final int SERVER_INSTANCES = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors()));
+
     private final SandboxContext sandbox;
     private final Vertx vertx;
     private final HttpServer server;
@@ -57,13 +64,32 @@ public final class LineSandbox implements AutoCloseable {
                 .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)));
         try {
             Router router = router(vertx, sandbox);
-            HttpServer server = vertx.createHttpServer(new HttpServerOptions()
-                            .setHost(config.host())
-                            .setPort(config.port())
-                            .setMaxHeaderSize(16 * 1024))
-                    .requestHandler(router)
-                    .listen()
+            // One server per event loop, deployed as verticle instances so they share one (even random) port;
+            // Vert.x spreads connections round-robin over them.
+            // A negative port asks Vert.x for one random port shared by all servers that use the same negative value.
+            int port = config.port() == 0 ? -1 : config.port();
+            List<HttpServer> servers = new CopyOnWriteArrayList<>();
+            vertx.deployVerticle(() -> new AbstractVerticle() {
+                        @Override
+                        public void start(Promise<Void> started) {
+                            vertx.createHttpServer(new HttpServerOptions()
+                                            .setHost(config.host())
+                                            .setPort(port)
+                                            .setMaxHeaderSize(16 * 1024))
+                                    .requestHandler(router)
+                                    .listen()
+                                    .onSuccess(servers::add)
+                                    .<Void>mapEmpty()
+                                    .onComplete(started);
+                        }
+                    }, new DeploymentOptions().setInstances(SERVER_INSTANCES))
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            HttpServer server = servers.get(0);
+            for (HttpServer other : servers) {
+                if (other.actualPort() != server.actualPort()) {
+                    throw new IllegalStateException("server instances did not share one port");
+                }
+            }
             LineSandbox line = new LineSandbox(sandbox, vertx, server);
             LOG.info("LINE sandbox listening on {} with {} channel(s)", line.baseUrl, config.channels().size());
             return line;
@@ -105,6 +131,7 @@ public final class LineSandbox implements AutoCloseable {
         LineCall call = new LineCall(rc, sandbox);
         if (rc.statusCode() == 413) {
             // the body was refused unread (BodyHandler limit)
+            call.bodyRefused();
             call.respond(413, LineError.of("Request Entity Too Large"));
         } else {
             LOG.error("sandbox failure on {} {}", rc.request().method(), rc.request().path(), rc.failure());

@@ -313,6 +313,7 @@ class PnpTemplatedPushTest {
         assertThat(sandbox.requests()).singleElement().satisfies(rec -> {
             assertThat(rec.status()).isEqualTo(413);
             assertThat(rec.channel()).isEqualTo("channel-a");
+            assertThat(rec.body()).as("refused unread").isNull();
         });
     }
 
@@ -354,6 +355,13 @@ class PnpTemplatedPushTest {
         assertAnswer(client.post("/v2/bot/message/pnp/templated/pushx", jsonHeaders(), "{}"), 404, "{\"message\":\"Not found\"}");
         assertAnswer(client.get("/v2/bot/nothing?x=1"), 404, "{\"message\":\"Not found\"}");
         assertThat(sandbox.requests()).extracting(RecordedRequest::path).containsExactly("/v2/bot/message/pnp/templated/pushx", "/v2/bot/nothing?x=1");
+    }
+
+    @Test
+    @DisplayName("the push path with another method gets 405 with a JSON body and is recorded")
+    void wrongMethod() {
+        assertAnswer(client.get(SandboxClient.PATH), 405, "{\"message\":\"Method not allowed\"}");
+        assertThat(sandbox.requests()).singleElement().satisfies(rec -> assertThat(rec.method()).isEqualTo("GET"));
     }
 
     @Test
