@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * The {@code line:} component: every call the hub makes to LINE goes through it, e.g.
@@ -19,6 +20,7 @@ public class LineComponent extends DefaultComponent {
     private LineChannels channels = new LineChannels(List.of());
     private Duration connectTimeout = Duration.ofSeconds(5);
     private HttpClient httpClient;
+    private ScheduledExecutorService scheduler;
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -30,6 +32,7 @@ public class LineComponent extends DefaultComponent {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
+        scheduler = getCamelContext().getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "line-progress");
         if (httpClient == null) {
             httpClient = HttpClient.newBuilder()
                     .version(HttpClient.Version.HTTP_1_1)
@@ -61,5 +64,18 @@ public class LineComponent extends DefaultComponent {
 
     HttpClient httpClient() {
         return httpClient;
+    }
+
+    ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (scheduler != null) {
+            getCamelContext().getExecutorServiceManager().shutdown(scheduler);
+            scheduler = null;
+        }
+        super.doStop();
     }
 }

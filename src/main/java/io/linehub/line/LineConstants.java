@@ -5,16 +5,27 @@ public final class LineConstants {
 
     /** In: the channel to send through, overriding the endpoint's {@code channel} option. */
     public static final String CHANNEL = "LineChannel";
-    /** In: value for {@code X-Line-Delivery-Tag} (LON only, 16–100 characters). */
+    /** In: value for {@code X-Line-Delivery-Tag} (LON only, 16–100 characters); overrides the {@code deliveryTag} option. */
     public static final String DELIVERY_TAG = "LineDeliveryTag";
-    /** In: value for {@code X-Line-Retry-Key} (push, multicast, broadcast, narrowcast only). */
+    /**
+     * In: value for {@code X-Line-Retry-Key} (push, multicast, broadcast, narrowcast only; a UUID). Out: the key
+     * used, also when the endpoint generated it ({@code retryKey=auto}), so it can be stored and reused.
+     */
     public static final String RETRY_KEY = "LineRetryKey";
+    /** In: the narrowcast request ID for {@code narrowcast-progress}. Out: set by {@code narrowcast}. */
+    public static final String NARROWCAST_REQUEST_ID = "LineNarrowcastRequestId";
+    /** In: the day for the statistics operations, {@code yyyyMMdd} in UTC+9; default today there. */
+    public static final String DATE = "LineDate";
     /** Out: HTTP status LINE answered. */
     public static final String HTTP_STATUS = "LineHttpStatus";
     /** Out: LINE's {@code x-line-request-id}. */
     public static final String REQUEST_ID = "LineRequestId";
-    /** Out: LINE's {@code x-line-accepted-request-id} (a 409 for a retry key LINE already accepted). */
+    /** Out: LINE's {@code x-line-accepted-request-id}: a 409 for a retry key LINE had already accepted (= sent). */
     public static final String ACCEPTED_REQUEST_ID = "LineAcceptedRequestId";
+    /** Out: the IDs of the messages a push sent ({@code sentMessages[].id}), a List of String. */
+    public static final String SENT_MESSAGE_IDS = "LineSentMessageIds";
+    /** Out: the narrowcast's last known phase (waiting, sending, succeeded, failed). */
+    public static final String NARROWCAST_PHASE = "LineNarrowcastPhase";
 
     private LineConstants() {
     }

@@ -1,23 +1,44 @@
 package io.linehub.line;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.linehub.json.Json;
+import io.linehub.line.model.MessageQuotaResponse;
+import io.linehub.line.model.NarrowcastProgressResponse;
+import io.linehub.line.model.NumberOfMessagesResponse;
+import io.linehub.line.model.PushMessageResponse;
+import io.linehub.line.model.QuotaConsumptionResponse;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
+import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Message;
 import org.apache.camel.support.DefaultAsyncProducer;
 
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
- * Sends the message body (LINE's request JSON) to LINE without blocking a thread while LINE answers.
- * Success: the body becomes LINE's answer and the Line* headers are set. Failure: a {@link LineApiException}.
+ * Calls LINE without blocking a thread while LINE answers. Success: the body becomes LINE's answer and the
+ * {@link LineConstants} headers are set. Failure: a {@link LineApiException} carrying LINE's status,
+ * message, details and the classification the delivery engine acts on.
  */
 public class LineProducer extends DefaultAsyncProducer {
+
+    private static final Pattern RETRY_KEY = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    private static final Pattern DATE = Pattern.compile("\\d{8}");
+    private static final DateTimeFormatter YYYYMMDD = DateTimeFormatter.ofPattern("yyyyMMdd");
 
     private final LineEndpoint endpoint;
 
@@ -30,61 +51,125 @@ public class LineProducer extends DefaultAsyncProducer {
     public boolean process(Exchange exchange, AsyncCallback callback) {
         HttpRequest request;
         try {
-            request = buildRequest(exchange.getMessage());
-        } catch (RuntimeException | org.apache.camel.InvalidPayloadException e) {
+            request = buildRequest(exchange.getMessage(), endpoint.getOperation());
+        } catch (RuntimeException | InvalidPayloadException e) {
             exchange.setException(e);
             callback.done(true);
             return true;
         }
-        endpoint.getComponent().httpClient()
-                .sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
-                .whenComplete((response, failure) -> {
-                    try {
-                        if (failure != null) {
-                            exchange.setException(LineErrors.fromFailure(failure));
-                        } else {
-                            handleResponse(exchange, response);
-                        }
-                    } catch (RuntimeException e) {
-                        exchange.setException(e);
-                    } finally {
-                        callback.done(false);
-                    }
-                });
+        send(request).whenComplete((response, failure) -> {
+            try {
+                if (failure != null) {
+                    exchange.setException(LineErrors.fromFailure(failure));
+                } else if (handleResponse(exchange, response) && endpoint.getOperation() == LineOperation.NARROWCAST
+                        && endpoint.isWaitForCompletion()) {
+                    pollProgress(exchange, callback, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(endpoint.getProgressTimeout()));
+                    return;
+                }
+            } catch (RuntimeException e) {
+                exchange.setException(e);
+            }
+            callback.done(false);
+        });
         return false;
     }
 
-    private HttpRequest buildRequest(Message in) throws org.apache.camel.InvalidPayloadException {
-        LineOperation op = endpoint.getOperation();
-        String channelName = in.getHeader(LineConstants.CHANNEL, endpoint.getChannel(), String.class);
-        LineChannel channel = endpoint.getComponent().getChannels().get(channelName);
-        Object body = in.getBody();
-        String json = body instanceof JsonNode node ? Json.write(node) : in.getMandatoryBody(String.class);
+    private CompletableFuture<HttpResponse<String>> send(HttpRequest request) {
+        return endpoint.getComponent().httpClient().sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
 
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(stripSlash(channel.baseUrl().toString()) + op.path()))
+    private LineChannel channel(Message in) {
+        return endpoint.getComponent().getChannels().get(in.getHeader(LineConstants.CHANNEL, endpoint.getChannel(), String.class));
+    }
+
+    HttpRequest buildRequest(Message in, LineOperation op) throws InvalidPayloadException {
+        LineChannel channel = channel(in);
+        String url = stripSlash(channel.baseUrl().toString()) + op.path() + query(in, op);
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
                 .timeout(Duration.ofMillis(endpoint.getRequestTimeout()))
-                .header("Authorization", "Bearer " + channel.accessToken())
-                .header("Content-Type", "application/json")
-                .method(op.method(), HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
+                .header("Authorization", "Bearer " + channel.accessToken());
+        if (!op.sends()) {
+            return b.GET().build();
+        }
+        b.header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body(in, op), StandardCharsets.UTF_8));
 
-        String tag = in.getHeader(LineConstants.DELIVERY_TAG, String.class);
-        if (tag != null && op.deliveryTagSupported()) {
+        String tag = in.getHeader(LineConstants.DELIVERY_TAG, endpoint.getDeliveryTag(), String.class);
+        if (tag != null) {
+            if (!op.deliveryTagSupported()) {
+                throw new IllegalArgumentException("LINE accepts X-Line-Delivery-Tag only on LINE notification messages, not on " + op.uriName());
+            }
             if (tag.length() < 16 || tag.length() > 100) {
                 throw new IllegalArgumentException("X-Line-Delivery-Tag must be 16 to 100 characters, was " + tag.length());
             }
             b.header("X-Line-Delivery-Tag", tag);
         }
         String retryKey = in.getHeader(LineConstants.RETRY_KEY, String.class);
+        if (retryKey == null && "auto".equals(endpoint.getRetryKey()) && op.retryKeySupported()) {
+            retryKey = UUID.randomUUID().toString();
+            in.setHeader(LineConstants.RETRY_KEY, retryKey);
+        }
         if (retryKey != null) {
             if (!op.retryKeySupported()) {
                 throw new IllegalArgumentException("LINE does not accept X-Line-Retry-Key on " + op.uriName());
+            }
+            if (!RETRY_KEY.matcher(retryKey).matches()) {
+                throw new IllegalArgumentException("X-Line-Retry-Key must be a UUID in hex form");
             }
             b.header("X-Line-Retry-Key", retryKey);
         }
         return b.build();
     }
 
-    private static void handleResponse(Exchange exchange, HttpResponse<String> response) {
+    private String body(Message in, LineOperation op) throws InvalidPayloadException {
+        Object body = in.getBody();
+        Boolean disabled = endpoint.getNotificationDisabled();
+        if (disabled == null || op == LineOperation.PNP_TEMPLATE) {
+            if (body instanceof String s) {
+                return s;
+            }
+            if (body instanceof JsonNode || body instanceof Record) {
+                return Json.write(body);
+            }
+            return in.getMandatoryBody(String.class);
+        }
+        JsonNode tree = body instanceof JsonNode n ? n.deepCopy()
+                : body instanceof String s ? Json.read(s)
+                : body instanceof Record ? Json.MAPPER.valueToTree(body)
+                : Json.read(in.getMandatoryBody(String.class));
+        if (tree instanceof ObjectNode object) {
+            object.put("notificationDisabled", disabled);
+        }
+        return Json.write(tree);
+    }
+
+    private String query(Message in, LineOperation op) {
+        switch (op) {
+            case NARROWCAST_PROGRESS -> {
+                String id = in.getHeader(LineConstants.NARROWCAST_REQUEST_ID, String.class);
+                if (id == null || id.isBlank()) {
+                    throw new IllegalArgumentException("narrowcast-progress needs the " + LineConstants.NARROWCAST_REQUEST_ID + " header");
+                }
+                return "?requestId=" + URLEncoder.encode(id, StandardCharsets.UTF_8);
+            }
+            case PNP_TEMPLATE_STATS, PNP_FLEX_STATS -> {
+                String date = in.getHeader(LineConstants.DATE, String.class);
+                if (date == null) {
+                    date = LocalDate.now(ZoneOffset.ofHours(9)).format(YYYYMMDD);
+                }
+                if (!DATE.matcher(date).matches()) {
+                    throw new IllegalArgumentException(LineConstants.DATE + " must be yyyyMMdd");
+                }
+                return "?date=" + date;
+            }
+            default -> {
+                return "";
+            }
+        }
+    }
+
+    /** @return whether LINE accepted the request */
+    private boolean handleResponse(Exchange exchange, HttpResponse<String> response) {
         Message out = exchange.getMessage();
         int status = response.statusCode();
         String requestId = response.headers().firstValue("x-line-request-id").orElse(null);
@@ -94,11 +179,86 @@ public class LineProducer extends DefaultAsyncProducer {
         if (acceptedId != null) {
             out.setHeader(LineConstants.ACCEPTED_REQUEST_ID, acceptedId);
         }
-        if (LineErrors.isSuccess(status, acceptedId)) {
-            out.setBody(response.body());
-        } else {
+        if (!LineErrors.isSuccess(status, acceptedId)) {
             exchange.setException(LineErrors.fromResponse(status, response.body(), requestId));
+            return false;
         }
+        out.setBody(answer(endpoint.getOperation(), response.body()));
+        if (out.getBody() instanceof PushMessageResponse push && push.sentMessages() != null) {
+            out.setHeader(LineConstants.SENT_MESSAGE_IDS, push.sentMessages().stream().map(PushMessageResponse.SentMessage::id).toList());
+        }
+        if (endpoint.getOperation() == LineOperation.NARROWCAST) {
+            out.setHeader(LineConstants.NARROWCAST_REQUEST_ID, acceptedId != null ? acceptedId : requestId);
+        }
+        if (out.getBody() instanceof NarrowcastProgressResponse progress) {
+            out.setHeader(LineConstants.NARROWCAST_PHASE, progress.phase());
+        }
+        return true;
+    }
+
+    private static Object answer(LineOperation op, String body) {
+        if (body == null || body.isBlank()) {
+            return null;
+        }
+        try {
+            return switch (op) {
+                case PUSH -> Json.MAPPER.readValue(body, PushMessageResponse.class);
+                case NARROWCAST_PROGRESS -> Json.MAPPER.readValue(body, NarrowcastProgressResponse.class);
+                case QUOTA -> Json.MAPPER.readValue(body, MessageQuotaResponse.class);
+                case QUOTA_CONSUMPTION -> Json.MAPPER.readValue(body, QuotaConsumptionResponse.class);
+                case PNP_TEMPLATE_STATS, PNP_FLEX_STATS -> Json.MAPPER.readValue(body, NumberOfMessagesResponse.class);
+                default -> body;
+            };
+        } catch (java.io.IOException e) {
+            return body; // LINE answered 2xx with something we cannot read: keep it as text
+        }
+    }
+
+    /** narrowcast with waitForCompletion: progress until succeeded or failed, without holding a thread. */
+    private void pollProgress(Exchange exchange, AsyncCallback callback, long deadline) {
+        Message out = exchange.getMessage();
+        String requestId = out.getHeader(LineConstants.NARROWCAST_REQUEST_ID, String.class);
+        endpoint.getComponent().scheduler().schedule(() -> {
+            HttpRequest request;
+            try {
+                out.setHeader(LineConstants.NARROWCAST_REQUEST_ID, requestId);
+                request = buildRequest(out, LineOperation.NARROWCAST_PROGRESS);
+            } catch (RuntimeException | InvalidPayloadException e) {
+                exchange.setException(e);
+                callback.done(false);
+                return;
+            }
+            send(request).whenComplete((response, failure) -> {
+                try {
+                    if (failure == null && response.statusCode() == 200) {
+                        NarrowcastProgressResponse progress = (NarrowcastProgressResponse) answer(LineOperation.NARROWCAST_PROGRESS, response.body());
+                        out.setHeader(LineConstants.NARROWCAST_PHASE, progress.phase());
+                        out.setBody(progress);
+                        if ("failed".equals(progress.phase())) {
+                            exchange.setException(new LineApiException(200, "narrowcast failed: errorCode " + progress.errorCode()
+                                    + (progress.failedDescription() == null ? "" : " (" + progress.failedDescription() + ")"),
+                                    List.of(), requestId, LineErrorKind.FINAL, false, null));
+                        } else if (!progress.finished()) {
+                            if (System.nanoTime() < deadline) {
+                                pollProgress(exchange, callback, deadline);
+                                return;
+                            }
+                            exchange.setException(new LineApiException(0, "narrowcast still " + progress.phase() + " when polling gave up",
+                                    List.of(), requestId, LineErrorKind.RETRYABLE, false, null));
+                        }
+                    } else if (System.nanoTime() < deadline) {
+                        pollProgress(exchange, callback, deadline); // progress is read-only: polling again is safe
+                        return;
+                    } else {
+                        exchange.setException(failure != null ? LineErrors.fromFailure(failure)
+                                : LineErrors.fromResponse(response.statusCode(), response.body(), requestId));
+                    }
+                } catch (RuntimeException e) {
+                    exchange.setException(e);
+                }
+                callback.done(false);
+            });
+        }, endpoint.getProgressInterval(), TimeUnit.MILLISECONDS);
     }
 
     private static String stripSlash(String url) {

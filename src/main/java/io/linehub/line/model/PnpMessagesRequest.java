@@ -1,0 +1,11 @@
+package io.linehub.line.model;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.List;
+
+/** Body of {@code POST /bot/pnp/push} (LINE notification message, flexible). */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record PnpMessagesRequest(String to, List<JsonNode> messages, Boolean notificationDisabled, List<String> customAggregationUnits) {
+}
