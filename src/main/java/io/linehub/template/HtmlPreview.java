@@ -58,7 +58,7 @@ final class HtmlPreview {
             String bg = styles.path(block).path("backgroundColor").asText(b.path("backgroundColor").asText(""));
             h.append("<div class=\"blk ").append(block).append("\" style=\"").append(bg.isEmpty() ? "" : "background:" + esc(bg) + ";")
                     .append(padding(b)).append("\">");
-            component(h, b, "vertical", true);
+            component(h, b, "vertical", true, true);
             h.append("</div>");
         }
         h.append("</div></div>\n");
@@ -88,8 +88,8 @@ final class HtmlPreview {
         return s.toString();
     }
 
-    /** Draws a component; the block box itself is drawn without its own padding (the block div carries it). */
-    private static void component(StringBuilder h, JsonNode c, String parentLayout, boolean first) {
+    /** Draws a component; a block's root box is drawn without its own padding and background (the block div carries them). */
+    private static void component(StringBuilder h, JsonNode c, String parentLayout, boolean first, boolean root) {
         String type = c.path("type").asText();
         StringBuilder st = new StringBuilder();
         String margin = c.has("margin") ? SPACE.getOrDefault(c.get("margin").asText(), c.get("margin").asText()) : null;
@@ -112,7 +112,7 @@ final class HtmlPreview {
                 if (c.has("spacing")) {
                     st.append("gap:").append(SPACE.getOrDefault(c.get("spacing").asText(), c.get("spacing").asText())).append(";");
                 }
-                if (c.has("backgroundColor") && !first) {
+                if (c.has("backgroundColor") && !root) {
                     st.append("background:").append(c.get("backgroundColor").asText()).append(";");
                 }
                 if (c.has("cornerRadius")) {
@@ -130,13 +130,13 @@ final class HtmlPreview {
                 if (c.has("justifyContent")) {
                     st.append("justify-content:").append(c.get("justifyContent").asText()).append(";");
                 }
-                if (!first) {
+                if (!root) {
                     st.append(padding(c));
                 }
                 h.append("<div style=\"").append(esc(st.toString())).append("\">");
                 boolean firstChild = true;
                 for (JsonNode child : c.path("contents")) {
-                    component(h, child, layout.equals("baseline") ? "horizontal" : layout, firstChild);
+                    component(h, child, layout.equals("baseline") ? "horizontal" : layout, firstChild, false);
                     firstChild = false;
                 }
                 h.append("</div>");
