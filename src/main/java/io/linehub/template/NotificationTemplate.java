@@ -1,6 +1,5 @@
 package io.linehub.template;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.List;
@@ -106,10 +105,6 @@ public final class NotificationTemplate {
     /** File name the template was loaded from. */
     public String file() {
         return file;
-    }
-
-    JsonNode sampleNode() {
-        return sample;
     }
 
     @Override

@@ -41,8 +41,8 @@ final class ValueFormatter {
             case TEXT, ID, URL -> value.isTextual() ? value.asText() : value.toString();
             case DATE -> date(LocalDate.parse(value.asText()), o);
             case DATETIME -> dateTime(OffsetDateTime.parse(value.asText()).atZoneSameInstant(o.zone()), o, emphasized);
-            case NUMBER -> number(new BigDecimal(value.asText()));
-            case MONEY -> money(new BigDecimal(value.get("amount").asText()), value.get("currency").asText(), o.language());
+            case NUMBER -> number(new BigDecimal(value.asText().trim()));
+            case MONEY -> money(new BigDecimal(value.get("amount").asText().trim()), value.get("currency").asText(), o.language());
         };
     }
 

@@ -94,6 +94,14 @@ class TemplateFormattingTest {
     }
 
     @Test
+    void numericStringsAreAccepted() {
+        ObjectNode d = catalog().find("order_confirmation").orElseThrow().sample().put("quantity", " 1200 ");
+        d.set("totalAmount", obj("{\"amount\": \" 2590.50 \", \"currency\": \"THB\"}"));
+        String en = str(new TemplateRenderer(catalog()).renderFlexMessage("order_confirmation", d, opts("en", false, "Asia/Bangkok")));
+        assertThat(en).contains("\"1,200\"", "2,590.50 THB");
+    }
+
+    @Test
     void numbersAreGrouped() {
         assertThat(ValueFormatter.number(new BigDecimal("1234567"))).isEqualTo("1,234,567");
         assertThat(ValueFormatter.number(new BigDecimal("4"))).isEqualTo("4");
