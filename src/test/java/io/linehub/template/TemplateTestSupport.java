@@ -15,7 +15,7 @@ final class TemplateTestSupport {
     static final Path FIXTURES = Path.of("src/test/resources/templates");
     static final Map<String, String> HEADERS = Map.of("Authorization", "Bearer test-token", "Content-Type", "application/json");
     /** SHA-256 of "+66812345678" in lowercase hex, the shape LON requires for "to". */
-    static final String HASHED_PHONE = "a3f1e2d3c4b5a69788796a5b4c3d2e1f0a1b2c3d4e5f60718293a4b5c6d7e8f9";
+    static final String HASHED_PHONE = "7fc93a279e8accbc8e77df576f2f1806df2b9cbff068711f3de71108184e6bb2";
     static final String USER_ID = "U4af4980629ad1a2d7f2b1f6f1b2c3d4e";
 
     private static TemplateCatalog catalog;
