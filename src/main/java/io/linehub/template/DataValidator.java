@@ -1,0 +1,168 @@
+package io.linehub.template;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.math.BigDecimal;
+import java.net.URI;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Currency;
+import java.util.Iterator;
+import java.util.stream.Collectors;
+
+/** Checks notification data against a template; the first problem is thrown as InvalidNotificationDataException. */
+final class DataValidator {
+
+    /** LINE: a button URL is at most 1,000 characters. */
+    static final int MAX_URL = 1000;
+
+    private DataValidator() {
+    }
+
+    static int length(String s) {
+        return s.codePointCount(0, s.length());
+    }
+
+    static void validate(NotificationTemplate t, JsonNode data, String prefix) {
+        if (data == null || !data.isObject()) {
+            throw new InvalidNotificationDataException(prefix, "must be a JSON object with the fields of " + t.type());
+        }
+        for (Iterator<String> it = data.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            if (t.field(name).isEmpty()) {
+                throw new InvalidNotificationDataException(prefix + "." + name, "is not a field of " + t.type() + " (known fields: "
+                        + t.fields().stream().map(TemplateField::name).collect(Collectors.joining(", ")) + ")");
+            }
+        }
+        for (TemplateField f : t.fields()) {
+            JsonNode v = data.get(f.name());
+            String path = prefix + "." + f.name();
+            if (v == null || v.isNull() || (v.isTextual() && v.asText().isBlank())) {
+                if (f.required()) {
+                    throw new InvalidNotificationDataException(path, "is required for " + t.type() + " but is missing or empty");
+                }
+                continue;
+            }
+            validateValue(f, v, path);
+        }
+    }
+
+    private static void validateValue(TemplateField f, JsonNode v, String path) {
+        switch (f.type()) {
+            case TEXT -> {
+                requireText(v, path, "text");
+                maxLength(v.asText(), f.maxLength(), path);
+            }
+            case ID -> {
+                if (!(v.isTextual() || v.isIntegralNumber())) {
+                    throw new InvalidNotificationDataException(path, "must be a string (an identifier such as an order number), not " + v.getNodeType().name().toLowerCase());
+                }
+                String s = v.isTextual() ? v.asText() : v.toString();
+                if (s.chars().anyMatch(Character::isISOControl)) {
+                    throw new InvalidNotificationDataException(path, "must not contain line breaks or control characters");
+                }
+                maxLength(s, f.maxLength(), path);
+            }
+            case DATE -> {
+                requireText(v, path, "date in the form yyyy-MM-dd");
+                try {
+                    LocalDate.parse(v.asText(), DateTimeFormatter.ISO_LOCAL_DATE);
+                } catch (DateTimeParseException e) {
+                    throw new InvalidNotificationDataException(path, "must be a date in the form yyyy-MM-dd (e.g. 2026-12-01), got '" + v.asText() + "'");
+                }
+            }
+            case DATETIME -> {
+                requireText(v, path, "date-time");
+                try {
+                    OffsetDateTime.parse(v.asText(), DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+                } catch (DateTimeParseException e) {
+                    throw new InvalidNotificationDataException(path, "must be an ISO-8601 date-time with a UTC offset (e.g. 2026-12-01T09:30:00+07:00), got '" + v.asText() + "'");
+                }
+            }
+            case NUMBER -> number(v, path);
+            case MONEY -> money(f, v, path);
+            case URL -> url(v, f.maxLength(), path);
+        }
+    }
+
+    private static void requireText(JsonNode v, String path, String what) {
+        if (!v.isTextual()) {
+            throw new InvalidNotificationDataException(path, "must be a string (" + what + "), not " + v.getNodeType().name().toLowerCase());
+        }
+    }
+
+    private static void maxLength(String s, int max, String path) {
+        int n = length(s);
+        if (n > max) {
+            throw new InvalidNotificationDataException(path, "is " + n + " characters long; at most " + max + " are allowed");
+        }
+    }
+
+    private static BigDecimal number(JsonNode v, String path) {
+        if (v.isNumber()) {
+            return v.decimalValue();
+        }
+        if (v.isTextual()) {
+            try {
+                return new BigDecimal(v.asText().trim());
+            } catch (NumberFormatException e) {
+                // fall through
+            }
+        }
+        throw new InvalidNotificationDataException(path, "must be a number, got " + v);
+    }
+
+    private static void money(TemplateField f, JsonNode v, String path) {
+        if (!v.isObject() || v.get("amount") == null || v.get("currency") == null) {
+            throw new InvalidNotificationDataException(path, "must be an amount with its currency, like {\"amount\": 1200.50, \"currency\": \"THB\"}");
+        }
+        for (Iterator<String> it = v.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!k.equals("amount") && !k.equals("currency")) {
+                throw new InvalidNotificationDataException(path + "." + k, "is not part of a money value (only amount and currency)");
+            }
+        }
+        BigDecimal amount = number(v.get("amount"), path + ".amount");
+        String code = v.get("currency").asText();
+        Currency currency;
+        try {
+            currency = Currency.getInstance(code);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidNotificationDataException(path + ".currency", "'" + code + "' is not an ISO 4217 currency code such as THB, JPY or TWD");
+        }
+        if (!f.currencies().isEmpty() && !f.currencies().contains(code)) {
+            throw new InvalidNotificationDataException(path + ".currency", "'" + code + "' is not accepted here (accepted: " + String.join(", ", f.currencies()) + ")");
+        }
+        if (amount.signum() < 0) {
+            throw new InvalidNotificationDataException(path + ".amount", "must not be negative");
+        }
+        int digits = Math.max(0, currency.getDefaultFractionDigits());
+        if (amount.stripTrailingZeros().scale() > digits) {
+            throw new InvalidNotificationDataException(path + ".amount", code + " amounts have at most " + digits + " decimal places, got " + amount.toPlainString());
+        }
+    }
+
+    static void url(JsonNode v, int max, String path) {
+        requireText(v, path, "https URL");
+        String s = v.asText();
+        int n = length(s);
+        if (n > Math.min(max, MAX_URL)) {
+            throw new InvalidNotificationDataException(path, "is " + n + " characters long; LINE allows URLs of at most " + Math.min(max, MAX_URL) + " characters");
+        }
+        checkHttps(s, path);
+    }
+
+    static void checkHttps(String s, String path) {
+        URI uri;
+        try {
+            uri = new URI(s);
+        } catch (Exception e) {
+            throw new InvalidNotificationDataException(path, "is not a valid URL: " + s);
+        }
+        if (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
+            throw new InvalidNotificationDataException(path, "must be an https URL (https://host/...), got '" + s + "'");
+        }
+    }
+}

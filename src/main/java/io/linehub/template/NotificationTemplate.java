@@ -1,0 +1,114 @@
+package io.linehub.template;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** A validated notification template loaded from one YAML file under config/templates/. */
+public final class NotificationTemplate {
+
+    /** Texts of a template in one language. */
+    public record Texts(String title, String altText) {
+    }
+
+    private final String type;
+    private final String description;
+    private final String layout;
+    private final String accentColor;
+    private final List<TemplateField> fields;
+    private final Map<String, Texts> texts;
+    private final Map<String, LonMapping> lon;
+    private final ObjectNode sample;
+    private final String file;
+
+    NotificationTemplate(String type, String description, String layout, String accentColor, List<TemplateField> fields,
+                         Map<String, Texts> texts, Map<String, LonMapping> lon, ObjectNode sample, String file) {
+        this.type = type;
+        this.description = description;
+        this.layout = layout;
+        this.accentColor = accentColor;
+        this.fields = List.copyOf(fields);
+        this.texts = Map.copyOf(texts);
+        this.lon = Map.copyOf(lon);
+        this.sample = sample;
+        this.file = file;
+    }
+
+    /** The use-case id, e.g. {@code shipping_complete}. */
+    public String type() {
+        return type;
+    }
+
+    /** One English sentence: what the use case is for. */
+    public String description() {
+        return description;
+    }
+
+    /** Flex layout variant: receipt, ticket, alert or status. */
+    public String layout() {
+        return layout;
+    }
+
+    /** Accent colour of the Flex bubble, {@code #RRGGBB}. */
+    public String accentColor() {
+        return accentColor;
+    }
+
+    /** Fields in display order. */
+    public List<TemplateField> fields() {
+        return fields;
+    }
+
+    public Optional<TemplateField> field(String name) {
+        return fields.stream().filter(f -> f.name().equals(name)).findFirst();
+    }
+
+    /** The field shown large; every template has exactly one and it is required. */
+    public TemplateField emphasizedField() {
+        return fields.stream().filter(TemplateField::emphasized).findFirst().orElseThrow();
+    }
+
+    /** The url fields shown as buttons (0–2), in order. */
+    public List<TemplateField> buttonFields() {
+        return fields.stream().filter(TemplateField::button).toList();
+    }
+
+    /** The fields shown as rows: neither emphasised nor buttons. */
+    public List<TemplateField> itemFields() {
+        return fields.stream().filter(f -> !f.emphasized() && !f.button()).toList();
+    }
+
+    public Texts texts(String language) {
+        Texts t = texts.get(language);
+        if (t == null) {
+            throw new IllegalArgumentException("unsupported language " + language);
+        }
+        return t;
+    }
+
+    public String title(String language) {
+        return texts(language).title();
+    }
+
+    /** LON template mapping of a country; empty when the template file has no entry for it. */
+    public Optional<LonMapping> lon(String country) {
+        return Optional.ofNullable(lon.get(country));
+    }
+
+    /** A copy of the sample data shipped with the template. */
+    public ObjectNode sample() {
+        return sample.deepCopy();
+    }
+
+    /** File name the template was loaded from. */
+    public String file() {
+        return file;
+    }
+
+    @Override
+    public String toString() {
+        return type + " " + fields;
+    }
+}

@@ -1,0 +1,124 @@
+package io.linehub.template;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
+import java.time.DayOfWeek;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZonedDateTime;
+import java.util.Locale;
+
+/**
+ * Formats validated field values for a language. Hand-written tables (not the JDK's locale data) so the
+ * output is stable across JDK versions and always fits LINE's limits:
+ *
+ * <table>
+ * <tr><th></th><th>date</th><th>datetime</th><th>datetime (emphasised)</th><th>money</th></tr>
+ * <tr><td>th</td><td>1 ธ.ค. 2569 (BE) / 1 ธ.ค. 2026</td><td>1 ธ.ค. 2569 09:30 น.</td><td>1 ธ.ค. 09:30</td><td>฿1,200.00 / 12,000 JPY</td></tr>
+ * <tr><td>en</td><td>1 Dec 2026</td><td>1 Dec 2026, 09:30</td><td>1 Dec, 09:30</td><td>1,200.00 THB</td></tr>
+ * <tr><td>ja</td><td>2026年12月1日(火)</td><td>2026年12月1日(火) 9:30</td><td>12/1(火) 9:30</td><td>12,000円 / 1,200.00 THB</td></tr>
+ * <tr><td>zh-TW</td><td>2026年12月1日(二)</td><td>2026年12月1日(二) 09:30</td><td>12/1(二) 09:30</td><td>NT$1,200 / 1,200.00 THB</td></tr>
+ * </table>
+ */
+final class ValueFormatter {
+
+    private static final String[] TH_MONTHS = {"ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค."};
+    private static final String[] EN_MONTHS = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    private static final String[] JA_WEEKDAYS = {"月", "火", "水", "木", "金", "土", "日"};
+    private static final String[] ZH_WEEKDAYS = {"一", "二", "三", "四", "五", "六", "日"};
+    /** Buddhist era = Common era + 543. */
+    static final int BUDDHIST_OFFSET = 543;
+
+    private ValueFormatter() {
+    }
+
+    static String format(TemplateField field, JsonNode value, RenderOptions o, boolean emphasized) {
+        return switch (field.type()) {
+            case TEXT, ID, URL -> value.isTextual() ? value.asText() : value.toString();
+            case DATE -> date(LocalDate.parse(value.asText()), o);
+            case DATETIME -> dateTime(OffsetDateTime.parse(value.asText()).atZoneSameInstant(o.zone()), o, emphasized);
+            case NUMBER -> number(new BigDecimal(value.asText().trim()));
+            case MONEY -> money(new BigDecimal(value.get("amount").asText().trim()), value.get("currency").asText(), o.language());
+        };
+    }
+
+    static String date(LocalDate d, RenderOptions o) {
+        int m = d.getMonthValue();
+        return switch (o.language()) {
+            case "th" -> d.getDayOfMonth() + " " + TH_MONTHS[m - 1] + " " + thaiYear(d.getYear(), o);
+            case "en" -> d.getDayOfMonth() + " " + EN_MONTHS[m - 1] + " " + d.getYear();
+            case "ja" -> d.getYear() + "年" + m + "月" + d.getDayOfMonth() + "日(" + weekday(JA_WEEKDAYS, d.getDayOfWeek()) + ")";
+            case "zh-TW" -> d.getYear() + "年" + m + "月" + d.getDayOfMonth() + "日(" + weekday(ZH_WEEKDAYS, d.getDayOfWeek()) + ")";
+            default -> throw new IllegalArgumentException(o.language());
+        };
+    }
+
+    static String dateTime(ZonedDateTime t, RenderOptions o, boolean shortForm) {
+        LocalDate d = t.toLocalDate();
+        String hhmm = String.format(Locale.ROOT, "%02d:%02d", t.getHour(), t.getMinute());
+        int m = d.getMonthValue();
+        if (shortForm) {
+            // Without the year so that the emphasised item fits LINE's 15 characters.
+            return switch (o.language()) {
+                case "th" -> d.getDayOfMonth() + " " + TH_MONTHS[m - 1] + " " + hhmm;
+                case "en" -> d.getDayOfMonth() + " " + EN_MONTHS[m - 1] + ", " + hhmm;
+                case "ja" -> m + "/" + d.getDayOfMonth() + "(" + weekday(JA_WEEKDAYS, d.getDayOfWeek()) + ") " + t.getHour() + ":" + hhmm.substring(3);
+                case "zh-TW" -> m + "/" + d.getDayOfMonth() + "(" + weekday(ZH_WEEKDAYS, d.getDayOfWeek()) + ") " + hhmm;
+                default -> throw new IllegalArgumentException(o.language());
+            };
+        }
+        return switch (o.language()) {
+            case "th" -> date(d, o) + " " + hhmm + " น.";
+            case "en" -> date(d, o) + ", " + hhmm;
+            case "ja" -> date(d, o) + " " + t.getHour() + ":" + hhmm.substring(3);
+            case "zh-TW" -> date(d, o) + " " + hhmm;
+            default -> throw new IllegalArgumentException(o.language());
+        };
+    }
+
+    private static int thaiYear(int year, RenderOptions o) {
+        return o.buddhistEra() ? year + BUDDHIST_OFFSET : year;
+    }
+
+    private static String weekday(String[] names, DayOfWeek d) {
+        return names[d.getValue() - 1];
+    }
+
+    static String number(BigDecimal n) {
+        DecimalFormat f = new DecimalFormat("#,##0.###", DecimalFormatSymbols.getInstance(Locale.ROOT));
+        f.setMaximumFractionDigits(Math.max(0, n.scale()));
+        return f.format(n);
+    }
+
+    /** Digits shown after the decimal point: THB 2, JPY 0, TWD 0 unless the amount has cents (Taiwan prices are whole dollars). */
+    static int displayFractionDigits(BigDecimal amount, String currency) {
+        int iso = java.util.Currency.getInstance(currency).getDefaultFractionDigits();
+        if (currency.equals("TWD") && amount.stripTrailingZeros().scale() <= 0) {
+            return 0;
+        }
+        return Math.max(0, iso);
+    }
+
+    static String money(BigDecimal amount, String currency, String language) {
+        int digits = displayFractionDigits(amount, currency);
+        DecimalFormat f = new DecimalFormat("#,##0", DecimalFormatSymbols.getInstance(Locale.ROOT));
+        f.setMinimumFractionDigits(digits);
+        f.setMaximumFractionDigits(digits);
+        f.setRoundingMode(RoundingMode.HALF_EVEN);
+        String n = f.format(amount);
+        if (language.equals("th") && currency.equals("THB")) {
+            return "฿" + n;
+        }
+        if (language.equals("ja") && currency.equals("JPY")) {
+            return n + "円";
+        }
+        if (language.equals("zh-TW") && currency.equals("TWD")) {
+            return "NT$" + n;
+        }
+        return n + " " + currency;
+    }
+}
