@@ -15,6 +15,8 @@ import io.linehub.outbox.Outbox;
 import io.linehub.sandbox.LineSandbox;
 import io.linehub.sandbox.SandboxChannel;
 import io.linehub.sandbox.SandboxConfig;
+import io.linehub.template.LonMapping;
+import io.linehub.template.NotificationTemplate;
 import io.linehub.template.TemplateCatalog;
 import io.linehub.template.TemplateRenderer;
 import org.apache.camel.CamelConfiguration;
@@ -124,7 +126,9 @@ public class HubConfiguration implements CamelConfiguration {
         context.addComponent("line", line);
 
         Outbox outbox = new Outbox(hubDb, Clock.systemUTC(), nodeId(), Duration.ofSeconds(s.deliveryLeaseSeconds()), s.deliveryMaxAttempts());
-        TemplateRenderer renderer = new TemplateRenderer(TemplateCatalog.load(Path.of(s.templatesDir())));
+        TemplateCatalog catalog = TemplateCatalog.load(Path.of(s.templatesDir()));
+        TemplateRenderer renderer = new TemplateRenderer(catalog);
+        reportMissingLonKeys(catalog, channels);
 
         Registry r = context.getRegistry();
         r.bind("hubDataSource", hubDb);
@@ -140,6 +144,19 @@ public class HubConfiguration implements CamelConfiguration {
         r.bind("webhookEventIds", webhookEvents);
 
         context.getPropertiesComponent().addOverrideProperty("hub.demo.active", String.valueOf(sandboxActive && s.demoEnabled()));
+    }
+
+    /** Start-up validation: which types cannot go out as a LON template on each channel (no key from LINE configured). */
+    private static void reportMissingLonKeys(TemplateCatalog catalog, LineChannels channels) {
+        for (LineChannel channel : channels.all()) {
+            List<String> gaps = catalog.all().stream()
+                    .filter(t -> !t.lon(channel.country()).map(LonMapping::configured).orElse(false))
+                    .map(NotificationTemplate::type).toList();
+            if (!gaps.isEmpty()) {
+                LOG.warn("channel {} ({}): no LINE template key configured for {} of {} notification types; LON template refuses them"
+                        + " until config/templates maps them: {}", channel.name(), channel.country(), gaps.size(), catalog.all().size(), gaps);
+            }
+        }
     }
 
     private static String nodeId() {
