@@ -1,5 +1,6 @@
 package io.linehub;
 
+import io.linehub.cli.PreviewCommand;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 
@@ -24,6 +25,9 @@ public final class Hub implements AutoCloseable {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("preview")) {
+            System.exit(PreviewCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+        }
         newMain(Map.of()).run(args);
     }
 

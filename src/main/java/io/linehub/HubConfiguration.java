@@ -15,7 +15,10 @@ import io.linehub.outbox.Outbox;
 import io.linehub.sandbox.LineSandbox;
 import io.linehub.sandbox.SandboxChannel;
 import io.linehub.sandbox.SandboxConfig;
+import io.linehub.api.TemplateApi;
+import io.linehub.template.LinePayloads;
 import io.linehub.template.LonMapping;
+import io.linehub.template.TemplatePreview;
 import io.linehub.template.NotificationTemplate;
 import io.linehub.template.TemplateCatalog;
 import io.linehub.template.TemplateRenderer;
@@ -118,7 +121,8 @@ public class HubConfiguration implements CamelConfiguration {
             baseUrl = baseUrl != null ? baseUrl : "https://api.line.me";
         }
         LineChannels channels = new LineChannels(List.of(
-                new LineChannel(DEFAULT_CHANNEL, token, secret, URI.create(baseUrl), s.lineChannelCountry(), s.lineChannelLanguage())));
+                new LineChannel(DEFAULT_CHANNEL, token, secret, URI.create(baseUrl), s.lineChannelCountry(), s.lineChannelLanguage(),
+                        s.lineChannelBuddhistEra())));
         LOG.info("LINE channels: {}", channels.all());
 
         LineComponent line = new LineComponent();
@@ -135,7 +139,9 @@ public class HubConfiguration implements CamelConfiguration {
         r.bind("customerDataSource", customerDb);
         r.bind("outbox", outbox);
         r.bind("deliverySteps", new DeliverySteps(outbox));
-        r.bind("intake", new NotificationIntake(renderer, outbox, channels, s.defaultRegion(), DEFAULT_CHANNEL));
+        LinePayloads payloads = new LinePayloads(renderer);
+        r.bind("intake", new NotificationIntake(payloads, outbox, channels, s.defaultRegion(), DEFAULT_CHANNEL));
+        r.bind("templateApi", new TemplateApi(new TemplatePreview(catalog, payloads), channels.get(DEFAULT_CHANNEL)));
         r.bind("apiErrors", new ApiErrors());
         r.bind("notificationQueries", new NotificationQueries(outbox));
         r.bind("lineWebhook", new LineWebhook(channels));

@@ -2,7 +2,6 @@ package io.linehub.intake;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.linehub.api.InvalidRequestException;
 import io.linehub.json.Json;
 import io.linehub.line.LineChannel;
@@ -14,7 +13,7 @@ import io.linehub.outbox.Outbox;
 import io.linehub.phone.InvalidPhoneNumberException;
 import io.linehub.phone.PhoneNumbers;
 import io.linehub.template.RenderOptions;
-import io.linehub.template.TemplateRenderer;
+import io.linehub.template.LinePayloads;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -55,14 +54,14 @@ public class NotificationIntake {
     private static final Set<String> LANGUAGES = Set.of("th", "en", "ja", "zh-TW");
     private static final Logger LOG = LoggerFactory.getLogger(NotificationIntake.class);
 
-    private final TemplateRenderer renderer;
+    private final LinePayloads payloads;
     private final Outbox outbox;
     private final LineChannels channels;
     private final String defaultRegion;
     private final String defaultChannel;
 
-    public NotificationIntake(TemplateRenderer renderer, Outbox outbox, LineChannels channels, String defaultRegion, String defaultChannel) {
-        this.renderer = renderer;
+    public NotificationIntake(LinePayloads payloads, Outbox outbox, LineChannels channels, String defaultRegion, String defaultChannel) {
+        this.payloads = payloads;
         this.outbox = outbox;
         this.channels = channels;
         this.defaultRegion = defaultRegion;
@@ -208,15 +207,13 @@ public class NotificationIntake {
     /** Step 4: LINE's request body, rendered once here so a bad notification is refused before it is queued. */
     public void render(PendingNotification n) {
         LineChannel channel = channels.get(n.lineChannel);
-        renderer.validate(n.type, n.data);
-        if (n.language == null) {
+        payloads.renderer().validate(n.type, n.data);
+        if (n.language == null || !RenderOptions.LANGUAGES.contains(n.language)) {
             n.language = channel.defaultLanguage();
         }
         ZoneId zone = zoneOf(n.timeZone, n.recipientCountry);
-        ObjectNode request = Json.MAPPER.createObjectNode();
-        request.put("to", n.recipientHash);
-        request.setAll(renderer.renderLonTemplate(n.type, n.data, new RenderOptions(n.language, channel.country(), zone, false)));
-        n.lineRequest = request;
+        n.lineRequest = payloads.lonTemplate(n.recipientHash, n.type, n.data,
+                new RenderOptions(n.language, channel.country(), zone, channel.buddhistEra()));
     }
 
     /** Step 5: the outbox row; from here on nothing is lost. */
@@ -250,11 +247,7 @@ public class NotificationIntake {
                 // fall back to the country's zone
             }
         }
-        return switch (country) {
-            case "JP" -> ZoneId.of("Asia/Tokyo");
-            case "TW" -> ZoneId.of("Asia/Taipei");
-            default -> ZoneId.of("Asia/Bangkok");
-        };
+        return LinePayloads.defaultZone(country);
     }
 
     private static void rejectUnknown(JsonNode object, Set<String> allowed, String prefix) {

@@ -11,8 +11,14 @@ import java.net.URI;
  * @param baseUrl        LINE API base URL, or any LINE-compatible server
  * @param country        the OA's country (JP, TH, TW): it decides which LON templates LINE offers
  * @param defaultLanguage language of texts when the customer has none
+ * @param buddhistEra    show Thai texts' years in the Buddhist era (2026 → 2569)
  */
-public record LineChannel(String name, String accessToken, String channelSecret, URI baseUrl, String country, String defaultLanguage) {
+public record LineChannel(String name, String accessToken, String channelSecret, URI baseUrl, String country, String defaultLanguage,
+                          boolean buddhistEra) {
+
+    public LineChannel(String name, String accessToken, String channelSecret, URI baseUrl, String country, String defaultLanguage) {
+        this(name, accessToken, channelSecret, baseUrl, country, defaultLanguage, false);
+    }
 
     /** Never prints the token or the secret. */
     @Override
