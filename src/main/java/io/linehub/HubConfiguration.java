@@ -5,6 +5,7 @@ import io.linehub.api.ApiErrors;
 import io.linehub.api.NotificationQueries;
 import io.linehub.db.Database;
 import io.linehub.demo.DemoData;
+import io.linehub.friends.FriendStatus;
 import io.linehub.intake.NotificationIntake;
 import io.linehub.line.LineChannel;
 import io.linehub.line.LineChannels;
@@ -145,6 +146,7 @@ public class HubConfiguration implements CamelConfiguration {
         r.bind("apiErrors", new ApiErrors());
         r.bind("notificationQueries", new NotificationQueries(outbox));
         r.bind("lineWebhook", new LineWebhook(channels));
+        r.bind("friendStatus", new FriendStatus(hubDb, Clock.systemUTC()));
         JdbcMessageIdRepository webhookEvents = new JdbcMessageIdRepository(hubDb, "line-webhook");
         webhookEvents.setCreateTableIfNotExists(false);
         r.bind("webhookEventIds", webhookEvents);

@@ -20,6 +20,7 @@ public class LineWebhook {
     public static final String EVENT_ID = "LineWebhookEventId";
     public static final String DELIVERY_DATA = "LineDeliveryData";
     public static final String USER_ID = "LineUserId";
+    public static final String EVENT_TIMESTAMP = "LineEventTimestamp";
 
     private final LineChannels channels;
 
@@ -56,6 +57,7 @@ public class LineWebhook {
         m.setHeader(EVENT_ID, event.path("webhookEventId").asText(null));
         JsonNode data = event.path("delivery").path("data");
         m.setHeader(DELIVERY_DATA, data.isTextual() ? data.asText() : null);
+        m.setHeader(EVENT_TIMESTAMP, event.path("timestamp").asLong(0));
         JsonNode user = event.path("source").path("userId");
         m.setHeader(USER_ID, user.isTextual() ? user.asText() : null);
     }

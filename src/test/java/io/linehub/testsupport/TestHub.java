@@ -65,6 +65,14 @@ public final class TestHub implements AutoCloseable {
         return "http://127.0.0.1:" + port + path;
     }
 
+    public org.apache.camel.CamelContext context() {
+        return hub.context();
+    }
+
+    public <T> T bean(String name, Class<T> type) {
+        return hub.bean(name, type);
+    }
+
     public LineSandbox sandbox() {
         return hub.bean("lineSandbox", LineSandbox.class);
     }
