@@ -95,4 +95,24 @@ class HubJarIT {
         }
         return Json.read(r.body());
     }
+
+    @Test
+    void theSandboxRunsOnItsOwnForOtherPrograms() throws Exception {
+        Path jar = Path.of(System.getProperty("hub.jar", "target/line-notification-hub.jar"));
+        int port = TestHub.freePort();
+        hub = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(),
+                "sandbox", "--port", String.valueOf(port), "--channel", "acme:acme-token:acme-secret", "--accept-all")
+                .redirectErrorStream(true).redirectOutput(dataDir.resolve("sandbox.log").toFile()).start();
+        String url = "http://127.0.0.1:" + port + "/v2/bot/message/pnp/templated/push";
+        String body = "{\"to\":\"7fc93a279e8accbc8e77df576f2f1806df2b9cbff068711f3de71108184e6bb2\",\"templateKey\":\"shipment_completed_ja\"}";
+        HttpResponse<String> accepted = await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> HTTP.send(
+                HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer acme-token").header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()), r -> r != null);
+        assertThat(accepted.statusCode()).isEqualTo(202);
+        assertThat(accepted.headers().firstValue("x-line-request-id")).isPresent();
+        HttpResponse<String> wrongToken = HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer nope")
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(wrongToken.statusCode()).isEqualTo(401);
+        assertThat(get("http://127.0.0.1:" + port + "/sandbox/requests")).hasSize(2);
+    }
 }

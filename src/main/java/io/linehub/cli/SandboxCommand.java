@@ -1,0 +1,78 @@
+package io.linehub.cli;
+
+import io.linehub.sandbox.LineSandbox;
+import io.linehub.sandbox.SandboxChannel;
+import io.linehub.sandbox.SandboxConfig;
+
+import java.io.PrintStream;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code java -jar line-notification-hub.jar sandbox [--port 8090] [--host 127.0.0.1]
+ * [--channel name:token:secret[:webhookUrl]]… [--accept-all] [--delivery-delay-ms 1000] [--undelivered-share 0.0]}:
+ * the LINE sandbox on its own, for other programs (and benchmarks) to target. Runs until stopped.
+ */
+public final class SandboxCommand {
+
+    static final String USAGE = "usage: sandbox [--port 8090] [--host 127.0.0.1] [--channel name:token:secret[:webhookUrl]]..."
+            + " [--accept-all] [--delivery-delay-ms N] [--undelivered-share 0..1]";
+
+    private SandboxCommand() {
+    }
+
+    /** Parses the arguments into a sandbox configuration; throws IllegalArgumentException with the usage on bad input. */
+    static SandboxConfig parse(String[] args) {
+        SandboxConfig.Builder b = SandboxConfig.builder().port(8090);
+        List<SandboxChannel> channels = new ArrayList<>();
+        try {
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--port" -> b.port(Integer.parseInt(args[++i]));
+                    case "--host" -> b.host(args[++i]);
+                    case "--accept-all" -> b.acceptAllNumbers(true);
+                    case "--delivery-delay-ms" -> b.deliveryDelay(Duration.ofMillis(Long.parseLong(args[++i])));
+                    case "--undelivered-share" -> b.undeliveredShare(Double.parseDouble(args[++i]));
+                    case "--channel" -> {
+                        String[] p = args[++i].split(":", 4);
+                        if (p.length < 3) {
+                            throw new IllegalArgumentException("--channel wants name:token:secret[:webhookUrl]");
+                        }
+                        channels.add(new SandboxChannel(p[0], p[1], p[2], p.length == 4 ? URI.create(p[3]) : null));
+                    }
+                    default -> throw new IllegalArgumentException("unknown option " + args[i]);
+                }
+            }
+        } catch (ArrayIndexOutOfBoundsException | NumberFormatException e) {
+            throw new IllegalArgumentException(USAGE);
+        }
+        if (channels.isEmpty()) {
+            channels.add(new SandboxChannel("default", "sandbox-token", "sandbox-secret", null));
+        }
+        return b.channels(channels).build();
+    }
+
+    public static int run(String[] args, PrintStream out, PrintStream err) throws InterruptedException {
+        SandboxConfig config;
+        try {
+            config = parse(args);
+        } catch (IllegalArgumentException e) {
+            err.println(e.getMessage());
+            err.println(USAGE);
+            return 2;
+        }
+        LineSandbox sandbox = LineSandbox.start(config);
+        out.println("LINE sandbox on " + sandbox.baseUrl() + " with channels "
+                + config.channels().stream().map(SandboxChannel::name).toList() + "; request log at " + sandbox.baseUrl() + "/sandbox/requests");
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            sandbox.close();
+            stopped.countDown();
+        }, "sandbox-shutdown"));
+        stopped.await();
+        return 0;
+    }
+}

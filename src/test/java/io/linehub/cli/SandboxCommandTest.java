@@ -1,0 +1,39 @@
+package io.linehub.cli;
+
+import io.linehub.sandbox.SandboxConfig;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SandboxCommandTest {
+
+    @Test
+    void parsesPortChannelsAndBehaviour() {
+        SandboxConfig c = SandboxCommand.parse(new String[]{"--port", "9100", "--channel", "acme:tok:sec:http://127.0.0.1:8080/webhook/line/acme",
+                "--channel", "beta:tok2:sec2", "--accept-all", "--delivery-delay-ms", "250", "--undelivered-share", "0.1"});
+        assertThat(c.port()).isEqualTo(9100);
+        assertThat(c.channels()).hasSize(2);
+        assertThat(c.channels().get(0).webhookUrl()).hasToString("http://127.0.0.1:8080/webhook/line/acme");
+        assertThat(c.channels().get(1).webhookUrl()).isNull();
+        assertThat(c.acceptAllNumbers()).isTrue();
+        assertThat(c.deliveryDelay()).isEqualTo(Duration.ofMillis(250));
+        assertThat(c.undeliveredShare()).isEqualTo(0.1);
+    }
+
+    @Test
+    void withoutChannelsItOffersADefaultOne() {
+        SandboxConfig c = SandboxCommand.parse(new String[0]);
+        assertThat(c.port()).isEqualTo(8090);
+        assertThat(c.channels()).singleElement().satisfies(ch -> assertThat(ch.accessToken()).isEqualTo("sandbox-token"));
+    }
+
+    @Test
+    void badArgumentsAreRefused() {
+        assertThatThrownBy(() -> SandboxCommand.parse(new String[]{"--port"})).hasMessageContaining("usage");
+        assertThatThrownBy(() -> SandboxCommand.parse(new String[]{"--channel", "only-a-name"})).hasMessageContaining("name:token:secret");
+        assertThatThrownBy(() -> SandboxCommand.parse(new String[]{"--frobnicate"})).hasMessageContaining("unknown option");
+    }
+}
