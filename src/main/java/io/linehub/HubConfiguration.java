@@ -13,6 +13,8 @@ import io.linehub.line.LineComponent;
 import io.linehub.line.LineWebhook;
 import io.linehub.outbox.DeliverySteps;
 import io.linehub.outbox.Outbox;
+import io.linehub.outbox.OutboxSettings;
+import io.linehub.outbox.RateBudgets;
 import io.linehub.sandbox.LineSandbox;
 import io.linehub.sandbox.SandboxChannel;
 import io.linehub.sandbox.SandboxConfig;
@@ -130,7 +132,9 @@ public class HubConfiguration implements CamelConfiguration {
         line.setChannels(channels);
         context.addComponent("line", line);
 
-        Outbox outbox = new Outbox(hubDb, Clock.systemUTC(), nodeId(), Duration.ofSeconds(s.deliveryLeaseSeconds()), s.deliveryMaxAttempts());
+        Outbox outbox = new Outbox(hubDb, Clock.systemUTC(), nodeId(), new OutboxSettings(Duration.ofSeconds(s.deliveryLeaseSeconds()),
+                s.deliveryMaxAttempts(), s.deliveryRetryWindow(), s.deliveryHourlyBudget(), s.deliveryPackingWindow(), s.deliveryUncertainAfter(),
+                OutboxSettings.UncertainPolicy.valueOf(s.deliveryUncertainPolicy().toUpperCase(java.util.Locale.ROOT)), s.deliveryUndeliveredAfter()));
         TemplateCatalog catalog = TemplateCatalog.load(Path.of(s.templatesDir()));
         TemplateRenderer renderer = new TemplateRenderer(catalog);
         reportMissingLonKeys(catalog, channels);
@@ -140,6 +144,7 @@ public class HubConfiguration implements CamelConfiguration {
         r.bind("customerDataSource", customerDb);
         r.bind("outbox", outbox);
         r.bind("deliverySteps", new DeliverySteps(outbox));
+        r.bind("rateBudgets", new RateBudgets(s.deliveryRatePerSecond(), java.util.Map.of()));
         LinePayloads payloads = new LinePayloads(renderer);
         r.bind("intake", new NotificationIntake(payloads, outbox, channels, s.defaultRegion(), DEFAULT_CHANNEL));
         r.bind("templateApi", new TemplateApi(new TemplatePreview(catalog, payloads), channels.get(DEFAULT_CHANNEL)));

@@ -33,6 +33,13 @@ public record HubSettings(
         int deliveryBatchSize,
         long deliveryLeaseSeconds,
         int deliveryMaxAttempts,
+        java.time.Duration deliveryRetryWindow,
+        int deliveryHourlyBudget,
+        java.time.Duration deliveryPackingWindow,
+        java.time.Duration deliveryUncertainAfter,
+        String deliveryUncertainPolicy,
+        java.time.Duration deliveryUndeliveredAfter,
+        int deliveryRatePerSecond,
         String templatesDir) {
 
     static HubSettings from(PropertiesComponent p) {
@@ -61,6 +68,13 @@ public record HubSettings(
                 Integer.parseInt(required(p, "hub.delivery.batch-size")),
                 Long.parseLong(required(p, "hub.delivery.lease-seconds")),
                 Integer.parseInt(required(p, "hub.delivery.max-attempts")),
+                java.time.Duration.parse(required(p, "hub.delivery.retry-window")),
+                Integer.parseInt(required(p, "hub.delivery.hourly-budget")),
+                java.time.Duration.parse(required(p, "hub.delivery.packing-window")),
+                java.time.Duration.parse(required(p, "hub.delivery.uncertain-after")),
+                required(p, "hub.delivery.uncertain-policy"),
+                java.time.Duration.parse(required(p, "hub.delivery.undelivered-after")),
+                Integer.parseInt(required(p, "hub.delivery.rate-per-second")),
                 required(p, "hub.templates.dir"));
     }
 

@@ -218,7 +218,7 @@ public class NotificationIntake {
 
     /** Step 5: the outbox row; from here on nothing is lost. */
     public EnqueueResult queue(PendingNotification n) {
-        EnqueueResult result = outbox.enqueue(new NewNotification(n.type, n.lineChannel, LineOperation.PNP_TEMPLATE.uriName(), n.customerId,
+        EnqueueResult result = outbox.enqueue(NewNotification.lonTemplate(n.type, n.lineChannel, n.customerId,
                 n.recipientHash, n.recipientMasked, n.recipientCountry, n.language, Json.write(n.data), Json.write(n.lineRequest),
                 n.idempotencyKey, n.requestDigest));
         if (result.created()) {

@@ -2,19 +2,23 @@ package io.linehub.outbox;
 
 import io.linehub.line.LineConstants;
 import org.apache.camel.Exchange;
+import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
+import java.util.List;
 
-/** The delivery route's steps around the {@code line:} call: what to send, and recording LINE's answer. */
+/** The delivery routes' steps around the {@code line:} call: what to send, and recording LINE's answer. */
 public class DeliverySteps {
 
-    /** Headers the delivery route carries between steps. */
+    /** Headers the delivery routes carry between steps. */
     public static final String NOTIFICATION_ID = "HubNotificationId";
     public static final String LINE_OPERATION = "HubLineOperation";
-    public static final String ATTEMPT = "HubAttempt";
+    public static final String RECIPIENTS = "HubRecipients";
+    /** Exchange property holding the claimed {@link OutboxEntry}. */
+    public static final String ENTRY = "HubOutboxEntry";
     public static final String STARTED_AT = "HubAttemptStartedAt";
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliverySteps.class);
@@ -25,36 +29,47 @@ public class DeliverySteps {
         this.outbox = outbox;
     }
 
-    /** Turns a claimed outbox entry into the LINE request: body, channel, delivery tag. */
-    public void prepare(Exchange exchange) throws org.apache.camel.InvalidPayloadException {
+    /** Turns a claimed outbox entry into the LINE request: body, channel, operation, delivery tag, retry key. */
+    public void prepare(Exchange exchange) throws InvalidPayloadException {
         Message m = exchange.getMessage();
         OutboxEntry e = m.getMandatoryBody(OutboxEntry.class);
+        exchange.setProperty(ENTRY, e);
         m.setHeader(NOTIFICATION_ID, e.id());
         m.setHeader(LINE_OPERATION, e.lineOperation());
-        m.setHeader(ATTEMPT, e.attempt());
-        m.setHeader(STARTED_AT, Instant.now());
+        m.setHeader(RECIPIENTS, e.isBatch() ? e.memberIds().size() : 1);
         m.setHeader(LineConstants.CHANNEL, e.channel());
         if (e.deliveryTag() != null) {
             m.setHeader(LineConstants.DELIVERY_TAG, e.deliveryTag());
         }
+        if (e.retryKey() != null) {
+            m.setHeader(LineConstants.RETRY_KEY, e.retryKey());
+        }
         m.setBody(e.lineRequestJson());
+    }
+
+    /** Right before the request leaves (after the throttle): the attempt's start time. */
+    public void starting(Exchange exchange) {
+        exchange.setProperty(STARTED_AT, Instant.now());
     }
 
     public void sent(Exchange exchange) {
         Message m = exchange.getMessage();
-        String id = m.getHeader(NOTIFICATION_ID, String.class);
-        outbox.recordSent(id, m.getHeader(ATTEMPT, Integer.class), m.getHeader(STARTED_AT, Instant.class),
-                m.getHeader(LineConstants.HTTP_STATUS, Integer.class), m.getHeader(LineConstants.REQUEST_ID, String.class));
-        LOG.info("notification {} sent to LINE ({} {})", id, m.getHeader(LineConstants.HTTP_STATUS), m.getHeader(LineConstants.REQUEST_ID));
+        OutboxEntry e = exchange.getProperty(ENTRY, OutboxEntry.class);
+        String requestId = m.getHeader(LineConstants.ACCEPTED_REQUEST_ID, m.getHeader(LineConstants.REQUEST_ID, String.class), String.class);
+        outbox.recordSent(e, startedAt(exchange), m.getHeader(LineConstants.HTTP_STATUS, Integer.class), requestId);
+        LOG.debug("{} {} sent to LINE ({} {})", e.isBatch() ? "multicast batch" : "notification", e.id(), m.getHeader(LineConstants.HTTP_STATUS), requestId);
     }
 
     public void failed(Exchange exchange) {
-        Message m = exchange.getMessage();
-        String id = m.getHeader(NOTIFICATION_ID, String.class);
+        OutboxEntry e = exchange.getProperty(ENTRY, OutboxEntry.class);
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        NotificationStatus next = outbox.recordFailure(id, m.getHeader(LINE_OPERATION, String.class), m.getHeader(ATTEMPT, Integer.class),
-                m.getHeader(STARTED_AT, Instant.class), failure);
-        LOG.warn("notification {} not sent, now {}: {}", id, next, failure.getMessage());
+        NotificationStatus next = outbox.recordFailure(e, startedAt(exchange), failure);
+        LOG.warn("{} {} not sent, now {}: {}", e.isBatch() ? "multicast batch" : "notification", e.id(), next, failure.getMessage());
+    }
+
+    private static Instant startedAt(Exchange exchange) {
+        Instant t = exchange.getProperty(STARTED_AT, Instant.class);
+        return t != null ? t : exchange.getProperty(ENTRY, OutboxEntry.class).claimedAt();
     }
 
     /** LINE's delivery-completion webhook event for a channel. */
@@ -65,5 +80,32 @@ public class DeliverySteps {
         if (!outbox.markDelivered(channel, data)) {
             LOG.info("delivery event on channel {} matched no notification awaiting delivery", channel);
         }
+    }
+
+    /** Narrowcast progress poll: the body is {id, channel, LINE request ID} from {@link Outbox#narrowcastsInProgress}. */
+    public void progressRequest(Exchange exchange) throws InvalidPayloadException {
+        String[] n = exchange.getMessage().getMandatoryBody(String[].class);
+        Message m = exchange.getMessage();
+        m.setHeader(NOTIFICATION_ID, n[0]);
+        m.setHeader(LineConstants.CHANNEL, n[1]);
+        m.setHeader(LineConstants.NARROWCAST_REQUEST_ID, n[2]);
+        m.setBody(null);
+    }
+
+    /** Narrowcast progress answer: a final phase completes the notification. */
+    public void progressResult(Exchange exchange) {
+        Message m = exchange.getMessage();
+        var progress = m.getBody(io.linehub.line.model.NarrowcastProgressResponse.class);
+        if (progress != null && progress.finished()) {
+            boolean ok = "succeeded".equals(progress.phase());
+            outbox.recordNarrowcastOutcome(m.getHeader(NOTIFICATION_ID, String.class), ok, ok
+                    ? "narrowcast succeeded: " + progress.successCount() + " of " + progress.targetCount() + " sent"
+                    : "narrowcast failed: errorCode " + progress.errorCode() + (progress.failedDescription() == null ? "" : " (" + progress.failedDescription() + ")"));
+        }
+    }
+
+    /** Housekeeping: time-based outcomes; the body becomes the ids that became UNDELIVERED (for the fallback route). */
+    public List<String> resolveByTime() {
+        return outbox.resolveByTime();
     }
 }

@@ -1,6 +1,15 @@
 package io.linehub.outbox;
 
-/** What intake hands to the outbox: everything needed to send, and nothing that identifies the customer in clear. */
+/**
+ * What intake hands to the outbox: everything needed to send, and nothing that identifies the customer in clear.
+ *
+ * @param lineOperation    the {@code line:} operation (pnp-template, pnp-flex, push, multicast, broadcast, narrowcast)
+ * @param recipientHash    SHA-256 of the E.164 number (LON), else null
+ * @param recipientUserId  LINE user ID (push), else null
+ * @param retryKey         X-Line-Retry-Key for operations that take one, else null
+ * @param contentDigest    digest of the messages, so identical pushes can be packed into a multicast
+ * @param channelDecision  why this channel was chosen
+ */
 public record NewNotification(
         String type,
         String channel,
@@ -13,5 +22,17 @@ public record NewNotification(
         String dataJson,
         String lineRequestJson,
         String idempotencyKey,
-        String requestDigest) {
+        String requestDigest,
+        String recipientUserId,
+        String retryKey,
+        String contentDigest,
+        String channelDecision) {
+
+    /** A LINE notification message (template) by hashed phone number. */
+    public static NewNotification lonTemplate(String type, String channel, String customerId, String recipientHash, String recipientMasked,
+                                              String recipientCountry, String language, String dataJson, String lineRequestJson,
+                                              String idempotencyKey, String requestDigest) {
+        return new NewNotification(type, channel, "pnp-template", customerId, recipientHash, recipientMasked, recipientCountry, language,
+                dataJson, lineRequestJson, idempotencyKey, requestDigest, null, null, null, "requested");
+    }
 }

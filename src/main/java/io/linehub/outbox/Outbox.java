@@ -1,5 +1,8 @@
 package io.linehub.outbox;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.linehub.json.Json;
 import io.linehub.line.LineApiException;
 import io.linehub.line.LineErrorKind;
 import org.slf4j.Logger;
@@ -20,35 +23,49 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The durable outbox: the single source of truth of every notification's fate. Claims take rows with
  * {@code FOR UPDATE SKIP LOCKED} and put a lease on them, so several dispatchers (or hub nodes) never take
- * the same row and a crashed claimer's rows come back.
+ * the same row and a stopped claimer's rows come back. Identical pushes are packed into multicast batches
+ * inside the claim transaction, so a batch (and its retry key) survives a crash as one unit.
  */
 public class Outbox {
 
     private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
+    static final Set<String> HOURLY_OPERATIONS = Set.of("broadcast", "narrowcast");
+    static final int MULTICAST_MAX = 500;
 
     private final DataSource dataSource;
     private final Clock clock;
     private final String nodeId;
-    private final Duration lease;
-    private final int maxAttempts;
+    private final OutboxSettings settings;
 
-    public Outbox(DataSource dataSource, Clock clock, String nodeId, Duration lease, int maxAttempts) {
+    public Outbox(DataSource dataSource, Clock clock, String nodeId, OutboxSettings settings) {
         this.dataSource = dataSource;
         this.clock = clock;
         this.nodeId = nodeId;
-        this.lease = lease;
-        this.maxAttempts = maxAttempts;
+        this.settings = settings;
+    }
+
+    public Outbox(DataSource dataSource, Clock clock, String nodeId, Duration lease, int maxAttempts) {
+        this(dataSource, clock, nodeId, new OutboxSettings(lease, maxAttempts, OutboxSettings.defaults().retryWindow(),
+                OutboxSettings.defaults().hourlyBudget(), Duration.ZERO, OutboxSettings.defaults().uncertainAfter(),
+                OutboxSettings.defaults().uncertainPolicy(), OutboxSettings.defaults().undeliveredAfter()));
+    }
+
+    public OutboxSettings settings() {
+        return settings;
     }
 
     private OffsetDateTime now() {
         return OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
     }
+
+    // ---------------------------------------------------------------------------------------------- intake
 
     /** Stores a notification as QUEUED. With an idempotency key already used: the earlier one, or a conflict. */
     public EnqueueResult enqueue(NewNotification n) {
@@ -64,7 +81,8 @@ public class Outbox {
             c.setAutoCommit(false);
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO notification (id, type, channel, line_operation, status, customer_id,"
                     + " recipient_hash, recipient_masked, recipient_country, language, data, line_request, delivery_tag, idempotency_key,"
-                    + " request_digest, attempts, next_attempt_at, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0,?,?,?)")) {
+                    + " request_digest, attempts, next_attempt_at, created_at, updated_at, recipient_user_id, retry_key, content_digest,"
+                    + " channel_decision, expires_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0,?,?,?,?,?,?,?,?)")) {
                 int i = 1;
                 ps.setString(i++, id);
                 ps.setString(i++, n.type());
@@ -78,20 +96,24 @@ public class Outbox {
                 ps.setString(i++, n.language());
                 ps.setString(i++, n.dataJson());
                 ps.setString(i++, n.lineRequestJson());
-                ps.setString(i++, id);
+                ps.setString(i++, n.lineOperation().startsWith("pnp-") ? id : null);
                 ps.setString(i++, n.idempotencyKey());
                 ps.setString(i++, n.requestDigest());
                 ps.setObject(i++, now);
                 ps.setObject(i++, now);
-                ps.setObject(i, now);
+                ps.setObject(i++, now);
+                ps.setString(i++, n.recipientUserId());
+                ps.setString(i++, n.retryKey());
+                ps.setString(i++, n.contentDigest());
+                ps.setString(i++, truncate(n.channelDecision(), 300));
+                ps.setObject(i, now.plus(settings.retryWindow()));
                 ps.executeUpdate();
-                history(c, id, NotificationStatus.QUEUED, null, now);
+                history(c, id, NotificationStatus.QUEUED, n.channelDecision(), now);
                 c.commit();
             } catch (SQLException e) {
                 c.rollback();
                 if (n.idempotencyKey() != null) {
-                    // a concurrent request with the same key won the insert
-                    Optional<EnqueueResult> earlier = findByIdempotencyKey(c, n);
+                    Optional<EnqueueResult> earlier = findByIdempotencyKey(c, n); // a concurrent request with the same key won
                     if (earlier.isPresent()) {
                         return earlier.get();
                     }
@@ -119,109 +141,282 @@ public class Outbox {
         }
     }
 
+    // ---------------------------------------------------------------------------------------------- claims
+
+    private record Row(String id, String channel, String op, String request, String tag, int attempts, String retryKey,
+                       String digest, String userId, String batchId) {
+    }
+
     /**
-     * Claims up to {@code max} due notifications for this node and marks them SENDING with a lease.
-     * First returns the rows of dispatchers whose lease ran out (see {@link #recoverExpiredLeases()}).
+     * Claims up to {@code max} due notifications for this node and marks them SENDING with a lease. Skips paused
+     * channels; takes broadcasts and narrowcasts only within the channel's hourly budget; packs identical pushes
+     * (same channel and content) into multicast batches of up to 500. First returns rows of stopped dispatchers.
      */
     public List<OutboxEntry> claimDue(int max) {
         recoverExpiredLeases();
         OffsetDateTime now = now();
-        List<OutboxEntry> claimed = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                List<String> ids = new ArrayList<>();
-                try (PreparedStatement ps = c.prepareStatement("SELECT id FROM notification WHERE status IN ('QUEUED','RETRY_WAIT')"
-                        + " AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED")) {
+                List<Row> rows = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement("SELECT id, channel, line_operation, line_request, delivery_tag, attempts,"
+                        + " retry_key, content_digest, recipient_user_id, batch_id FROM notification"
+                        + " WHERE status IN ('QUEUED','RETRY_WAIT') AND next_attempt_at <= ? AND line_operation NOT IN ('broadcast','narrowcast')"
+                        + " AND (line_operation <> 'push' OR batch_id IS NOT NULL OR created_at <= ?)"
+                        + " AND channel NOT IN (SELECT channel FROM channel_pause WHERE paused_until > ?)"
+                        + " ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED")) {
                     ps.setObject(1, now);
-                    ps.setInt(2, max);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            ids.add(rs.getString(1));
-                        }
-                    }
+                    ps.setObject(2, now.minus(settings.packingWindow()));
+                    ps.setObject(3, now);
+                    ps.setInt(4, max);
+                    readRows(ps, rows);
                 }
-                for (String id : ids) {
-                    try (PreparedStatement ps = c.prepareStatement("UPDATE notification SET status = 'SENDING', attempts = attempts + 1,"
-                            + " lease_owner = ?, lease_until = ?, updated_at = ? WHERE id = ?")) {
-                        ps.setString(1, nodeId);
-                        ps.setObject(2, now.plus(lease));
-                        ps.setObject(3, now);
-                        ps.setString(4, id);
-                        ps.executeUpdate();
-                    }
-                    history(c, id, NotificationStatus.SENDING, null, now);
-                    try (PreparedStatement ps = c.prepareStatement("SELECT channel, line_operation, line_request, delivery_tag, attempts FROM notification WHERE id = ?")) {
-                        ps.setString(1, id);
-                        try (ResultSet rs = ps.executeQuery()) {
-                            rs.next();
-                            claimed.add(new OutboxEntry(id, rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                                    rs.getInt(5), now.toInstant()));
-                        }
-                    }
-                }
+                claimHourly(c, now, rows);
+                List<OutboxEntry> entries = toEntries(c, rows, now);
+                markSending(c, rows, now);
                 c.commit();
-            } catch (SQLException e) {
+                return entries;
+            } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
             }
         } catch (SQLException e) {
             throw new OutboxException("could not claim notifications", e);
         }
-        return claimed;
+    }
+
+    private static void readRows(PreparedStatement ps, List<Row> rows) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                rows.add(new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getInt(6),
+                        rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10)));
+            }
+        }
+    }
+
+    /** Broadcasts and narrowcasts: at most the hourly budget per channel and operation, counted from the attempts made. */
+    private void claimHourly(Connection c, OffsetDateTime now, List<Row> rows) throws SQLException {
+        for (String op : HOURLY_OPERATIONS) {
+            List<String> channels = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT channel FROM notification WHERE status IN ('QUEUED','RETRY_WAIT')"
+                    + " AND line_operation = ? AND next_attempt_at <= ?")) {
+                ps.setString(1, op);
+                ps.setObject(2, now);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        channels.add(rs.getString(1));
+                    }
+                }
+            }
+            for (String channel : channels) {
+                int used;
+                try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM notification_attempt a JOIN notification n ON n.id = a.notification_id"
+                        + " WHERE n.channel = ? AND n.line_operation = ? AND a.started_at > ?")) {
+                    ps.setString(1, channel);
+                    ps.setString(2, op);
+                    ps.setObject(3, now.minusHours(1));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        used = rs.getInt(1);
+                    }
+                }
+                int inFlight;
+                try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM notification WHERE channel = ? AND line_operation = ? AND status = 'SENDING'")) {
+                    ps.setString(1, channel);
+                    ps.setString(2, op);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        inFlight = rs.getInt(1);
+                    }
+                }
+                int room = settings.hourlyBudget() - used - inFlight;
+                if (room <= 0) {
+                    continue;
+                }
+                try (PreparedStatement ps = c.prepareStatement("SELECT id, channel, line_operation, line_request, delivery_tag, attempts,"
+                        + " retry_key, content_digest, recipient_user_id, batch_id FROM notification WHERE status IN ('QUEUED','RETRY_WAIT')"
+                        + " AND line_operation = ? AND channel = ? AND next_attempt_at <= ?"
+                        + " AND channel NOT IN (SELECT channel FROM channel_pause WHERE paused_until > ?)"
+                        + " ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED")) {
+                    ps.setString(1, op);
+                    ps.setString(2, channel);
+                    ps.setObject(3, now);
+                    ps.setObject(4, now);
+                    ps.setInt(5, room);
+                    readRows(ps, rows);
+                }
+            }
+        }
+    }
+
+    /** Singles stay singles; pushes are grouped into multicast batches (existing batches are re-sent as they were). */
+    private List<OutboxEntry> toEntries(Connection c, List<Row> rows, OffsetDateTime now) throws SQLException {
+        List<OutboxEntry> entries = new ArrayList<>();
+        Map<String, List<Row>> existingBatches = new LinkedHashMap<>();
+        Map<String, List<Row>> packable = new LinkedHashMap<>();
+        for (Row r : rows) {
+            if (r.batchId() != null) {
+                existingBatches.computeIfAbsent(r.batchId(), k -> new ArrayList<>()).add(r);
+            } else if (r.op().equals("push") && r.digest() != null && !settings.packingWindow().isZero()) {
+                packable.computeIfAbsent(r.channel() + "\u0000" + r.digest(), k -> new ArrayList<>()).add(r);
+            } else {
+                entries.add(single(r, now));
+            }
+        }
+        for (Map.Entry<String, List<Row>> b : existingBatches.entrySet()) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT channel, retry_key, line_request FROM multicast_batch WHERE id = ?")) {
+                ps.setString(1, b.getKey());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    // the batch goes out exactly as first sent, so LINE's retry-key memory recognises it
+                    entries.add(new OutboxEntry(b.getKey(), rs.getString(1), "multicast", rs.getString(3), null,
+                            b.getValue().get(0).attempts() + 1, now.toInstant(), rs.getString(2), b.getValue().stream().map(Row::id).toList()));
+                }
+            }
+        }
+        for (List<Row> group : packable.values()) {
+            for (int from = 0; from < group.size(); from += MULTICAST_MAX) {
+                List<Row> chunk = group.subList(from, Math.min(group.size(), from + MULTICAST_MAX));
+                if (chunk.size() == 1) {
+                    entries.add(single(chunk.get(0), now));
+                } else {
+                    entries.add(newBatch(c, chunk, now));
+                }
+            }
+        }
+        return entries;
+    }
+
+    private static OutboxEntry single(Row r, OffsetDateTime now) {
+        return new OutboxEntry(r.id(), r.channel(), r.op(), r.request(), r.tag(), r.attempts() + 1, now.toInstant(), r.retryKey(), null);
+    }
+
+    private static OutboxEntry newBatch(Connection c, List<Row> chunk, OffsetDateTime now) throws SQLException {
+        String batchId = UUID.randomUUID().toString();
+        String retryKey = UUID.randomUUID().toString();
+        ObjectNode first = (ObjectNode) Json.read(chunk.get(0).request());
+        ObjectNode request = Json.MAPPER.createObjectNode();
+        ArrayNode to = request.putArray("to");
+        chunk.forEach(r -> to.add(r.userId()));
+        for (var it = first.fields(); it.hasNext(); ) {
+            var f = it.next();
+            if (!f.getKey().equals("to")) {
+                request.set(f.getKey(), f.getValue());
+            }
+        }
+        String json = Json.write(request);
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO multicast_batch (id, channel, retry_key, line_request, recipients, created_at)"
+                + " VALUES (?,?,?,?,?,?)")) {
+            ps.setString(1, batchId);
+            ps.setString(2, chunk.get(0).channel());
+            ps.setString(3, retryKey);
+            ps.setString(4, json);
+            ps.setInt(5, chunk.size());
+            ps.setObject(6, now);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE notification SET batch_id = ? WHERE id = ?")) {
+            for (Row r : chunk) {
+                ps.setString(1, batchId);
+                ps.setString(2, r.id());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        return new OutboxEntry(batchId, chunk.get(0).channel(), "multicast", json, null, chunk.get(0).attempts() + 1, now.toInstant(),
+                retryKey, chunk.stream().map(Row::id).toList());
+    }
+
+    private void markSending(Connection c, List<Row> rows, OffsetDateTime now) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE notification SET status = 'SENDING', attempts = attempts + 1,"
+                + " lease_owner = ?, lease_until = ?, updated_at = ? WHERE id = ?")) {
+            for (Row r : rows) {
+                ps.setString(1, nodeId);
+                ps.setObject(2, now.plus(settings.lease()));
+                ps.setObject(3, now);
+                ps.setString(4, r.id());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        historyBatch(c, rows.stream().map(Row::id).toList(), NotificationStatus.SENDING, null, now);
     }
 
     /**
-     * Rows left SENDING by a dispatcher that stopped (crash, kill) before recording LINE's answer. LINE
-     * notification messages have no retry key, so such a row may already have reached LINE: it becomes
-     * UNCERTAIN and is not re-sent blindly.
+     * Rows left SENDING by a dispatcher that stopped (crash, kill) before recording LINE's answer. Operations
+     * with a retry key go back to RETRY_WAIT: re-sending them with the same key is safe (LINE answers 409 if
+     * it had accepted them). LINE notification messages have no retry key and may already have reached LINE:
+     * they become UNCERTAIN and are not re-sent blindly.
      */
     public int recoverExpiredLeases() {
         OffsetDateTime now = now();
         int n = 0;
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
-            List<String> ids = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM notification WHERE status = 'SENDING' AND lease_until < ? FOR UPDATE SKIP LOCKED")) {
+            List<String[]> expired = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, line_operation FROM notification WHERE status = 'SENDING' AND lease_until < ?"
+                    + " FOR UPDATE SKIP LOCKED")) {
                 ps.setObject(1, now);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        ids.add(rs.getString(1));
+                        expired.add(new String[]{rs.getString(1), rs.getString(2)});
                     }
                 }
             }
-            for (String id : ids) {
-                n += transition(c, id, NotificationStatus.UNCERTAIN, "the hub stopped while sending; LINE may have received it", now, null);
+            for (String[] e : expired) {
+                if (e[1].startsWith("pnp-")) {
+                    n += transition(c, e[0], NotificationStatus.UNCERTAIN, "the hub stopped while sending; LINE may have received it", now, null);
+                } else {
+                    n += transition(c, e[0], NotificationStatus.RETRY_WAIT, "the hub stopped while sending; will resend with the same retry key", now, now);
+                }
             }
             c.commit();
         } catch (SQLException e) {
             throw new OutboxException("could not recover expired leases", e);
         }
         if (n > 0) {
-            LOG.warn("{} notification(s) were left SENDING by a stopped dispatcher and are now UNCERTAIN", n);
+            LOG.warn("{} notification(s) were left SENDING by a stopped dispatcher and were recovered", n);
         }
         return n;
     }
 
-    /** LINE accepted the request. */
-    public void recordSent(String id, int attempt, Instant startedAt, int httpStatus, String lineRequestId) {
+    // ---------------------------------------------------------------------------------------------- outcomes
+
+    /** LINE accepted the request (also 409 with an accepted request ID: it had been sent before). */
+    public void recordSent(OutboxEntry entry, Instant startedAt, int httpStatus, String lineRequestId) {
         OffsetDateTime now = now();
+        boolean narrowcast = entry.lineOperation().equals("narrowcast");
         inTransaction(c -> {
-            attempt(c, id, attempt, startedAt, now, httpStatus, "SENT", lineRequestId, null);
+            for (String id : members(entry)) {
+                attempt(c, id, entry.attempt(), startedAt, now, httpStatus, "SENT", lineRequestId, null);
+            }
             try (PreparedStatement ps = c.prepareStatement("UPDATE notification SET status = 'SENT', sent_at = ?, updated_at = ?,"
-                    + " lease_owner = NULL, lease_until = NULL, last_error = NULL WHERE id = ? AND status = 'SENDING'")) {
-                ps.setObject(1, now);
-                ps.setObject(2, now);
-                ps.setString(3, id);
-                if (ps.executeUpdate() == 1) {
-                    history(c, id, NotificationStatus.SENT, null, now);
+                    + " lease_owner = NULL, lease_until = NULL, last_error = NULL, line_request_id = ? WHERE id = ? AND status = 'SENDING'")) {
+                List<String> changed = new ArrayList<>();
+                for (String id : members(entry)) {
+                    ps.setObject(1, now);
+                    ps.setObject(2, now);
+                    ps.setString(3, lineRequestId);
+                    ps.setString(4, id);
+                    if (ps.executeUpdate() == 1) {
+                        changed.add(id);
+                    }
                 }
+                historyBatch(c, changed, NotificationStatus.SENT, entry.isBatch() ? "multicast of " + entry.memberIds().size()
+                        : narrowcast ? "narrowcast accepted; progress is polled" : null, now);
             }
         });
     }
 
+    private static List<String> members(OutboxEntry entry) {
+        return entry.isBatch() ? entry.memberIds() : List.of(entry.id());
+    }
+
     /** LINE refused the request, or it got no answer: decide what happens next from LINE's classification. */
-    public NotificationStatus recordFailure(String id, String lineOperation, int attempt, Instant startedAt, Throwable failure) {
+    public NotificationStatus recordFailure(OutboxEntry entry, Instant startedAt, Throwable failure) {
         OffsetDateTime now = now();
         NotificationStatus next;
         String reason = failure.getMessage();
@@ -231,18 +426,21 @@ public class Outbox {
         if (failure instanceof LineApiException e) {
             status = e.status() == 0 ? null : e.status();
             requestId = e.lineRequestId();
-            boolean mayResend = e.certainlyNotSent() || retryKeyCovers(lineOperation);
+            boolean mayResend = e.certainlyNotSent() || !entry.lineOperation().startsWith("pnp-");
             if (e.kind() == LineErrorKind.FINAL) {
                 next = NotificationStatus.FAILED;
+            } else if (e.kind() == LineErrorKind.QUOTA_EXHAUSTED) {
+                next = NotificationStatus.RETRY_WAIT;
+                retryAt = now.plusHours(1);
+                pauseChannel(entry.channel(), now.plusHours(1), "LINE's monthly message limit is reached: " + e.lineMessage());
             } else if (!mayResend) {
                 next = NotificationStatus.UNCERTAIN;
-            } else if (attempt >= maxAttempts) {
+            } else if (entry.attempt() >= settings.maxAttempts()) {
                 next = NotificationStatus.FAILED;
-                reason = "gave up after " + attempt + " attempts: " + reason;
+                reason = "gave up after " + entry.attempt() + " attempts: " + reason;
             } else {
                 next = NotificationStatus.RETRY_WAIT;
-                Duration wait = e.kind() == LineErrorKind.QUOTA_EXHAUSTED ? Duration.ofHours(1) : backoff(attempt);
-                retryAt = now.plus(wait);
+                retryAt = now.plus(backoff(entry.attempt()));
             }
         } else {
             next = NotificationStatus.FAILED;
@@ -253,19 +451,17 @@ public class Outbox {
         Integer finalStatus = status;
         String finalRequestId = requestId;
         inTransaction(c -> {
-            attempt(c, id, attempt, startedAt, now, finalStatus, next.name(), finalRequestId, finalReason);
-            if (transition(c, id, next, finalReason, now, finalRetryAt) == 0) {
-                LOG.warn("notification {} was no longer SENDING when LINE's answer arrived", id);
+            for (String id : members(entry)) {
+                attempt(c, id, entry.attempt(), startedAt, now, finalStatus, next.name(), finalRequestId, finalReason);
+                if (transition(c, id, next, finalReason, now, finalRetryAt) == 0) {
+                    LOG.warn("notification {} was no longer SENDING when LINE's answer arrived", id);
+                }
             }
         });
         return next;
     }
 
-    private static boolean retryKeyCovers(String lineOperation) {
-        return !lineOperation.startsWith("pnp-");
-    }
-
-    /** Exponential backoff with full jitter: 1 s, 2 s, 4 s … capped at 5 minutes. */
+    /** Exponential backoff with jitter: about 1 s, 2 s, 4 s … capped at 5 minutes. */
     static Duration backoff(int attempt) {
         long capMillis = Math.min(300_000L, 1000L << Math.min(attempt - 1, 20));
         return Duration.ofMillis(capMillis / 2 + ThreadLocalRandom.current().nextLong(capMillis / 2 + 1));
@@ -304,8 +500,8 @@ public class Outbox {
                 }
             }
             if (id != null) {
-                try (PreparedStatement ps = c.prepareStatement("UPDATE notification SET status = 'DELIVERED', delivered_at = ?, updated_at = ?"
-                        + " WHERE id = ? AND status IN ('SENT','UNCERTAIN','SENDING','UNDELIVERED')")) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE notification SET status = 'DELIVERED', delivered_at = ?, updated_at = ?,"
+                        + " lease_owner = NULL, lease_until = NULL WHERE id = ? AND status IN ('SENT','UNCERTAIN','SENDING','UNDELIVERED','RETRY_WAIT','QUEUED')")) {
                     ps.setObject(1, now);
                     ps.setObject(2, now);
                     ps.setString(3, id);
@@ -319,13 +515,192 @@ public class Outbox {
         return marked[0];
     }
 
+    // ---------------------------------------------------------------------------------------------- narrowcast
+
+    /** Accepted narrowcasts whose progress is still to be read: id and LINE request ID. */
+    public List<String[]> narrowcastsInProgress(int max) {
+        List<String[]> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT id, channel, line_request_id FROM notification"
+                + " WHERE line_operation = 'narrowcast' AND status = 'SENT' AND line_request_id IS NOT NULL ORDER BY sent_at LIMIT ?")) {
+            ps.setInt(1, max);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new String[]{rs.getString(1), rs.getString(2), rs.getString(3)});
+                }
+            }
+        } catch (SQLException e) {
+            throw new OutboxException("could not read narrowcasts", e);
+        }
+        return out;
+    }
+
+    /** The narrowcast's progress reached a final phase. */
+    public void recordNarrowcastOutcome(String id, boolean succeeded, String detail) {
+        OffsetDateTime now = now();
+        inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE notification SET status = ?, updated_at = ?, last_error = ?,"
+                    + " delivered_at = ? WHERE id = ? AND status = 'SENT'")) {
+                ps.setString(1, succeeded ? "DELIVERED" : "FAILED");
+                ps.setObject(2, now);
+                ps.setString(3, succeeded ? null : truncate(detail, 2000));
+                ps.setObject(4, succeeded ? now : null);
+                ps.setString(5, id);
+                if (ps.executeUpdate() == 1) {
+                    history(c, id, succeeded ? NotificationStatus.DELIVERED : NotificationStatus.FAILED, detail, now);
+                }
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------------------------------------- housekeeping
+
+    /**
+     * Time-based outcomes: UNCERTAIN LONs without a delivery webhook after {@code uncertainAfter} are resent or
+     * given up (policy); SENT LONs without one after {@code undeliveredAfter} are UNDELIVERED; queued or waiting
+     * notifications past their retry window are EXPIRED.
+     *
+     * @return the ids that became UNDELIVERED (for the fallback route)
+     */
+    public List<String> resolveByTime() {
+        OffsetDateTime now = now();
+        List<String> undelivered = new ArrayList<>();
+        inTransaction(c -> {
+            for (String id : ids(c, "SELECT id FROM notification WHERE status = 'UNCERTAIN' AND updated_at < ? FOR UPDATE SKIP LOCKED",
+                    now.minus(settings.uncertainAfter()))) {
+                if (settings.uncertainPolicy() == OutboxSettings.UncertainPolicy.RESEND) {
+                    transitionFrom(c, id, "UNCERTAIN", NotificationStatus.RETRY_WAIT,
+                            "no delivery webhook within " + settings.uncertainAfter() + "; resending (policy RESEND)", now, now);
+                } else if (transitionFrom(c, id, "UNCERTAIN", NotificationStatus.UNDELIVERED,
+                        "no delivery webhook within " + settings.uncertainAfter() + "; not resent (policy GIVE_UP)", now, null) == 1) {
+                    undelivered.add(id);
+                }
+            }
+            for (String id : ids(c, "SELECT id FROM notification WHERE status = 'SENT' AND line_operation LIKE 'pnp-%' AND sent_at < ?"
+                    + " FOR UPDATE SKIP LOCKED", now.minus(settings.undeliveredAfter()))) {
+                if (transitionFrom(c, id, "SENT", NotificationStatus.UNDELIVERED,
+                        "LINE reported no delivery within " + settings.undeliveredAfter(), now, null) == 1) {
+                    undelivered.add(id);
+                }
+            }
+            for (String id : ids(c, "SELECT id FROM notification WHERE status IN ('QUEUED','RETRY_WAIT') AND expires_at < ? FOR UPDATE SKIP LOCKED", now)) {
+                transitionFrom(c, id, null, NotificationStatus.EXPIRED, "not sent within the retry window of " + settings.retryWindow(), now, null);
+            }
+        });
+        return undelivered;
+    }
+
+    private static List<String> ids(Connection c, String sql, OffsetDateTime t) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, t);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Dead letters: FAILED, EXPIRED and UNDELIVERED notifications, newest first. */
+    public List<Map<String, Object>> deadLetters(int max) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT id, type, channel, line_operation, status,"
+                + " last_error, attempts, updated_at FROM notification WHERE status IN ('FAILED','EXPIRED','UNDELIVERED') ORDER BY updated_at DESC LIMIT ?")) {
+            ps.setInt(1, max);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("id", rs.getString(1));
+                    m.put("type", rs.getString(2));
+                    m.put("channel", rs.getString(3));
+                    m.put("lineOperation", rs.getString(4));
+                    m.put("status", rs.getString(5));
+                    m.put("lastError", rs.getString(6));
+                    m.put("attemptCount", rs.getInt(7));
+                    m.put("updatedAt", instant(rs, "updated_at"));
+                    out.add(m);
+                }
+            }
+        } catch (SQLException e) {
+            throw new OutboxException("could not list dead letters", e);
+        }
+        return out;
+    }
+
+    /**
+     * Sends a dead letter again after its cause was fixed: back to QUEUED with a fresh retry window. Its retry
+     * key stays: within LINE's 24 h a request LINE had accepted is answered 409, not sent twice.
+     *
+     * @return false when the notification is not a dead letter
+     */
+    public boolean replay(String id) {
+        OffsetDateTime now = now();
+        boolean[] done = {false};
+        inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE notification SET status = 'QUEUED', next_attempt_at = ?, expires_at = ?,"
+                    + " attempts = 0, batch_id = NULL, updated_at = ? WHERE id = ? AND status IN ('FAILED','EXPIRED','UNDELIVERED')")) {
+                ps.setObject(1, now);
+                ps.setObject(2, now.plus(settings.retryWindow()));
+                ps.setObject(3, now);
+                ps.setString(4, id);
+                if (ps.executeUpdate() == 1) {
+                    history(c, id, NotificationStatus.QUEUED, "replayed by an operator", now);
+                    done[0] = true;
+                }
+            }
+        });
+        return done[0];
+    }
+
+    /** Stops a channel sending until a time (LINE's monthly limit reached); operators see the reason. */
+    public void pauseChannel(String channel, OffsetDateTime until, String reason) {
+        inTransaction(c -> {
+            try (PreparedStatement del = c.prepareStatement("DELETE FROM channel_pause WHERE channel = ?")) {
+                del.setString(1, channel);
+                del.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO channel_pause (channel, paused_until, reason, paused_at) VALUES (?,?,?,?)")) {
+                ps.setString(1, channel);
+                ps.setObject(2, until);
+                ps.setString(3, truncate(reason, 2000));
+                ps.setObject(4, now());
+                ps.executeUpdate();
+            }
+        });
+        LOG.error("ALERT channel {} paused until {}: {}", channel, until, reason);
+    }
+
+    /** Channels paused now, with until and reason. */
+    public List<Map<String, Object>> pausedChannels() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT channel, paused_until, reason FROM channel_pause WHERE paused_until > ? ORDER BY channel")) {
+            ps.setObject(1, now());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("channel", rs.getString(1));
+                    m.put("pausedUntil", instant(rs, "paused_until"));
+                    m.put("reason", rs.getString(3));
+                    out.add(m);
+                }
+            }
+        } catch (SQLException e) {
+            throw new OutboxException("could not read channel pauses", e);
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------------------------------------- reading
+
     /** The notification, its attempts and its status history, as the API shows them. */
     public Optional<Map<String, Object>> view(String id) {
         try (Connection c = dataSource.getConnection()) {
             Map<String, Object> v = new LinkedHashMap<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT id, type, channel, line_operation, status, customer_id, recipient_masked,"
-                    + " recipient_country, language, attempts, last_error, created_at, updated_at, sent_at, delivered_at, next_attempt_at"
-                    + " FROM notification WHERE id = ?")) {
+                    + " recipient_country, language, attempts, last_error, created_at, updated_at, sent_at, delivered_at, next_attempt_at,"
+                    + " channel_decision, batch_id, recipient_user_id FROM notification WHERE id = ?")) {
                 ps.setString(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
@@ -336,12 +711,19 @@ public class Outbox {
                     v.put("status", rs.getString("status"));
                     v.put("channel", rs.getString("channel"));
                     v.put("lineOperation", rs.getString("line_operation"));
+                    v.put("channelDecision", rs.getString("channel_decision"));
                     Map<String, Object> recipient = new LinkedHashMap<>();
                     recipient.put("customerId", rs.getString("customer_id"));
                     recipient.put("phone", rs.getString("recipient_masked"));
                     recipient.put("country", rs.getString("recipient_country"));
                     recipient.put("language", rs.getString("language"));
+                    if (rs.getString("recipient_user_id") != null) {
+                        recipient.put("lineUserId", rs.getString("recipient_user_id"));
+                    }
                     v.put("recipient", recipient);
+                    if (rs.getString("batch_id") != null) {
+                        v.put("multicastBatch", rs.getString("batch_id"));
+                    }
                     v.put("attemptCount", rs.getInt("attempts"));
                     v.put("lastError", rs.getString("last_error"));
                     v.put("createdAt", instant(rs, "created_at"));
@@ -399,18 +781,29 @@ public class Outbox {
         return t == null ? null : t.toInstant().toString();
     }
 
+    // ---------------------------------------------------------------------------------------------- helpers
+
     private int transition(Connection c, String id, NotificationStatus to, String reason, OffsetDateTime now, OffsetDateTime retryAt) throws SQLException {
+        return transitionFrom(c, id, "SENDING", to, reason, now, retryAt);
+    }
+
+    /** Moves a notification from one status (any, when null) to another, with history; 0 when it was not in that status. */
+    private int transitionFrom(Connection c, String id, String from, NotificationStatus to, String reason, OffsetDateTime now,
+                               OffsetDateTime retryAt) throws SQLException {
         String sql = "UPDATE notification SET status = ?, last_error = ?, updated_at = ?, lease_owner = NULL, lease_until = NULL"
-                + (retryAt != null ? ", next_attempt_at = ?" : "") + " WHERE id = ? AND status = 'SENDING'";
+                + (retryAt != null ? ", next_attempt_at = ?" : "") + " WHERE id = ?" + (from != null ? " AND status = ?" : "");
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 1;
             ps.setString(i++, to.name());
-            ps.setString(i++, truncate(reason));
+            ps.setString(i++, truncate(reason, 2000));
             ps.setObject(i++, now);
             if (retryAt != null) {
                 ps.setObject(i++, retryAt);
             }
-            ps.setString(i, id);
+            ps.setString(i++, id);
+            if (from != null) {
+                ps.setString(i, from);
+            }
             int n = ps.executeUpdate();
             if (n == 1) {
                 history(c, id, to, reason, now);
@@ -434,23 +827,33 @@ public class Outbox {
             }
             ps.setString(6, outcome);
             ps.setString(7, lineRequestId);
-            ps.setString(8, truncate(error));
+            ps.setString(8, truncate(error, 2000));
             ps.executeUpdate();
         }
     }
 
     private static void history(Connection c, String id, NotificationStatus status, String reason, OffsetDateTime at) throws SQLException {
+        historyBatch(c, List.of(id), status, reason, at);
+    }
+
+    private static void historyBatch(Connection c, List<String> ids, NotificationStatus status, String reason, OffsetDateTime at) throws SQLException {
+        if (ids.isEmpty()) {
+            return;
+        }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO notification_status_history (notification_id, status, changed_at, reason) VALUES (?,?,?,?)")) {
-            ps.setString(1, id);
-            ps.setString(2, status.name());
-            ps.setObject(3, at);
-            ps.setString(4, truncate(reason));
-            ps.executeUpdate();
+            for (String id : ids) {
+                ps.setString(1, id);
+                ps.setString(2, status.name());
+                ps.setObject(3, at);
+                ps.setString(4, truncate(reason, 2000));
+                ps.addBatch();
+            }
+            ps.executeBatch();
         }
     }
 
-    private static String truncate(String s) {
-        return s == null || s.length() <= 2000 ? s : s.substring(0, 1997) + "...";
+    private static String truncate(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max - 3) + "...";
     }
 
     private interface SqlWork {

@@ -51,7 +51,7 @@ class PostgresOutboxTest {
         Outbox a = new Outbox(db, Clock.systemUTC(), "node-a", Duration.ofSeconds(60), 5);
         Outbox b = new Outbox(db, Clock.systemUTC(), "node-b", Duration.ofSeconds(60), 5);
         for (int i = 0; i < 20; i++) {
-            a.enqueue(new NewNotification("shipping_complete", "default", "pnp-template", "C-" + i, "h" + i, "+66 8xxxx5678", "TH", "th",
+            a.enqueue(NewNotification.lonTemplate("shipping_complete", "default", "C-" + i, "h" + i, "+66 8xxxx5678", "TH", "th",
                     "{}", "{\"to\":\"h\"}", null, "d" + i));
         }
         // hold node-a's claim open in its own transaction while node-b claims: SKIP LOCKED must skip a's rows
@@ -77,14 +77,14 @@ class PostgresOutboxTest {
     void sentAndDeliveredAreRecordedWithHistory() throws Exception {
         Database.migrate(db);
         Outbox outbox = new Outbox(db, Clock.systemUTC(), "node-a", Duration.ofSeconds(60), 5);
-        EnqueueResult r = outbox.enqueue(new NewNotification("shipping_complete", "default", "pnp-template", "C-1", "abc", "+66 8xxxx5678",
+        EnqueueResult r = outbox.enqueue(NewNotification.lonTemplate("shipping_complete", "default", "C-1", "abc", "+66 8xxxx5678",
                 "TH", "th", "{}", "{\"to\":\"abc\"}", "key-1", "digest"));
         OutboxEntry e = outbox.claimDue(1).get(0);
-        outbox.recordSent(e.id(), e.attempt(), Instant.now(), 202, "req-1");
+        outbox.recordSent(e, Instant.now(), 202, "req-1");
         assertThat(outbox.markDelivered("default", r.id())).isTrue();
         var view = outbox.view(r.id()).orElseThrow();
         assertThat(view.get("status")).isEqualTo("DELIVERED");
-        assertThat(outbox.enqueue(new NewNotification("shipping_complete", "default", "pnp-template", "C-1", "abc", "+66 8xxxx5678",
+        assertThat(outbox.enqueue(NewNotification.lonTemplate("shipping_complete", "default", "C-1", "abc", "+66 8xxxx5678",
                 "TH", "th", "{}", "{\"to\":\"abc\"}", "key-1", "digest")).id()).isEqualTo(r.id());
     }
 }
