@@ -146,12 +146,14 @@ public class HubConfiguration implements CamelConfiguration {
         r.bind("deliverySteps", new DeliverySteps(outbox));
         r.bind("rateBudgets", new RateBudgets(s.deliveryRatePerSecond(), java.util.Map.of()));
         LinePayloads payloads = new LinePayloads(renderer);
-        r.bind("intake", new NotificationIntake(payloads, outbox, channels, s.defaultRegion(), DEFAULT_CHANNEL));
+        FriendStatus friends = new FriendStatus(hubDb, Clock.systemUTC());
+        r.bind("friendStatus", friends);
+        r.bind("intake", new NotificationIntake(payloads, outbox, channels, friends, s.defaultRegion(), DEFAULT_CHANNEL));
         r.bind("templateApi", new TemplateApi(new TemplatePreview(catalog, payloads), channels.get(DEFAULT_CHANNEL)));
         r.bind("apiErrors", new ApiErrors());
         r.bind("notificationQueries", new NotificationQueries(outbox));
         r.bind("lineWebhook", new LineWebhook(channels));
-        r.bind("friendStatus", new FriendStatus(hubDb, Clock.systemUTC()));
+
         JdbcMessageIdRepository webhookEvents = new JdbcMessageIdRepository(hubDb, "line-webhook");
         webhookEvents.setCreateTableIfNotExists(false);
         r.bind("webhookEventIds", webhookEvents);

@@ -3,6 +3,7 @@ package io.linehub.intake;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.linehub.api.InvalidRequestException;
+import io.linehub.friends.FriendStatus;
 import io.linehub.json.Json;
 import io.linehub.line.LineChannel;
 import io.linehub.line.LineChannels;
@@ -25,7 +26,11 @@ import java.security.NoSuchAlgorithmException;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.HexFormat;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -50,18 +55,24 @@ public class NotificationIntake {
     private static final Pattern TYPE = Pattern.compile("[a-z][a-z0-9_]*");
     private static final Pattern CUSTOMER_ID_CHARS = Pattern.compile("[A-Za-z0-9._:@-]+");
     private static final Set<String> TOP_LEVEL = Set.of("type", "to", "data", "channel", "language");
-    private static final Set<String> TO_FIELDS = Set.of("customerId", "phone");
+    private static final Set<String> TO_FIELDS = Set.of("customerId", "phone", "userId", "userIds", "audienceGroupId");
+    /** The channels a request may ask for (DESIGN §2); auto lets the policy in routes/intake.camel.yaml choose. */
+    public static final Set<String> CHANNELS = Set.of("auto", "template", "flex", "push", "multicast", "broadcast", "narrowcast");
+    private static final Pattern USER_ID = Pattern.compile("U[0-9a-f]{32}");
     private static final Set<String> LANGUAGES = Set.of("th", "en", "ja", "zh-TW");
     private static final Logger LOG = LoggerFactory.getLogger(NotificationIntake.class);
 
     private final LinePayloads payloads;
     private final Outbox outbox;
     private final LineChannels channels;
+    private final FriendStatus friends;
     private final String defaultRegion;
     private final String defaultChannel;
 
-    public NotificationIntake(LinePayloads payloads, Outbox outbox, LineChannels channels, String defaultRegion, String defaultChannel) {
+    public NotificationIntake(LinePayloads payloads, Outbox outbox, LineChannels channels, FriendStatus friends, String defaultRegion,
+                              String defaultChannel) {
         this.payloads = payloads;
+        this.friends = friends;
         this.outbox = outbox;
         this.channels = channels;
         this.defaultRegion = defaultRegion;
@@ -114,28 +125,11 @@ public class NotificationIntake {
         if (!TYPE.matcher(n.type).matches()) {
             throw new InvalidRequestException("type", "must be lower-case letters, digits and underscores");
         }
-        JsonNode to = root.get("to");
-        if (to == null || to.isNull()) {
-            throw new InvalidRequestException("to", "is required: give {\"customerId\": …} or {\"phone\": …}");
+        n.deliveryChannel = root.hasNonNull("channel") ? requiredText(root, "channel", 16) : "auto";
+        if (!CHANNELS.contains(n.deliveryChannel)) {
+            throw new InvalidRequestException("channel", "'" + n.deliveryChannel + "' is not a channel; use one of " + new java.util.TreeSet<>(CHANNELS));
         }
-        if (!to.isObject()) {
-            throw new InvalidRequestException("to", "must be an object with customerId or phone");
-        }
-        rejectUnknown(to, TO_FIELDS, "to.");
-        boolean hasCustomer = to.hasNonNull("customerId");
-        boolean hasPhone = to.hasNonNull("phone");
-        if (hasCustomer == hasPhone) {
-            throw new InvalidRequestException("to", hasCustomer ? "give customerId or phone, not both" : "needs customerId or phone");
-        }
-        if (hasCustomer) {
-            n.customerId = requiredText(to, "customerId", MAX_CUSTOMER_ID, "to.customerId");
-            if (!CUSTOMER_ID_CHARS.matcher(n.customerId).matches()) {
-                throw new InvalidRequestException("to.customerId", "may contain only letters, digits and . _ : @ -");
-            }
-        } else {
-            n.rawPhone = requiredText(to, "phone", PhoneNumbers.MAX_RAW_LENGTH, "to.phone");
-            n.phoneField = "to.phone";
-        }
+        readRecipient(root.get("to"), n);
         JsonNode data = root.get("data");
         if (data == null || data.isNull()) {
             throw new InvalidRequestException("data", "is required: the fields of the notification type");
@@ -144,10 +138,6 @@ public class NotificationIntake {
             throw new InvalidRequestException("data", "must be a JSON object");
         }
         n.data = data;
-        n.deliveryChannel = root.hasNonNull("channel") ? requiredText(root, "channel", 16) : "auto";
-        if (!n.deliveryChannel.equals("auto") && !n.deliveryChannel.equals("template")) {
-            throw new InvalidRequestException("channel", "'" + n.deliveryChannel + "' is not available; use auto or template");
-        }
         if (root.hasNonNull("language")) {
             n.language = requiredText(root, "language", 8);
             if (!LANGUAGES.contains(n.language)) {
@@ -156,6 +146,83 @@ public class NotificationIntake {
         }
         n.lineChannel = defaultChannel;
         return n;
+    }
+
+    /** Who the notification is for; which recipient forms fit which channel. */
+    private static void readRecipient(JsonNode to, PendingNotification n) {
+        boolean everyone = n.deliveryChannel.equals("broadcast");
+        if (to == null || to.isNull()) {
+            if (everyone) {
+                return;
+            }
+            throw new InvalidRequestException("to", "is required: give {\"customerId\": …}, {\"phone\": …}, {\"userId\": …}, {\"userIds\": […]}"
+                    + " or {\"audienceGroupId\": …}");
+        }
+        if (!to.isObject()) {
+            throw new InvalidRequestException("to", "must be an object such as {\"customerId\": …}");
+        }
+        if (everyone) {
+            throw new InvalidRequestException("to", "a broadcast goes to every friend of the channel: leave to out");
+        }
+        rejectUnknown(to, TO_FIELDS, "to.");
+        List<String> given = new ArrayList<>();
+        to.fieldNames().forEachRemaining(f -> {
+            if (!to.get(f).isNull()) {
+                given.add(f);
+            }
+        });
+        if (given.size() != 1) {
+            throw new InvalidRequestException("to", given.isEmpty() ? "needs one of customerId, phone, userId, userIds, audienceGroupId"
+                    : "give one of " + given + ", not several");
+        }
+        switch (given.get(0)) {
+            case "customerId" -> {
+                n.customerId = requiredText(to, "customerId", MAX_CUSTOMER_ID, "to.customerId");
+                if (!CUSTOMER_ID_CHARS.matcher(n.customerId).matches()) {
+                    throw new InvalidRequestException("to.customerId", "may contain only letters, digits and . _ : @ -");
+                }
+            }
+            case "phone" -> {
+                n.rawPhone = requiredText(to, "phone", PhoneNumbers.MAX_RAW_LENGTH, "to.phone");
+                n.phoneField = "to.phone";
+            }
+            case "userId" -> n.userId = userId(requiredText(to, "userId", 33, "to.userId"), "to.userId");
+            case "userIds" -> {
+                JsonNode ids = to.get("userIds");
+                if (!ids.isArray() || ids.isEmpty() || ids.size() > 500) {
+                    throw new InvalidRequestException("to.userIds", "must be a list of 1 to 500 LINE user IDs");
+                }
+                n.userIds = new ArrayList<>();
+                for (int i = 0; i < ids.size(); i++) {
+                    n.userIds.add(userId(ids.get(i).asText(""), "to.userIds[" + i + "]"));
+                }
+            }
+            default -> {
+                JsonNode id = to.get("audienceGroupId");
+                if (!id.canConvertToLong() || id.asLong() <= 0) {
+                    throw new InvalidRequestException("to.audienceGroupId", "must be LINE's audience group ID (a positive number)");
+                }
+                n.audienceGroupId = id.asLong();
+            }
+        }
+        String channel = n.deliveryChannel;
+        boolean fits = switch (given.get(0)) {
+            case "customerId" -> Set.of("auto", "template", "flex", "push").contains(channel);
+            case "phone" -> Set.of("auto", "template", "flex").contains(channel);
+            case "userId" -> Set.of("auto", "push").contains(channel);
+            case "userIds" -> Set.of("auto", "multicast").contains(channel);
+            default -> Set.of("auto", "narrowcast").contains(channel);
+        };
+        if (!fits) {
+            throw new InvalidRequestException("channel", "'" + channel + "' cannot reach to." + given.get(0));
+        }
+    }
+
+    private static String userId(String value, String field) {
+        if (!USER_ID.matcher(value).matches()) {
+            throw new InvalidRequestException(field, "is not a LINE user ID (U followed by 32 hex digits)");
+        }
+        return value;
     }
 
     /** Step 2 (customers only): the row the customer lookup found, or a 400 when there is none. */
@@ -174,8 +241,11 @@ public class NotificationIntake {
         Map<String, Object> c = lowerCaseKeys(row);
         n.rawPhone = (String) c.get("phone");
         n.phoneField = "to.customerId";
-        if (n.rawPhone == null || n.rawPhone.isBlank()) {
-            throw new InvalidRequestException("to.customerId", "the customer has no phone number");
+        Object uid = c.get("line_user_id");
+        if (uid instanceof String u && USER_ID.matcher(u).matches()) {
+            n.userId = u;
+            Optional<FriendStatus.Status> known = friends.status(n.lineChannel, u);
+            n.friend = known.map(st -> st == FriendStatus.Status.FOLLOWING).orElse(Boolean.TRUE.equals(c.get("is_friend")));
         }
         n.region = (String) c.get("country_code");
         if (n.language == null) {
@@ -184,45 +254,134 @@ public class NotificationIntake {
         n.timeZone = (String) c.get("time_zone");
     }
 
-    /** Step 3: E.164 with libphonenumber, then LINE's SHA-256 hash and a masked form. The raw number is dropped. */
-    public void resolveRecipient(PendingNotification n) {
-        String region = n.region != null && !n.region.isBlank() ? n.region : defaultRegion;
-        String e164;
-        try {
-            e164 = PhoneNumbers.toE164(n.rawPhone, region);
-        } catch (InvalidPhoneNumberException e) {
-            throw new InvalidRequestException(n.phoneField, (n.phoneField.equals("to.phone") ? "" : "the customer's phone number ") + e.getMessage());
+    /**
+     * Step 3: the facts the channel policy decides on. A number is normalised to E.164 with libphonenumber,
+     * hashed as LINE wants and masked; the raw number is dropped. A number given in the request must be usable
+     * (400 otherwise); a customer's unusable number is only a fact (they may be reached by user ID).
+     */
+    public void resolveRecipient(Exchange exchange) throws org.apache.camel.InvalidPayloadException {
+        PendingNotification n = exchange.getMessage().getMandatoryBody(PendingNotification.class);
+        if (n.rawPhone != null && !n.rawPhone.isBlank()) {
+            String region = n.region != null && !n.region.isBlank() ? n.region : defaultRegion;
+            try {
+                String e164 = PhoneNumbers.toE164(n.rawPhone, region);
+                String country = PhoneNumbers.regionOf(e164);
+                n.recipientMasked = PhoneNumbers.mask(e164);
+                n.recipientCountry = country;
+                if (PhoneNumbers.LON_REGIONS.contains(country)) {
+                    n.recipientHash = PhoneNumbers.hash(e164);
+                } else {
+                    n.phoneProblem = "the number is from " + country + "; LINE notification messages reach only numbers from Japan, Thailand and Taiwan";
+                }
+            } catch (InvalidPhoneNumberException e) {
+                n.phoneProblem = (n.phoneField.equals("to.phone") ? "" : "the customer's phone number ") + e.getMessage();
+            }
+        } else if (n.customerId != null) {
+            n.phoneProblem = "the customer has no phone number";
         }
         n.rawPhone = null;
-        String country = PhoneNumbers.regionOf(e164);
-        if (!PhoneNumbers.LON_REGIONS.contains(country)) {
-            throw new InvalidRequestException(n.phoneField, "the number is from " + country
-                    + "; LINE notification messages reach only numbers from Japan, Thailand and Taiwan");
+        if (n.phoneProblem != null && "to.phone".equals(n.phoneField)) {
+            throw new InvalidRequestException("to.phone", n.phoneProblem);
         }
-        n.recipientHash = PhoneNumbers.hash(e164);
-        n.recipientMasked = PhoneNumbers.mask(e164);
-        n.recipientCountry = country;
+        Message m = exchange.getMessage();
+        m.setHeader("HubRequestedChannel", n.deliveryChannel);
+        // a user ID given in the request is taken as the caller's word that the user can receive a push
+        m.setHeader("HubFriend", n.userId != null && (n.customerId == null || n.friend));
+        m.setHeader("HubAudience", n.audienceGroupId != null);
+        m.setHeader("HubUserIds", n.userIds != null);
+        m.setHeader("HubLonReachable", n.isLonReachable());
     }
 
-    /** Step 4: LINE's request body, rendered once here so a bad notification is refused before it is queued. */
-    public void render(PendingNotification n) {
+    // ---- the channel policy's outcomes (routes/intake.camel.yaml decides which) ----
+
+    /** LINE notification message (template, or flexible when asked for) by hashed phone number. */
+    public void lon(Exchange exchange, String reason) throws org.apache.camel.InvalidPayloadException {
+        PendingNotification n = exchange.getMessage().getMandatoryBody(PendingNotification.class);
+        if (!n.isLonReachable()) {
+            throw new InvalidRequestException(n.phoneField != null ? n.phoneField : "to", n.phoneProblem != null ? n.phoneProblem
+                    : "no phone number to reach by LINE notification message");
+        }
+        n.operation = n.deliveryChannel.equals("flex") ? LineOperation.PNP_FLEX.uriName() : LineOperation.PNP_TEMPLATE.uriName();
+        n.decision = reason;
+        RenderOptions o = renderOptions(n);
+        n.lineRequest = n.operation.equals("pnp-flex") ? payloads.lonFlex(n.recipientHash, n.type, n.data, o)
+                : payloads.lonTemplate(n.recipientHash, n.type, n.data, o);
+    }
+
+    /** Push to the LINE user ID (given, or the customer's). */
+    public void push(Exchange exchange, String reason) throws org.apache.camel.InvalidPayloadException {
+        PendingNotification n = exchange.getMessage().getMandatoryBody(PendingNotification.class);
+        if (n.userId == null) {
+            throw new InvalidRequestException(n.customerId != null ? "to.customerId" : "to", "the customer has no LINE user ID; push needs one");
+        }
+        n.operation = LineOperation.PUSH.uriName();
+        n.decision = reason;
+        n.lineRequest = payloads.push(n.userId, n.type, n.data, renderOptions(n));
+        n.retryKey = UUID.randomUUID().toString();
+        n.contentDigest = sha256(Json.write(n.lineRequest.get("messages")));
+    }
+
+    /** Multicast to the user IDs given. */
+    public void multicast(Exchange exchange, String reason) throws org.apache.camel.InvalidPayloadException {
+        PendingNotification n = exchange.getMessage().getMandatoryBody(PendingNotification.class);
+        n.operation = LineOperation.MULTICAST.uriName();
+        n.decision = reason;
+        n.lineRequest = payloads.multicast(n.userIds, n.type, n.data, renderOptions(n));
+        n.retryKey = UUID.randomUUID().toString();
+    }
+
+    /** Broadcast to every friend of the channel. */
+    public void broadcast(Exchange exchange, String reason) throws org.apache.camel.InvalidPayloadException {
+        PendingNotification n = exchange.getMessage().getMandatoryBody(PendingNotification.class);
+        n.operation = LineOperation.BROADCAST.uriName();
+        n.decision = reason;
+        n.lineRequest = payloads.broadcast(n.type, n.data, renderOptions(n));
+        n.retryKey = UUID.randomUUID().toString();
+    }
+
+    /** Narrowcast to an audience. */
+    public void narrowcast(Exchange exchange, String reason) throws org.apache.camel.InvalidPayloadException {
+        PendingNotification n = exchange.getMessage().getMandatoryBody(PendingNotification.class);
+        if (n.audienceGroupId == null) {
+            throw new InvalidRequestException("to.audienceGroupId", "a narrowcast needs LINE's audience group ID");
+        }
+        n.operation = LineOperation.NARROWCAST.uriName();
+        n.decision = reason;
+        var body = payloads.broadcast(n.type, n.data, renderOptions(n));
+        body.putObject("recipient").put("type", "audience").put("audienceGroupId", n.audienceGroupId);
+        n.lineRequest = body;
+        n.retryKey = UUID.randomUUID().toString();
+    }
+
+    /** Nothing reaches the customer: refuse with the reasons (422). */
+    public void unreachable(Exchange exchange) throws org.apache.camel.InvalidPayloadException {
+        PendingNotification n = exchange.getMessage().getMandatoryBody(PendingNotification.class);
+        String why = (n.userId == null ? "no LINE user ID known" : "not a friend of the channel")
+                + "; " + (n.phoneProblem != null ? n.phoneProblem : "no phone number");
+        throw new InvalidRequestException(422, n.customerId != null ? "to.customerId" : "to", "LINE cannot reach this customer: " + why);
+    }
+
+    private RenderOptions renderOptions(PendingNotification n) {
         LineChannel channel = channels.get(n.lineChannel);
-        payloads.renderer().validate(n.type, n.data);
         if (n.language == null || !RenderOptions.LANGUAGES.contains(n.language)) {
             n.language = channel.defaultLanguage();
         }
-        ZoneId zone = zoneOf(n.timeZone, n.recipientCountry);
-        n.lineRequest = payloads.lonTemplate(n.recipientHash, n.type, n.data,
-                new RenderOptions(n.language, channel.country(), zone, channel.buddhistEra()));
+        return new RenderOptions(n.language, channel.country(), zoneOf(n.timeZone, n.recipientCountry), channel.buddhistEra());
+    }
+
+    /** Step 4 (before the policy): the business data fit the type's template, so a bad notification is refused early. */
+    public void validate(PendingNotification n) {
+        payloads.renderer().validate(n.type, n.data);
     }
 
     /** Step 5: the outbox row; from here on nothing is lost. */
     public EnqueueResult queue(PendingNotification n) {
-        EnqueueResult result = outbox.enqueue(NewNotification.lonTemplate(n.type, n.lineChannel, n.customerId,
-                n.recipientHash, n.recipientMasked, n.recipientCountry, n.language, Json.write(n.data), Json.write(n.lineRequest),
-                n.idempotencyKey, n.requestDigest));
+        boolean lon = n.operation.startsWith("pnp-");
+        EnqueueResult result = outbox.enqueue(new NewNotification(n.type, n.lineChannel, n.operation, n.customerId,
+                lon ? n.recipientHash : null, n.recipientMasked, n.recipientCountry, n.language, Json.write(n.data), Json.write(n.lineRequest),
+                n.idempotencyKey, n.requestDigest, n.operation.equals("push") ? n.userId : null, n.retryKey, n.contentDigest, n.decision));
         if (result.created()) {
-            LOG.info("notification {} queued: {} to {} via {}", result.id(), n.type, n.recipientMasked, LineOperation.PNP_TEMPLATE.uriName());
+            LOG.info("notification {} queued: {} via {} ({})", result.id(), n.type, n.operation, n.decision);
         }
         return result;
     }

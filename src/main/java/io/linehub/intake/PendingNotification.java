@@ -25,6 +25,34 @@ public final class PendingNotification {
     ObjectNode lineRequest;
     String idempotencyKey;
     String requestDigest;
+    /** LINE user ID: given (push), or the customer's. */
+    String userId;
+    /** Multicast recipients given in the request. */
+    java.util.List<String> userIds;
+    /** Narrowcast audience. */
+    Long audienceGroupId;
+    /** Whether the customer follows the channel (friend status from LINE's webhooks, else the company's data). */
+    boolean friend;
+    /** Why the number cannot be used for a LINE notification message, or null when it can. */
+    String phoneProblem;
+    /** The chosen LINE operation and why. */
+    String operation;
+    String decision;
+    String retryKey;
+    String contentDigest;
+
+    public String getDeliveryChannel() {
+        return deliveryChannel;
+    }
+
+    public boolean isFriend() {
+        return friend;
+    }
+
+    /** Whether a LINE notification message can reach the customer (an E.164 number from JP, TH or TW). */
+    public boolean isLonReachable() {
+        return recipientHash != null && phoneProblem == null;
+    }
 
     public String getType() {
         return type;
