@@ -37,13 +37,25 @@ final class UserIdSendEndpoints implements SandboxEndpoint {
         JsonNode root = call.jsonRequest();
         PnpTemplatedPushEndpoint.requireObject(root);
         call.validateSchema();
+        // what the handlers rely on, also when schema validation is switched off
+        if (!root.path("messages").isArray() || root.path("messages").isEmpty()) {
+            throw new LineApiException(400, LineError.bodyErrors(List.of(new LineError.Detail("May not be empty", "messages"))));
+        }
         return root;
+    }
+
+    private static void requireTo(JsonNode root, boolean array) {
+        JsonNode to = root.path("to");
+        if (array ? !to.isArray() || to.isEmpty() : !to.isTextual()) {
+            throw new LineApiException(400, LineError.bodyErrors(List.of(new LineError.Detail("May not be empty", "to"))));
+        }
     }
 
     private void push(LineCall call) {
         ChannelState channel = call.requireChannel();
         JsonNode root = sendRequest(call);
         String key = call.retryKey();
+        requireTo(root, false);
         String to = root.get("to").asText();
         List<String> recipients;
         long units;
@@ -77,6 +89,7 @@ final class UserIdSendEndpoints implements SandboxEndpoint {
         ChannelState channel = call.requireChannel();
         JsonNode root = sendRequest(call);
         String key = call.retryKey();
+        requireTo(root, true);
         JsonNode to = root.get("to");
         Set<String> recipients = new LinkedHashSet<>();
         for (int i = 0; i < to.size(); i++) {
