@@ -104,6 +104,41 @@ final class DeliveryWebhooks implements AutoCloseable {
         }
     }
 
+    /**
+     * A friend-status event (README §10.5) for one user, sent now: {@code follow} (with a reply token and
+     * {@code follow.isUnblocked}) or {@code unfollow}; common fields as in §10.3 with {@code source} of type user.
+     */
+    void sendFriendEvent(ChannelState channel, String userId, boolean follow, boolean unblocked) {
+        if (closed || channel.channel().webhookUrl() == null) {
+            return;
+        }
+        long now = sandbox.config().clock().millis();
+        ObjectNode root = sandbox.json.createObjectNode();
+        root.put("destination", channel.botUserId());
+        ObjectNode event = root.putArray("events").addObject();
+        event.put("type", follow ? "follow" : "unfollow");
+        event.put("mode", "active");
+        event.put("timestamp", now);
+        event.putObject("source").put("type", "user").put("userId", userId);
+        event.put("webhookEventId", eventIds.next(now));
+        event.putObject("deliveryContext").put("isRedelivery", false);
+        if (follow) {
+            event.put("replyToken", java.util.UUID.randomUUID().toString().replace("-", ""));
+            event.putObject("follow").put("isUnblocked", unblocked);
+        }
+        String body;
+        try {
+            body = sandbox.json.writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        try {
+            scheduler.execute(() -> send(channel, body)); // one thread: sent in call order
+        } catch (RejectedExecutionException e) {
+            // closing
+        }
+    }
+
     /** POSTs one signed webhook body asynchronously and records the hub's answer. */
     void send(ChannelState channel, String body) {
         if (closed) {

@@ -104,8 +104,9 @@ public final class LineSandbox implements AutoCloseable {
     }
 
     private static List<SandboxEndpoint> lineEndpoints() {
-        // one handler class per endpoint family; later: push, multicast, broadcast, narrowcast, flexible LON, quota...
-        return List.of(new PnpTemplatedPushEndpoint());
+        // one handler class per endpoint family
+        return List.of(new PnpTemplatedPushEndpoint(), new PnpFlexiblePushEndpoint(), new UserIdSendEndpoints(),
+                new NarrowcastEndpoints(), new QuotaAndStatsEndpoints());
     }
 
     private static Router router(Vertx vertx, SandboxContext sandbox) {
@@ -176,6 +177,111 @@ public final class LineSandbox implements AutoCloseable {
     /** Snapshot of the webhooks sent to the hub, oldest first. */
     public List<SentWebhook> webhooks() {
         return sandbox.webhooks().sent();
+    }
+
+    /** Snapshot of the requests that took effect (messages sent or LONs accepted), oldest first. */
+    public List<SentMessage> sent() {
+        return sandbox.sent().snapshot();
+    }
+
+    /**
+     * Requests of one channel to one endpoint per epoch second (configured clock) over the last hour: accepted and
+     * rejected (429, 4xx, faults) alike — what the channel's rate-limit budget saw.
+     *
+     * @param path the endpoint path, e.g. {@code /v2/bot/message/push}
+     */
+    public java.util.NavigableMap<Long, Integer> countsPerSecond(String channel, String path) {
+        LineEndpoint endpoint = LineEndpoint.byPath(path);
+        if (endpoint == null) {
+            throw new IllegalArgumentException("not a LINE endpoint of the sandbox: " + path);
+        }
+        return countsPerSecond(channel, endpoint);
+    }
+
+    public java.util.NavigableMap<Long, Integer> countsPerSecond(String channel, LineEndpoint endpoint) {
+        sandbox.channelByName(channel);
+        return sandbox.rateLimits().countsPerSecond(channel, endpoint);
+    }
+
+    /** Replaces the injected faults now (e.g. start an outage, then end it with {@link Faults#NONE}). */
+    public void faults(Faults faults) {
+        sandbox.faults(faults);
+    }
+
+    public Faults faults() {
+        return sandbox.faults();
+    }
+
+    /** From now on every narrowcast ends failed with this errorCode (1..5, README §5.4); null: they succeed. */
+    public void narrowcastErrorCode(Integer errorCode) {
+        sandbox.narrowcastErrorCode(errorCode);
+    }
+
+    /** Makes a user a friend of the channel without a webhook (seeding). */
+    public void addFriend(String channel, String userId) {
+        sandbox.channelByName(channel).setFriend(requireUserId(userId), true);
+    }
+
+    /**
+     * The user adds (or unblocks) the channel's OA: the friend list is updated and a signed {@code follow} event is
+     * sent to the channel's webhook URL ({@code follow.isUnblocked} true when the user had blocked the OA).
+     */
+    public void follow(String channel, String userId) {
+        ChannelState c = sandbox.channelByName(channel);
+        Boolean before = c.setFriend(requireUserId(userId), true);
+        sandbox.webhooks().sendFriendEvent(c, userId, true, Boolean.FALSE.equals(before));
+    }
+
+    /**
+     * The user blocks the channel's OA: pushes to them still get 200 but reach nobody, multicasts skip them, and a
+     * signed {@code unfollow} event is sent (also for users never seen before, as with LONs, README §4.2).
+     */
+    public void unfollow(String channel, String userId) {
+        ChannelState c = sandbox.channelByName(channel);
+        c.setFriend(requireUserId(userId), false);
+        sandbox.webhooks().sendFriendEvent(c, userId, false, false);
+    }
+
+    /** User IDs of the channel's friends who have not blocked the OA, sorted. */
+    public List<String> followers(String channel) {
+        return sandbox.channelByName(channel).followers();
+    }
+
+    /** Whether the user blocked the channel's OA (unfollowed). */
+    public boolean isBlocked(String channel, String userId) {
+        return Boolean.FALSE.equals(sandbox.channelByName(channel).friendState(userId));
+    }
+
+    /** The OA is in this group ({@code C…}) or room ({@code R…}) with this many members (push counts each member). */
+    public void joinGroup(String channel, String groupOrRoomId, int members) {
+        if (groupOrRoomId == null || !ChannelState.GROUP_OR_ROOM_ID.matcher(groupOrRoomId).matches() || members < 1) {
+            throw new IllegalArgumentException("group/room ID must be C or R + 32 hex and members >= 1");
+        }
+        sandbox.channelByName(channel).setGroup(groupOrRoomId, members);
+    }
+
+    /** Sets the channel's monthly target limit; null = none. */
+    public void quota(String channel, Long limit) {
+        if (limit != null && limit < 0) {
+            throw new IllegalArgumentException("limit must not be negative");
+        }
+        sandbox.channelByName(channel).quota(limit);
+    }
+
+    /** Messages counted toward the channel's quota this month (push, multicast, broadcast, narrowcast recipients). */
+    public long usage(String channel) {
+        return sandbox.channelByName(channel).usage().get();
+    }
+
+    public void usage(String channel, long usage) {
+        sandbox.channelByName(channel).usage().set(usage);
+    }
+
+    private static String requireUserId(String userId) {
+        if (userId == null || !ChannelState.USER_ID.matcher(userId).matches()) {
+            throw new IllegalArgumentException("a LINE user ID is U + 32 lowercase hex: " + userId);
+        }
+        return userId;
     }
 
     /** Stops the server; webhooks not yet sent are dropped. */

@@ -35,35 +35,55 @@ final class PnpTemplatedPushEndpoint implements SandboxEndpoint {
 
     @Override
     public void mount(Router router, SandboxContext sandbox) {
-        router.post(PATH).handler(sandbox.lineApi(this::handle));
+        router.post(PATH).handler(sandbox.lineApi(LineEndpoint.PNP_TEMPLATED_PUSH, this::handle));
     }
 
     private void handle(LineCall call) {
         ChannelState channel = call.requireChannel();
-        call.requireJsonContentType();
-        JsonNode root = call.jsonBody();
-        call.rejectRetryKey();
+        JsonNode root = call.jsonRequest(); // 415, JSON, retry key refused
 
         Errors errors = new Errors();
-        String tag = call.header("X-Line-Delivery-Tag");
-        if (tag != null && (tag.length() < DELIVERY_TAG_MIN || tag.length() > DELIVERY_TAG_MAX)) {
-            errors.add(lengthMessage(DELIVERY_TAG_MIN, DELIVERY_TAG_MAX), "X-Line-Delivery-Tag");
-        }
-        if (!root.isObject()) {
-            throw new LineApiException(400, LineError.of("The request body must be a JSON object"));
-        }
+        String tag = deliveryTag(call, errors);
+        requireObject(root);
         String to = validate((ObjectNode) root, errors);
         if (!errors.isEmpty()) {
             throw new LineApiException(400, LineError.bodyErrors(errors.list));
         }
-        if (!call.sandbox().isLonRecipient(to)) {
+        call.validateSchema(); // anything LINE's schema refuses that the checks above did not name
+        acceptLon(call, channel, to, tag, ChannelState.Counter.PNP_TEMPLATED, 202);
+        channel.acceptedTemplateLons().incrementAndGet();
+    }
+
+    /** The X-Line-Delivery-Tag (16–100 characters, README §1) or null. */
+    static String deliveryTag(LineCall call, Errors errors) {
+        String tag = call.header("X-Line-Delivery-Tag");
+        if (tag != null && (tag.length() < DELIVERY_TAG_MIN || tag.length() > DELIVERY_TAG_MAX)) {
+            errors.add(lengthMessage(DELIVERY_TAG_MIN, DELIVERY_TAG_MAX), "X-Line-Delivery-Tag");
+        }
+        return tag;
+    }
+
+    static void requireObject(JsonNode root) {
+        if (!root.isObject()) {
+            throw new LineApiException(400, LineError.of("The request body must be a JSON object"));
+        }
+    }
+
+    /**
+     * A valid LON (template or flexible): 422 when the hash is no LINE user's, else it takes effect (recorded as
+     * sent; counted in the per-day statistics and followed by a delivery webhook unless drawn undelivered).
+     */
+    static void acceptLon(LineCall call, ChannelState channel, String to, String tag, ChannelState.Counter counter, int status) {
+        SandboxContext sandbox = call.sandbox();
+        if (!sandbox.isLonRecipient(to)) {
             throw new LineApiException(422, LineError.of("Failed to send messages"));
         }
-        channel.acceptedTemplateLons().incrementAndGet();
-        call.respond(202, Map.of());
-        if (!call.sandbox().drawUndelivered()) {
-            call.sandbox().webhooks().scheduleDelivery(channel, tag != null ? tag : to);
+        boolean delivered = !sandbox.drawUndelivered();
+        sandbox.commit(call, channel, null, List.of(to), 0, delivered ? counter : null, 1, null);
+        if (delivered) {
+            sandbox.webhooks().scheduleDelivery(channel, tag != null ? tag : to);
         }
+        call.respond(status, Map.of());
     }
 
     /** Collects every body error (README §4.4); returns {@code to}. Wrong JSON types end validation at once. */
@@ -85,6 +105,12 @@ final class PnpTemplatedPushEndpoint implements SandboxEndpoint {
             validateBody(body, errors);
         }
 
+        validateUnits(root, errors);
+        return to;
+    }
+
+    /** customAggregationUnits: at most 1 name of 1–30 characters [A-Za-z0-9_] (README §4.4). */
+    static void validateUnits(ObjectNode root, Errors errors) {
         JsonNode units = present(root.get("customAggregationUnits"));
         if (units != null) {
             if (!units.isArray()) {
@@ -106,7 +132,6 @@ final class PnpTemplatedPushEndpoint implements SandboxEndpoint {
                 }
             }
         }
-        return to;
     }
 
     private static void validateBody(JsonNode body, Errors errors) {
@@ -209,7 +234,7 @@ final class PnpTemplatedPushEndpoint implements SandboxEndpoint {
     }
 
     /** null when absent or JSON null; 400 "The property, X, ... is invalid" when not a string. */
-    private static String optionalString(JsonNode parent, String field, String path) {
+    static String optionalString(JsonNode parent, String field, String path) {
         JsonNode v = present(parent.get(field));
         if (v == null) {
             return null;
@@ -220,7 +245,7 @@ final class PnpTemplatedPushEndpoint implements SandboxEndpoint {
         return v.asText();
     }
 
-    private static JsonNode present(JsonNode n) {
+    static JsonNode present(JsonNode n) {
         return n == null || n.isNull() || n.isMissingNode() ? null : n;
     }
 
@@ -237,7 +262,7 @@ final class PnpTemplatedPushEndpoint implements SandboxEndpoint {
         return "Size must be between " + min + " and " + max;
     }
 
-    private static final class Errors {
+    static final class Errors {
         final List<LineError.Detail> list = new ArrayList<>();
 
         void add(String message, String property) {

@@ -20,6 +20,14 @@ public final class SandboxConfig {
     private final int maxRecordedRequests;
     private final Clock clock;
     private final long randomSeed;
+    private final boolean validateRequests;
+    private final java.util.Map<LineEndpoint, RateLimit> rateLimits;
+    private final Long monthlyQuota;
+    private final Duration narrowcastWaiting;
+    private final Duration narrowcastSending;
+    private final Integer narrowcastErrorCode;
+    private final int narrowcastMinRecipients;
+    private final Faults faults;
 
     private SandboxConfig(Builder b) {
         this.host = Objects.requireNonNull(b.host, "host");
@@ -53,6 +61,27 @@ public final class SandboxConfig {
         this.maxRecordedRequests = b.maxRecordedRequests;
         this.clock = Objects.requireNonNull(b.clock, "clock");
         this.randomSeed = b.randomSeed;
+        this.validateRequests = b.validateRequests;
+        java.util.EnumMap<LineEndpoint, RateLimit> limits = new java.util.EnumMap<>(LineEndpoint.class);
+        for (LineEndpoint e : LineEndpoint.values()) {
+            limits.put(e, b.rateLimits.getOrDefault(e, e.defaultRateLimit()));
+        }
+        this.rateLimits = java.util.Collections.unmodifiableMap(limits);
+        if (b.monthlyQuota != null && b.monthlyQuota < 0) {
+            throw new IllegalArgumentException("monthlyQuota must not be negative");
+        }
+        this.monthlyQuota = b.monthlyQuota;
+        this.narrowcastWaiting = Objects.requireNonNull(b.narrowcastWaiting, "narrowcastWaiting");
+        this.narrowcastSending = Objects.requireNonNull(b.narrowcastSending, "narrowcastSending");
+        if (narrowcastWaiting.isNegative() || narrowcastSending.isNegative()) {
+            throw new IllegalArgumentException("narrowcast phase durations must not be negative");
+        }
+        if (b.narrowcastErrorCode != null && (b.narrowcastErrorCode < 1 || b.narrowcastErrorCode > 5)) {
+            throw new IllegalArgumentException("narrowcastErrorCode must be 1..5 (README §5.4)");
+        }
+        this.narrowcastErrorCode = b.narrowcastErrorCode;
+        this.narrowcastMinRecipients = b.narrowcastMinRecipients;
+        this.faults = Objects.requireNonNull(b.faults, "faults");
     }
 
     public static Builder builder() {
@@ -68,13 +97,33 @@ public final class SandboxConfig {
     public int maxRecordedRequests() { return maxRecordedRequests; }
     public Clock clock() { return clock; }
     public long randomSeed() { return randomSeed; }
+    /** Whether every request is validated against LINE's OpenAPI files (400 in LINE's format when invalid). */
+    public boolean validateRequests() { return validateRequests; }
+    /** The rate limit of each endpoint (README §2 defaults unless configured). */
+    public java.util.Map<LineEndpoint, RateLimit> rateLimits() { return rateLimits; }
+    public RateLimit rateLimit(LineEndpoint endpoint) { return rateLimits.get(endpoint); }
+    /** Initial monthly target limit of every channel ({@code GET /v2/bot/message/quota}); null = {"type":"none"}. */
+    public Long monthlyQuota() { return monthlyQuota; }
+    /** How long a narrowcast stays in phase {@code waiting}. */
+    public Duration narrowcastWaiting() { return narrowcastWaiting; }
+    /** How long a narrowcast stays in phase {@code sending} before it succeeds (or fails). */
+    public Duration narrowcastSending() { return narrowcastSending; }
+    /** When set (1..5), every narrowcast ends {@code failed} with this errorCode (README §5.4). */
+    public Integer narrowcastErrorCode() { return narrowcastErrorCode; }
+    /** A narrowcast with {@code recipient} or {@code filter} that reaches fewer friends fails with errorCode 2. */
+    public int narrowcastMinRecipients() { return narrowcastMinRecipients; }
+    /** Faults at start (changeable at run time with {@link LineSandbox#faults(Faults)}). */
+    public Faults faults() { return faults; }
 
     @Override
     public String toString() {
         return "SandboxConfig[host=" + host + ", port=" + port + ", channels=" + channels
                 + ", deliveryDelay=" + deliveryDelay + ", undeliveredShare=" + undeliveredShare
                 + ", acceptAllNumbers=" + acceptAllNumbers + ", maxRecordedRequests=" + maxRecordedRequests
-                + ", clock=" + clock + ", randomSeed=" + randomSeed + "]";
+                + ", clock=" + clock + ", randomSeed=" + randomSeed + ", validateRequests=" + validateRequests
+                + ", rateLimits=" + rateLimits + ", monthlyQuota=" + monthlyQuota + ", narrowcastWaiting=" + narrowcastWaiting
+                + ", narrowcastSending=" + narrowcastSending + ", narrowcastErrorCode=" + narrowcastErrorCode
+                + ", narrowcastMinRecipients=" + narrowcastMinRecipients + ", faults=" + faults + "]";
     }
 
     public static final class Builder {
@@ -87,6 +136,14 @@ public final class SandboxConfig {
         private int maxRecordedRequests = 100_000;
         private Clock clock = Clock.systemUTC();
         private long randomSeed = 42L;
+        private boolean validateRequests = true;
+        private final java.util.Map<LineEndpoint, RateLimit> rateLimits = new java.util.EnumMap<>(LineEndpoint.class);
+        private Long monthlyQuota;
+        private Duration narrowcastWaiting = Duration.ofSeconds(1);
+        private Duration narrowcastSending = Duration.ofSeconds(1);
+        private Integer narrowcastErrorCode;
+        private int narrowcastMinRecipients = 50;
+        private Faults faults = Faults.NONE;
 
         private Builder() {
         }
@@ -113,6 +170,21 @@ public final class SandboxConfig {
         public Builder maxRecordedRequests(int maxRecordedRequests) { this.maxRecordedRequests = maxRecordedRequests; return this; }
         public Builder clock(Clock clock) { this.clock = clock; return this; }
         public Builder randomSeed(long randomSeed) { this.randomSeed = randomSeed; return this; }
+        public Builder validateRequests(boolean validate) { this.validateRequests = validate; return this; }
+        /** Overrides LINE's default rate limit of one endpoint. */
+        public Builder rateLimit(LineEndpoint endpoint, RateLimit limit) {
+            rateLimits.put(Objects.requireNonNull(endpoint, "endpoint"), Objects.requireNonNull(limit, "limit"));
+            return this;
+        }
+        public Builder monthlyQuota(Long quota) { this.monthlyQuota = quota; return this; }
+        public Builder narrowcastPhases(Duration waiting, Duration sending) {
+            this.narrowcastWaiting = waiting;
+            this.narrowcastSending = sending;
+            return this;
+        }
+        public Builder narrowcastErrorCode(Integer errorCode) { this.narrowcastErrorCode = errorCode; return this; }
+        public Builder narrowcastMinRecipients(int min) { this.narrowcastMinRecipients = min; return this; }
+        public Builder faults(Faults faults) { this.faults = faults; return this; }
 
         public SandboxConfig build() {
             return new SandboxConfig(this);

@@ -27,6 +27,13 @@ final class SandboxContext {
 
     private final SandboxConfig config;
     private final Map<String, ChannelState> channelsByToken = new HashMap<>();
+    private final Map<String, ChannelState> channelsByName = new HashMap<>();
+    private final RateLimits rateLimits = new RateLimits();
+    private final BoundedLog<SentMessage> sent;
+    private final Random faultRandom;
+    private final java.util.concurrent.atomic.AtomicLong messageIds;
+    private volatile Faults faults;
+    private volatile Integer narrowcastErrorCode;
     private final PhoneDirectory directory = new PhoneDirectory();
     private final BoundedLog<RecordedRequest> requests;
     private final DeliveryWebhooks webhooks;
@@ -35,7 +42,17 @@ final class SandboxContext {
     SandboxContext(SandboxConfig config) {
         this.config = config;
         for (SandboxChannel c : config.channels()) {
-            channelsByToken.put(c.accessToken(), new ChannelState(c));
+            ChannelState state = new ChannelState(c, config.monthlyQuota());
+            channelsByToken.put(c.accessToken(), state);
+            channelsByName.put(c.name(), state);
+        }
+        this.sent = new BoundedLog<>(config.maxRecordedRequests());
+        this.faultRandom = new Random(config.randomSeed() + 1);
+        this.messageIds = new java.util.concurrent.atomic.AtomicLong(461_230_966_842_064_897L + new Random(config.randomSeed()).nextInt(1 << 20));
+        this.faults = config.faults();
+        this.narrowcastErrorCode = config.narrowcastErrorCode();
+        if (config.validateRequests()) {
+            LineSchemas.warmUp();
         }
         this.requests = new BoundedLog<>(config.maxRecordedRequests());
         this.undeliveredRandom = new Random(config.randomSeed());
@@ -49,6 +66,47 @@ final class SandboxContext {
     /** The channel owning this access token, or null. */
     ChannelState channelByToken(String token) {
         return token == null ? null : channelsByToken.get(token);
+    }
+
+    /** The channel with this name; IllegalArgumentException when there is none. */
+    ChannelState channelByName(String name) {
+        ChannelState c = channelsByName.get(name);
+        if (c == null) {
+            throw new IllegalArgumentException("no channel named " + name);
+        }
+        return c;
+    }
+
+    RateLimits rateLimits() {
+        return rateLimits;
+    }
+
+    BoundedLog<SentMessage> sent() {
+        return sent;
+    }
+
+    Faults faults() {
+        return faults;
+    }
+
+    void faults(Faults faults) {
+        this.faults = java.util.Objects.requireNonNull(faults, "faults");
+    }
+
+    Integer narrowcastErrorCode() {
+        return narrowcastErrorCode;
+    }
+
+    void narrowcastErrorCode(Integer code) {
+        if (code != null && (code < 1 || code > 5)) {
+            throw new IllegalArgumentException("errorCode must be 1..5");
+        }
+        this.narrowcastErrorCode = code;
+    }
+
+    /** A new message ID: a numeric string as LINE's (README §5.1). */
+    String nextMessageId() {
+        return Long.toString(messageIds.incrementAndGet());
     }
 
     PhoneDirectory directory() {
@@ -82,15 +140,108 @@ final class SandboxContext {
         }
     }
 
-    /** Wraps a LINE endpoint: one {@link LineCall} per request; a {@link LineApiException} becomes LINE's error answer. */
+    /** Wraps a 404/405 answer: one {@link LineCall}, no rate limit or faults. */
     Handler<RoutingContext> lineApi(Consumer<LineCall> endpoint) {
         return rc -> {
             LineCall call = new LineCall(rc, this);
             try {
                 endpoint.accept(call);
             } catch (LineApiException e) {
-                call.respond(e.status(), e.error());
+                call.respond(e.status(), e.body(), e.headers());
             }
         };
+    }
+
+    /**
+     * Wraps a LINE endpoint: one {@link LineCall} per request, then in order: injected latency, token (401),
+     * rate limit (429), injected faults before effect, the endpoint's handler (which may take effect and answer;
+     * an "after effect" fault replaces its successful answer). A {@link LineApiException} becomes LINE's error answer.
+     */
+    Handler<RoutingContext> lineApi(LineEndpoint endpoint, Consumer<LineCall> handler) {
+        return rc -> {
+            LineCall call = new LineCall(rc, this, endpoint);
+            Faults f = faults;
+            boolean affected = f != Faults.NONE && f.affects(endpoint);
+            long delay;
+            synchronized (faultRandom) {
+                delay = affected ? f.latencyMillis(faultRandom) : 0;
+            }
+            if (delay > 0) {
+                rc.vertx().setTimer(delay, t -> run(call, endpoint, f, affected, handler));
+            } else {
+                run(call, endpoint, f, affected, handler);
+            }
+        };
+    }
+
+    private void run(LineCall call, LineEndpoint endpoint, Faults f, boolean affected, Consumer<LineCall> handler) {
+        try {
+            ChannelState channel = call.requireChannel();
+            if (!rateLimits.admit(channel.name(), endpoint, config.rateLimit(endpoint), call.at())) {
+                throw new LineApiException(429, LineError.of("Too many requests"));
+            }
+            Faults.Fault fault = Faults.Fault.NONE;
+            if (affected) {
+                synchronized (faultRandom) {
+                    fault = f.draw(faultRandom);
+                }
+            }
+            switch (fault) {
+                case RESET -> {
+                    call.reset();
+                    return;
+                }
+                case TIMEOUT -> {
+                    call.hold(f.timeoutHold());
+                    return;
+                }
+                case SERVER_ERROR -> throw new LineApiException(500, LineError.of("Internal server error"));
+                default -> call.afterEffect(fault, f.timeoutHold());
+            }
+            handler.accept(call);
+        } catch (LineApiException e) {
+            call.respond(e.status(), e.body(), e.headers());
+        }
+    }
+
+    /**
+     * Makes a send take effect (README §3, §7, §8): claims the retry key (409 with the accepted request's ID when
+     * it was accepted within 24 h), consumes the monthly quota for the messaging-API sends (429 "You have reached
+     * your monthly limit." and the key given back), counts the sent-count statistics and records the
+     * {@link SentMessage}. Nothing happens when it throws.
+     *
+     * @param recipients     who it reaches (counted toward the quota when {@code countsTowardQuota})
+     * @param quotaUnits     how many messages it counts toward the quota (0 for LONs)
+     * @param sentMessages   push only: repeated in a 409 body
+     */
+    void commit(LineCall call, ChannelState channel, String retryKey, java.util.List<String> recipients, long quotaUnits,
+                ChannelState.Counter counter, long counted, java.util.List<Map<String, String>> sentMessages) {
+        ChannelState.AcceptedKey mine = null;
+        if (retryKey != null) {
+            mine = new ChannelState.AcceptedKey(call.at(), call.requestId(), sentMessages);
+            ChannelState.AcceptedKey prior = channel.claimRetryKey(retryKey, mine);
+            if (prior != null) {
+                Map<String, Object> body = new java.util.LinkedHashMap<>();
+                body.put("message", "The retry key is already accepted");
+                if (prior.sentMessages() != null) {
+                    body.put("sentMessages", prior.sentMessages());
+                }
+                throw new LineApiException(409, body, "The retry key is already accepted",
+                        Map.of(LineCall.ACCEPTED_REQUEST_ID, prior.requestId()));
+            }
+        }
+        if (quotaUnits > 0 || call.endpoint() != LineEndpoint.PNP_TEMPLATED_PUSH && call.endpoint() != LineEndpoint.PNP_FLEXIBLE_PUSH) {
+            if (!channel.consume(quotaUnits)) {
+                if (mine != null) {
+                    channel.releaseRetryKey(retryKey, mine);
+                }
+                throw new LineApiException(429, LineError.of("You have reached your monthly limit."));
+            }
+        }
+        if (counter != null && counted > 0) {
+            channel.count(counter, call.at(), counted);
+        }
+        sent.add(new SentMessage(call.at(), channel.name(), call.endpoint(), call.requestId(), retryKey,
+                java.util.List.copyOf(recipients), call.bodyText()));
     }
 }

@@ -66,6 +66,47 @@ final class SandboxClient {
         return send(b.build());
     }
 
+    /** GET with the channel's token (and any extra headers). */
+    HttpResponse<String> getAuthorized(String path, String... extraHeaders) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(10)).GET()
+                .header("Authorization", "Bearer " + TOKEN);
+        for (int i = 0; i < extraHeaders.length; i += 2) {
+            b.header(extraHeaders[i], extraHeaders[i + 1]);
+        }
+        return send(b.build());
+    }
+
+    /** POST JSON with the channel's token (and any extra headers as name, value, ...). */
+    HttpResponse<String> postJson(String path, String body, String... extraHeaders) {
+        Map<String, String> h = jsonHeaders();
+        for (int i = 0; i < extraHeaders.length; i += 2) {
+            h.put(extraHeaders[i], extraHeaders[i + 1]);
+        }
+        return post(path, h, body);
+    }
+
+    /** A LINE user ID: "U" + 32 hex. */
+    static String userId(int n) {
+        return "U" + String.format("%032x", n);
+    }
+
+    static String text(String text) {
+        return "[{\"type\":\"text\",\"text\":\"" + text + "\"}]";
+    }
+
+    /** Every request the sandbox answered with 2xx validates against LINE's OpenAPI files. */
+    static void assertAcceptedRequestsValidate(LineSandbox sandbox) {
+        int checked = 0;
+        for (RecordedRequest r : sandbox.requests()) {
+            if (r.status() >= 200 && r.status() < 300) {
+                org.assertj.core.api.Assertions.assertThat(io.linehub.testsupport.LineOpenApi.validate(r.method(), r.path(), r.headers(),
+                        "GET".equals(r.method()) ? null : r.body())).as("%s %s %s", r.method(), r.path(), r.body()).isEmpty();
+                checked++;
+            }
+        }
+        org.assertj.core.api.Assertions.assertThat(checked).as("accepted requests checked").isPositive();
+    }
+
     HttpResponse<String> get(String path) {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(10)).GET().build());
     }

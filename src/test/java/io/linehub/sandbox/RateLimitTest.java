@@ -1,0 +1,113 @@
+package io.linehub.sandbox;
+
+import static io.linehub.sandbox.PnpTemplatedPushTest.assertAnswer;
+import static io.linehub.sandbox.SandboxClient.TOKEN;
+import static io.linehub.sandbox.SandboxClient.text;
+import static io.linehub.sandbox.SandboxClient.userId;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** Rate limits per channel and endpoint (README §2). */
+class RateLimitTest {
+
+    static final String PUSH = "/v2/bot/message/push";
+    static final String TOO_MANY = "{\"message\":\"Too many requests\"}";
+    static final Instant T0 = Instant.parse("2026-11-27T10:00:00.100Z");
+
+    final MutableClock clock = new MutableClock(T0);
+    LineSandbox sandbox;
+
+    @AfterEach
+    void stop() {
+        if (sandbox != null) {
+            sandbox.close();
+        }
+    }
+
+    SandboxClient start(SandboxConfig.Builder b) {
+        sandbox = LineSandbox.start(b.channel(new SandboxChannel("a", TOKEN, SandboxClient.SECRET, null))
+                .channel(new SandboxChannel("b", "token-b", "secret-b", null)).clock(clock).build());
+        sandbox.addFriend("a", userId(1));
+        return new SandboxClient(sandbox);
+    }
+
+    @Test
+    @DisplayName("defaults are LINE's: 2,000/s for push, multicast, LONs, progress, quota, stats; 60/hour for broadcast, narrowcast")
+    void defaults() {
+        SandboxConfig c = SandboxConfig.builder().build();
+        for (LineEndpoint e : LineEndpoint.values()) {
+            RateLimit expected = e == LineEndpoint.BROADCAST || e == LineEndpoint.NARROWCAST ? RateLimit.perHour(60) : RateLimit.perSecond(2000);
+            assertThat(c.rateLimit(e)).as(e.name()).isEqualTo(expected);
+        }
+        assertThat(c.validateRequests()).isTrue();
+    }
+
+    @Test
+    @DisplayName("limit+1 requests in one (fixed) second: the last gets 429 {\"message\":\"Too many requests\"}; the next second is fresh")
+    void perSecond() {
+        SandboxClient client = start(SandboxConfig.builder().rateLimit(LineEndpoint.PUSH, RateLimit.perSecond(3)));
+        String body = "{\"to\":\"" + userId(1) + "\",\"messages\":" + text("x") + "}";
+        for (int i = 0; i < 3; i++) {
+            assertThat(client.postJson(PUSH, body).statusCode()).isEqualTo(200);
+        }
+        assertAnswer(client.postJson(PUSH, body), 429, TOO_MANY);
+        // other endpoints and other channels have their own budget
+        assertThat(client.getAuthorized("/v2/bot/message/quota").statusCode()).isEqualTo(200);
+        java.util.Map<String, String> hb = SandboxClient.jsonHeaders();
+        hb.put("Authorization", "Bearer token-b");
+        assertThat(client.post(PUSH, hb, body).statusCode()).isEqualTo(400); // unknown user on b, but not 429
+        // also bad requests count
+        assertAnswer(client.postJson(PUSH, "{}"), 429, TOO_MANY);
+
+        clock.advance(Duration.ofMillis(900)); // 10:00:01.000: a new window
+        assertThat(client.postJson(PUSH, body).statusCode()).isEqualTo(200);
+
+        long s0 = T0.getEpochSecond();
+        assertThat(sandbox.countsPerSecond("a", PUSH)).isEqualTo(Map.of(s0, 5, s0 + 1, 1));
+        assertThat(sandbox.countsPerSecond("b", PUSH)).isEqualTo(Map.of(s0, 1));
+        assertThat(sandbox.sent()).hasSize(4);
+    }
+
+    @Test
+    @DisplayName("per-hour limits slide: the 3rd broadcast within an hour gets 429, one hour after the first it passes")
+    void perHourSliding() {
+        SandboxClient client = start(SandboxConfig.builder().rateLimit(LineEndpoint.BROADCAST, RateLimit.perHour(2)));
+        String body = "{\"messages\":" + text("x") + "}";
+        assertThat(client.postJson("/v2/bot/message/broadcast", body).statusCode()).isEqualTo(200);
+        clock.advance(Duration.ofMinutes(30));
+        assertThat(client.postJson("/v2/bot/message/broadcast", body).statusCode()).isEqualTo(200);
+        clock.advance(Duration.ofMinutes(29));
+        assertAnswer(client.postJson("/v2/bot/message/broadcast", body), 429, TOO_MANY);
+        clock.advance(Duration.ofMinutes(1)); // the first is now an hour old
+        assertThat(client.postJson("/v2/bot/message/broadcast", body).statusCode()).isEqualTo(200);
+        assertAnswer(client.postJson("/v2/bot/message/broadcast", body), 429, TOO_MANY);
+        assertThat(sandbox.sent()).hasSize(3);
+    }
+
+    @Test
+    @DisplayName("a retried request with the same key counts as a new request against the limit")
+    void retriesCount() {
+        SandboxClient client = start(SandboxConfig.builder().rateLimit(LineEndpoint.PUSH, RateLimit.perSecond(2)));
+        String body = "{\"to\":\"" + userId(1) + "\",\"messages\":" + text("x") + "}";
+        String key = java.util.UUID.randomUUID().toString();
+        assertThat(client.postJson(PUSH, body, "X-Line-Retry-Key", key).statusCode()).isEqualTo(200);
+        assertThat(client.postJson(PUSH, body, "X-Line-Retry-Key", key).statusCode()).isEqualTo(409);
+        assertThat(client.postJson(PUSH, body, "X-Line-Retry-Key", key).statusCode()).isEqualTo(429);
+    }
+
+    @Test
+    @DisplayName("countsPerSecond refuses unknown channels and paths")
+    void countsArguments() {
+        start(SandboxConfig.builder());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> sandbox.countsPerSecond("zz", PUSH)).isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> sandbox.countsPerSecond("a", "/nope")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(sandbox.countsPerSecond("a", PUSH)).isEmpty();
+    }
+}
