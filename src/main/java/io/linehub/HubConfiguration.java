@@ -109,6 +109,7 @@ public class HubConfiguration implements CamelConfiguration {
                     .channel(new SandboxChannel(DEFAULT_CHANNEL, token, secret, URI.create(publicUrl + "/webhook/line/" + DEFAULT_CHANNEL)))
                     .deliveryDelay(Duration.ofMillis(s.sandboxDeliveryDelayMs()))
                     .undeliveredShare(s.sandboxUndeliveredShare())
+                    .acceptAllNumbers(s.sandboxAcceptAllNumbers())
                     .build());
             toClose.add(0, sandbox);
             context.getRegistry().bind("lineSandbox", sandbox);

@@ -30,7 +30,7 @@ public class ApiErrors {
         String reason;
         if (e instanceof InvalidRequestException ir) {
             status = ir.status();
-            error = status == 413 ? "payload_too_large" : "invalid_request";
+            error = status == 413 ? "payload_too_large" : status == 409 ? "conflict" : status == 422 ? "unprocessable" : "invalid_request";
             field = ir.field();
             reason = ir.reason();
         } else if (e instanceof InvalidNotificationDataException nd) {

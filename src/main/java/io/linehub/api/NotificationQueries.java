@@ -13,6 +13,40 @@ public class NotificationQueries {
         this.outbox = outbox;
     }
 
+    /** {@code GET /api/dead-letters}: FAILED, EXPIRED and UNDELIVERED notifications, newest first. */
+    public void deadLetters(Exchange exchange) {
+        Integer limit = exchange.getMessage().getHeader("limit", 100, Integer.class);
+        respond(exchange, Json.write(outbox.deadLetters(Math.max(1, Math.min(limit, 1000)))));
+    }
+
+    /** {@code POST /api/notifications/{id}/replay}: a dead letter goes out again. */
+    public void replay(Exchange exchange) {
+        String id = exchange.getMessage().getHeader("id", String.class);
+        if (id == null || id.length() > 36 || outbox.view(id).isEmpty()) {
+            throw new NotFoundException("no notification with this id");
+        }
+        if (!outbox.replay(id)) {
+            throw new InvalidRequestException(409, "id", "only FAILED, EXPIRED and UNDELIVERED notifications can be replayed");
+        }
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 202);
+        respond(exchange, Json.write(java.util.Map.of("id", id, "status", "QUEUED")));
+    }
+
+    /** {@code GET /api/channels/paused}: channels that may not send now, and why. */
+    public void pausedChannels(Exchange exchange) {
+        respond(exchange, Json.write(outbox.pausedChannels()));
+    }
+
+    private static void respond(Exchange exchange, String json) {
+        Integer code = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        exchange.getMessage().removeHeaders("*");
+        if (code != null) {
+            exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, code);
+        }
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        exchange.getMessage().setBody(json);
+    }
+
     public void get(Exchange exchange) {
         String id = exchange.getMessage().getHeader("id", String.class);
         var view = (id == null || id.length() > 36) ? java.util.Optional.<java.util.Map<String, Object>>empty() : outbox.view(id);

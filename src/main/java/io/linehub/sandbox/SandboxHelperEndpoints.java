@@ -10,7 +10,7 @@ import java.util.function.Supplier;
 
 /**
  * Non-LINE endpoints for people looking at the sandbox: {@code GET /sandbox/requests},
- * {@code GET /sandbox/webhooks} (JSON arrays, oldest first) and {@code DELETE /sandbox/requests}.
+ * {@code GET /sandbox/webhooks}, {@code GET /sandbox/sent} (messages that took effect; JSON arrays, oldest first) and {@code DELETE /sandbox/requests}.
  * Not recorded, no token needed.
  */
 final class SandboxHelperEndpoints implements SandboxEndpoint {
@@ -18,17 +18,20 @@ final class SandboxHelperEndpoints implements SandboxEndpoint {
     private final Vertx vertx;
     private final Supplier<Object> requests;
     private final Supplier<Object> webhooks;
+    private final Supplier<Object> sent;
 
-    SandboxHelperEndpoints(Vertx vertx, Supplier<Object> requests, Supplier<Object> webhooks) {
+    SandboxHelperEndpoints(Vertx vertx, Supplier<Object> requests, Supplier<Object> webhooks, Supplier<Object> sent) {
         this.vertx = vertx;
         this.requests = requests;
         this.webhooks = webhooks;
+        this.sent = sent;
     }
 
     @Override
     public void mount(Router router, SandboxContext sandbox) {
         router.get("/sandbox/requests").handler(rc -> dump(rc, sandbox, requests));
         router.get("/sandbox/webhooks").handler(rc -> dump(rc, sandbox, webhooks));
+        router.get("/sandbox/sent").handler(rc -> dump(rc, sandbox, sent));
         router.delete("/sandbox/requests").handler(rc -> {
             sandbox.requests().clear();
             rc.response().setStatusCode(204).end();
