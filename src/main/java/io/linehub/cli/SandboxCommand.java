@@ -13,13 +13,14 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code java -jar line-notification-hub.jar sandbox [--port 8090] [--host 127.0.0.1]
- * [--channel name:token:secret[:webhookUrl]]… [--accept-all] [--delivery-delay-ms 1000] [--undelivered-share 0.0]}:
+ * [--channel name:token:secret[:webhookUrl]]… [--accept-all] [--delivery-delay-ms 1000] [--undelivered-share 0.0]
+ * [--max-recorded 100000] [--latency-ms 50[:10]]}:
  * the LINE sandbox on its own, for other programs (and benchmarks) to target. Runs until stopped.
  */
 public final class SandboxCommand {
 
     static final String USAGE = "usage: sandbox [--port 8090] [--host 127.0.0.1] [--channel name:token:secret[:webhookUrl]]..."
-            + " [--accept-all] [--delivery-delay-ms N] [--undelivered-share 0..1]";
+            + " [--accept-all] [--delivery-delay-ms N] [--undelivered-share 0..1] [--max-recorded N] [--latency-ms FIXED[:JITTER]]";
 
     private SandboxCommand() {
     }
@@ -36,6 +37,12 @@ public final class SandboxCommand {
                     case "--accept-all" -> b.acceptAllNumbers(true);
                     case "--delivery-delay-ms" -> b.deliveryDelay(Duration.ofMillis(Long.parseLong(args[++i])));
                     case "--undelivered-share" -> b.undeliveredShare(Double.parseDouble(args[++i]));
+                    case "--max-recorded" -> b.maxRecordedRequests(Integer.parseInt(args[++i]));
+                    case "--latency-ms" -> {
+                        String[] l = args[++i].split(":", 2);
+                        b.faults(io.linehub.sandbox.Faults.builder().latency(Duration.ofMillis(Long.parseLong(l[0])),
+                                Duration.ofMillis(l.length > 1 ? Long.parseLong(l[1]) : 0)).build());
+                    }
                     case "--channel" -> {
                         String[] p = args[++i].split(":", 4);
                         if (p.length < 3) {

@@ -47,9 +47,30 @@ public class DeliverySteps {
         m.setBody(e.lineRequestJson());
     }
 
-    /** Right before the request leaves (after the throttle): the attempt's start time. */
-    public void starting(Exchange exchange) {
-        exchange.setProperty(STARTED_AT, Instant.now());
+    /**
+     * Claims as many due notifications as the in-memory hand-over to the senders has room for, so nothing waits
+     * there long enough for its lease to run out.
+     */
+    public List<OutboxEntry> claim(Exchange exchange, int batchSize) {
+        int room = batchSize;
+        var queue = exchange.getContext().getEndpoint("seda:deliver", org.apache.camel.component.seda.SedaEndpoint.class).getQueue();
+        room = Math.min(room, queue.remainingCapacity());
+        return room <= 0 ? List.of() : outbox.claimDue(room);
+    }
+
+    /**
+     * Right before the request leaves (after the throttle): the attempt's start time. A claim held so long that
+     * its lease may have run out is not sent: its row has been, or will be, taken back by the outbox.
+     */
+    public boolean starting(Exchange exchange) {
+        OutboxEntry e = exchange.getProperty(ENTRY, OutboxEntry.class);
+        Instant now = Instant.now();
+        exchange.setProperty(STARTED_AT, now);
+        if (now.isAfter(e.claimedAt().plus(outbox.settings().lease().dividedBy(2)))) {
+            LOG.warn("{} {} waited past half its lease before sending; not sent now, the outbox takes it back", e.isBatch() ? "batch" : "notification", e.id());
+            return false;
+        }
+        return true;
     }
 
     public void sent(Exchange exchange) {

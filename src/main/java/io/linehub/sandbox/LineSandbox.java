@@ -118,7 +118,8 @@ public final class LineSandbox implements AutoCloseable {
         new SandboxHelperEndpoints(vertx,
                 () -> sandbox.requests().snapshot(),
                 () -> sandbox.webhooks().sent(),
-                () -> sandbox.sent().snapshot()).mount(router, sandbox);
+                () -> sandbox.sent().snapshot(),
+                (channel, userId) -> sandbox.channelByName(channel).setFriend(requireUserId(userId), true)).mount(router, sandbox);
 
         router.errorHandler(404, sandbox.lineApi(call -> call.respond(404, LineError.of("Not found"))));
         router.errorHandler(405, sandbox.lineApi(call -> call.respond(405, LineError.of("Method not allowed"))));

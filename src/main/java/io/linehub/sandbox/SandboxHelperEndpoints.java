@@ -10,7 +10,8 @@ import java.util.function.Supplier;
 
 /**
  * Non-LINE endpoints for people looking at the sandbox: {@code GET /sandbox/requests},
- * {@code GET /sandbox/webhooks}, {@code GET /sandbox/sent} (messages that took effect; JSON arrays, oldest first) and {@code DELETE /sandbox/requests}.
+ * {@code GET /sandbox/webhooks}, {@code GET /sandbox/sent} (messages that took effect; JSON arrays, oldest first),
+ * {@code POST /sandbox/channels/{channel}/friends} (a JSON array of user IDs) and {@code DELETE /sandbox/requests}.
  * Not recorded, no token needed.
  */
 final class SandboxHelperEndpoints implements SandboxEndpoint {
@@ -19,8 +20,11 @@ final class SandboxHelperEndpoints implements SandboxEndpoint {
     private final Supplier<Object> requests;
     private final Supplier<Object> webhooks;
     private final Supplier<Object> sent;
+    private final java.util.function.BiConsumer<String, String> addFriend;
 
-    SandboxHelperEndpoints(Vertx vertx, Supplier<Object> requests, Supplier<Object> webhooks, Supplier<Object> sent) {
+    SandboxHelperEndpoints(Vertx vertx, Supplier<Object> requests, Supplier<Object> webhooks, Supplier<Object> sent,
+                           java.util.function.BiConsumer<String, String> addFriend) {
+        this.addFriend = addFriend;
         this.vertx = vertx;
         this.requests = requests;
         this.webhooks = webhooks;
@@ -32,6 +36,19 @@ final class SandboxHelperEndpoints implements SandboxEndpoint {
         router.get("/sandbox/requests").handler(rc -> dump(rc, sandbox, requests));
         router.get("/sandbox/webhooks").handler(rc -> dump(rc, sandbox, webhooks));
         router.get("/sandbox/sent").handler(rc -> dump(rc, sandbox, sent));
+        // POST /sandbox/channels/{channel}/friends with a JSON array of user IDs: other programs set up friends
+        router.post("/sandbox/channels/:channel/friends").handler(io.vertx.ext.web.handler.BodyHandler.create()).handler(rc -> {
+            try {
+                String channel = rc.pathParam("channel");
+                for (com.fasterxml.jackson.databind.JsonNode id : sandbox.json.readTree(rc.body().asString())) {
+                    addFriend.accept(channel, id.asText());
+                }
+                rc.response().setStatusCode(204).end();
+            } catch (Exception e) {
+                rc.response().setStatusCode(400).putHeader("Content-Type", "application/json")
+                        .end("{\"message\":\"" + e.getMessage().replace("\"", "'") + "\"}");
+            }
+        });
         router.delete("/sandbox/requests").handler(rc -> {
             sandbox.requests().clear();
             rc.response().setStatusCode(204).end();

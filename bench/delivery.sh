@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Delivery benchmark: the hub (jar, PostgreSQL outbox) sends N queued notifications to the LINE sandbox
+# (its own process, 50 ms answer time) for one channel; then LINE's Java SDK sends the same kind the plain way.
+# Usage: bench/delivery.sh [lon|push] [N=40000]. Needs PostgreSQL (HUB_TEST_PG_URL, default local "test" db).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+kind=${1:-lon}; n=${2:-40000}
+pg=${HUB_TEST_PG_URL:-jdbc:postgresql://127.0.0.1:5432/test}
+schema="hub_bench_$$"
+[ -f target/line-notification-hub.jar ] || mvn -B -q package -DskipTests
+mvn -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt >/dev/null
+cp="target/test-classes:target/classes:$(cat target/bench-classpath.txt)"
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+hub_port=$(free_port); line_port=$(free_port)
+psql -q -h 127.0.0.1 -U postgres -d "${pg##*/}" -c "CREATE SCHEMA $schema" >/dev/null
+url="$pg?currentSchema=$schema"
+cleanup() { kill "${hub:-}" "${line:-}" 2>/dev/null || true; psql -q -h 127.0.0.1 -U postgres -d "${pg##*/}" -c "DROP SCHEMA $schema CASCADE" >/dev/null || true; }
+trap cleanup EXIT
+
+java -Xmx512m -jar target/line-notification-hub.jar sandbox --port "$line_port" --accept-all --latency-ms 50 --max-recorded 10 \
+  --delivery-delay-ms 600000 --channel "default:bench-token:bench-secret" > target/bench-line.log 2>&1 &
+line=$!
+for _ in $(seq 1 60); do grep -q "LINE sandbox on" target/bench-line.log && break; sleep 0.5; done
+if [ "$kind" = push ]; then
+  python3 - "$line_port" "$n" <<'PY'
+import json, sys, urllib.request
+port, n = sys.argv[1], int(sys.argv[2])
+ids = ["U%032x" % (i + 1) for i in range(n)]
+urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{port}/sandbox/channels/default/friends", data=json.dumps(ids).encode(), method="POST"))
+PY
+fi
+java -cp "$cp" io.linehub.bench.Bench prepare "$url" "$kind" "$n"
+
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem/{print $2}') GiB, $(java -version 2>&1 | head -1)"
+HUB_HTTP_PORT=$hub_port HUB_DATA_DIR=target/bench-data HUB_DB_URL="$url" HUB_DB_USER=postgres HUB_SANDBOX=off \
+LINE_API_BASE_URL="http://127.0.0.1:$line_port" LINE_CHANNEL_ACCESS_TOKEN=bench-token LINE_CHANNEL_SECRET=bench-secret \
+HUB_DELIVERY_PACKING_WINDOW=PT0S \
+  java -Xmx512m -jar target/line-notification-hub.jar > target/bench-hub.log 2>&1 &
+hub=$!
+start=$(date +%s)
+until [ "$(psql -qtA -h 127.0.0.1 -U postgres -d "${pg##*/}" -c "SELECT COUNT(*) FROM $schema.notification WHERE status NOT IN ('QUEUED','SENDING','RETRY_WAIT')" 2>/dev/null || echo 0)" -ge "$n" ]; do
+  sleep 1
+  [ $(( $(date +%s) - start )) -lt 600 ] || { echo "timed out"; break; }
+done
+echo "hub: $kind, $n notifications, one channel, sandbox answering in 50 ms"
+java -cp "$cp" io.linehub.bench.Bench report "$url"
+echo "hub CPU time: $(ps -o cputime= -p $hub), peak RSS: $(grep VmHWM /proc/$hub/status | awk '{print $2/1024 " MiB"}'), heap: $(jcmd $hub GC.heap_info 2>/dev/null | grep -m1 -E 'garbage-first heap|total' | sed 's/^ *//')"
+kill "$hub"; wait "$hub" 2>/dev/null || true; hub=
+java -cp "$cp" io.linehub.bench.SdkBaseline "http://127.0.0.1:$line_port" bench-token "$kind" 20
