@@ -23,8 +23,10 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * An embedded, LINE-compatible HTTP server ("the LINE sandbox") for running the hub without LINE.
- * Serves {@code POST /v2/bot/message/pnp/templated/push} (README §4.4) and sends the delivery
- * completion webhook (README §10.4); every other path answers 404 like LINE.
+ * Serves the endpoints of {@link LineEndpoint} (LONs, push, multicast, broadcast, narrowcast and progress, quota,
+ * consumption, sent counts; README §4–§7) with LINE's rate limits, retry keys and quota, validates each request
+ * against LINE's OpenAPI files, sends the delivery completion webhook (README §10.4) and, on demand, follow and
+ * unfollow events (§10.5), and injects faults ({@link Faults}); every other path answers 404 like LINE.
  *
  * <pre>{@code
  * try (LineSandbox line = LineSandbox.start(SandboxConfig.builder().channel(ch).build())) {

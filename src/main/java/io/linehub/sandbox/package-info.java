@@ -2,21 +2,40 @@
  * The LINE sandbox: an embedded, LINE-compatible HTTP server for running and testing the hub without
  * reaching LINE. Facts come from {@code /work/shared/line-api/README.md} (section numbers in the Javadoc).
  *
- * <p>Public API: {@link io.linehub.sandbox.LineSandbox} (start/stop, records), {@link io.linehub.sandbox.SandboxConfig},
+ * <p>Public API: {@link io.linehub.sandbox.LineSandbox} (start/stop, records, friend list, quota, faults,
+ * follow/unfollow webhooks, per-second counts), {@link io.linehub.sandbox.SandboxConfig},
  * {@link io.linehub.sandbox.SandboxChannel}, {@link io.linehub.sandbox.PhoneDirectory},
- * {@link io.linehub.sandbox.RecordedRequest}, {@link io.linehub.sandbox.SentWebhook}, and the helper
- * {@link io.linehub.sandbox.LineSignature}.
+ * {@link io.linehub.sandbox.LineEndpoint}, {@link io.linehub.sandbox.RateLimit}, {@link io.linehub.sandbox.Faults},
+ * {@link io.linehub.sandbox.RecordedRequest}, {@link io.linehub.sandbox.SentMessage},
+ * {@link io.linehub.sandbox.SentWebhook}, and the helpers {@link io.linehub.sandbox.LineSignature} and
+ * {@link io.linehub.sandbox.LineSchemas} (request validation against LINE's OpenAPI files).
  *
- * <p>Structure, for adding endpoint families (push, multicast, broadcast, narrowcast, flexible LON, quota...):
+ * <p>Endpoints served (README §4.4–§7): template and flexible LON, push, multicast, broadcast, narrowcast and its
+ * progress, quota, quota consumption, sent counts (LON template/flexible, push, multicast, broadcast). Every other
+ * path answers 404, another method 405.
+ *
+ * <p>Order of the checks for every request to a LINE endpoint ({@code SandboxContext.lineApi}): injected latency →
+ * token (401) → rate limit (429 "Too many requests"; the request is counted either way) → injected faults that act
+ * before effect (reset, timeout, 500) → the family's handler: Content-Type (415), JSON (400), X-Line-Retry-Key
+ * (400 where unsupported or malformed), hand checks with LINE's exact messages, OpenAPI validation
+ * ({@link io.linehub.sandbox.LineSchemas}; 400 in LINE's error format), the family's own rules (e.g. 400 "Failed to
+ * send messages", 422), then {@code SandboxContext.commit}: retry key (409), monthly quota (429), sent counts and the
+ * {@link io.linehub.sandbox.SentMessage} record — and the answer, which an "after effect" fault may replace.
+ *
+ * <p>Structure, for adding endpoint families:
  * <ul>
- *   <li>one {@code SandboxEndpoint} class per family, listed in {@code LineSandbox.lineEndpoints()};</li>
- *   <li>{@code SandboxContext.lineApi(...)} wraps a family's handler in a {@code LineCall}, which does what every
- *       LINE API shares (README §1): token check (401), Content-Type (415), JSON parsing (400), retry-key refusal,
- *       the {@code x-line-request-id}, LINE's error body ({@code LineError}, thrown as {@code LineApiException}) and
+ *   <li>one {@code SandboxEndpoint} class per family, listed in {@code LineSandbox.lineEndpoints()}, each endpoint in
+ *       {@link io.linehub.sandbox.LineEndpoint} (path, method, LINE's rate limit, retry-key support);</li>
+ *   <li>{@code SandboxContext.lineApi(endpoint, handler)} wraps a handler in a {@code LineCall}, which does what every
+ *       LINE API shares (README §1): token, Content-Type, JSON, retry-key header, schema validation, the
+ *       {@code x-line-request-id}, LINE's error body ({@code LineError}, thrown as {@code LineApiException}) and
  *       the {@code RecordedRequest};</li>
- *   <li>{@code ChannelState} holds per-channel state (bot user ID today; quota, retry keys... later);</li>
- *   <li>{@code DeliveryWebhooks} signs and sends webhooks from one scheduler thread with the async JDK client.</li>
+ *   <li>{@code ChannelState} holds per-channel state: friend list (following / blocked), groups, quota and usage,
+ *       retry keys, narrowcasts, per-day counts; {@code RateLimits} the per-channel, per-endpoint windows;</li>
+ *   <li>{@code DeliveryWebhooks} signs and sends webhooks (delivery, follow, unfollow) from one scheduler thread
+ *       with the async JDK client.</li>
  * </ul>
- * Handlers run on Vert.x event loops (one HTTP server per event loop, sharing the port) and must not block.
+ * Handlers run on Vert.x event loops (one HTTP server per event loop, sharing the port) and must not block;
+ * shared state is in concurrent maps and atomics.
  */
 package io.linehub.sandbox;

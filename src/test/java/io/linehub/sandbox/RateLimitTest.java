@@ -110,4 +110,45 @@ class RateLimitTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> sandbox.countsPerSecond("a", "/nope")).isInstanceOf(IllegalArgumentException.class);
         assertThat(sandbox.countsPerSecond("a", PUSH)).isEmpty();
     }
+
+    @Test
+    @DisplayName("60 concurrent requests against 10/s in one second: exactly 10 pass, 50 get 429, and countsPerSecond says 60")
+    void concurrentBudget() {
+        SandboxClient client = start(SandboxConfig.builder().rateLimit(LineEndpoint.QUOTA, RateLimit.perSecond(10)));
+        java.util.List<java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>>> futures = new java.util.ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            java.net.http.HttpRequest req = java.net.http.HttpRequest.newBuilder(java.net.URI.create(sandbox.baseUrl() + "/v2/bot/message/quota"))
+                    .header("Authorization", "Bearer " + TOKEN).GET().build();
+            futures.add(SandboxClient.HTTP.sendAsync(req, java.net.http.HttpResponse.BodyHandlers.ofString()));
+        }
+        java.util.Map<Integer, Long> byStatus = futures.stream().map(java.util.concurrent.CompletableFuture::join)
+                .collect(java.util.stream.Collectors.groupingBy(java.net.http.HttpResponse::statusCode, java.util.stream.Collectors.counting()));
+        assertThat(byStatus).isEqualTo(Map.of(200, 10L, 429, 50L));
+        assertThat(sandbox.countsPerSecond("a", LineEndpoint.QUOTA)).isEqualTo(Map.of(T0.getEpochSecond(), 60));
+        assertThat(client).isNotNull();
+    }
+
+    @Test
+    @DisplayName("new SandboxConfig options have documented defaults")
+    void newDefaults() {
+        SandboxConfig c = SandboxConfig.builder().build();
+        assertThat(c.validateRequests()).isTrue();
+        assertThat(c.monthlyQuota()).isNull();
+        assertThat(c.narrowcastWaiting()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(c.narrowcastSending()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(c.narrowcastErrorCode()).isNull();
+        assertThat(c.narrowcastMinRecipients()).isEqualTo(50);
+        assertThat(c.faults()).isEqualTo(Faults.NONE);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SandboxConfig.builder().narrowcastErrorCode(6).build())
+                .isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SandboxConfig.builder().monthlyQuota(-1L).build())
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    @DisplayName("monthlyQuota in the config applies to every channel")
+    void configuredQuota() {
+        SandboxClient client = start(SandboxConfig.builder().monthlyQuota(500L));
+        assertAnswer(client.getAuthorized("/v2/bot/message/quota"), 200, "{\"type\":\"limited\",\"value\":500}");
+    }
 }

@@ -146,4 +146,25 @@ class RetryKeyTest {
         assertThat(ok.statusCode()).isEqualTo(200);
         assertThat(sandbox.sent()).hasSize(1);
     }
+
+    @Test
+    @DisplayName("50 concurrent pushes with one key (over several event loops): exactly one 200, 49 x 409 naming it, one message sent")
+    void concurrentSameKey() {
+        String key = UUID.randomUUID().toString();
+        java.util.List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> futures = new java.util.ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            java.net.http.HttpRequest req = java.net.http.HttpRequest.newBuilder(java.net.URI.create(sandbox.baseUrl() + PUSH))
+                    .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
+                    .header("X-Line-Retry-Key", key)
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(pushBody())).build();
+            futures.add(SandboxClient.HTTP.sendAsync(req, HttpResponse.BodyHandlers.ofString()));
+        }
+        java.util.List<HttpResponse<String>> answers = futures.stream().map(java.util.concurrent.CompletableFuture::join).toList();
+        java.util.List<HttpResponse<String>> accepted = answers.stream().filter(r -> r.statusCode() == 200).toList();
+        assertThat(accepted).hasSize(1);
+        String acceptedId = accepted.get(0).headers().firstValue("x-line-request-id").orElseThrow();
+        assertThat(answers.stream().filter(r -> r.statusCode() == 409)).hasSize(49)
+                .allSatisfy(r -> assertThat(r.headers().firstValue("x-line-accepted-request-id")).hasValue(acceptedId));
+        assertThat(sandbox.sent()).hasSize(1);
+    }
 }
