@@ -24,9 +24,15 @@ public class DeliverySteps {
     private static final Logger LOG = LoggerFactory.getLogger(DeliverySteps.class);
 
     private final Outbox outbox;
+    /** Claimed entries not finished yet (in the hand-over queue, waiting in the throttle, or at LINE). */
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
 
     public DeliverySteps(Outbox outbox) {
         this.outbox = outbox;
+    }
+
+    public int inFlight() {
+        return inFlight.get();
     }
 
     /** Turns a claimed outbox entry into the LINE request: body, channel, operation, delivery tag, retry key. */
@@ -34,6 +40,13 @@ public class DeliverySteps {
         Message m = exchange.getMessage();
         OutboxEntry e = m.getMandatoryBody(OutboxEntry.class);
         exchange.setProperty(ENTRY, e);
+        // however the exchange ends, the entry no longer counts as held in memory
+        exchange.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                inFlight.decrementAndGet();
+            }
+        });
         m.setHeader(NOTIFICATION_ID, e.id());
         m.setHeader(LINE_OPERATION, e.lineOperation());
         m.setHeader(RECIPIENTS, e.isBatch() ? e.memberIds().size() : 1);
@@ -48,14 +61,17 @@ public class DeliverySteps {
     }
 
     /**
-     * Claims as many due notifications as the in-memory hand-over to the senders has room for, so nothing waits
-     * there long enough for its lease to run out.
+     * Claims as many due notifications as may be held in memory ({@code maxInFlight}: in the hand-over queue, in
+     * the throttle, at LINE), so none waits long enough for its lease to run out.
      */
-    public List<OutboxEntry> claim(Exchange exchange, int batchSize) {
-        int room = batchSize;
-        var queue = exchange.getContext().getEndpoint("seda:deliver", org.apache.camel.component.seda.SedaEndpoint.class).getQueue();
-        room = Math.min(room, queue.remainingCapacity());
-        return room <= 0 ? List.of() : outbox.claimDue(room);
+    public List<OutboxEntry> claim(int batchSize, int maxInFlight) {
+        int room = Math.min(batchSize, maxInFlight - inFlight.get());
+        if (room <= 0) {
+            return List.of();
+        }
+        List<OutboxEntry> claimed = outbox.claimDue(room);
+        inFlight.addAndGet(claimed.size());
+        return claimed;
     }
 
     /**
