@@ -1,6 +1,7 @@
 package io.linehub;
 
 import io.linehub.cli.PreviewCommand;
+import io.linehub.cli.ReplayCommand;
 import io.linehub.cli.SandboxCommand;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
@@ -28,6 +29,9 @@ public final class Hub implements AutoCloseable {
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("preview")) {
             System.exit(PreviewCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+        }
+        if (args.length > 0 && args[0].equals("replay")) {
+            System.exit(ReplayCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
         }
         if (args.length > 0 && args[0].equals("sandbox")) {
             System.exit(SandboxCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err));

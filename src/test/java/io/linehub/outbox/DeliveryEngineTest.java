@@ -199,8 +199,10 @@ class DeliveryEngineTest {
         assertThat(hub.notification(id).path("lastError").asText()).contains("400");
 
         hub.sandbox().addFriend("default", userId(1)); // the cause is fixed
-        var replay = hub.post("/api/notifications/" + id + "/replay", "");
-        assertThat(replay.statusCode()).isEqualTo(202);
+        var out = new java.io.ByteArrayOutputStream();
+        int code = io.linehub.cli.ReplayCommand.run(new String[]{id, "--url", hub.url("")}, new java.io.PrintStream(out), System.err);
+        assertThat(code).isZero();
+        assertThat(out.toString()).contains(id + " queued again");
         await().atMost(Duration.ofSeconds(10)).until(() -> hub.status(id).equals("SENT"));
         assertThat(hub.post("/api/notifications/" + id + "/replay", "").statusCode()).isEqualTo(409);
         assertThat(hub.notification(id).path("history").findValuesAsText("status"))
