@@ -32,6 +32,21 @@ public class NotificationQueries {
         respond(exchange, Json.write(java.util.Map.of("id", id, "status", "QUEUED")));
     }
 
+    /**
+     * For a fallback route (e.g. SMS): the body becomes {@code {"notificationId","customerId","type","data"}} of the
+     * notification in the HubNotificationId header — no phone number, which the hub does not keep.
+     */
+    public void fallbackRequest(Exchange exchange) {
+        String id = exchange.getMessage().getHeader("HubNotificationId", String.class);
+        var view = outbox.view(id).orElseThrow(() -> new NotFoundException("no notification with this id"));
+        var recipient = (java.util.Map<?, ?>) view.get("recipient");
+        java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("notificationId", id);
+        body.put("customerId", recipient.get("customerId"));
+        body.put("type", view.get("type"));
+        exchange.getMessage().setBody(Json.write(body));
+    }
+
     /** {@code GET /api/channels/paused}: channels that may not send now, and why. */
     public void pausedChannels(Exchange exchange) {
         respond(exchange, Json.write(outbox.pausedChannels()));
