@@ -33,8 +33,8 @@ public class NotificationQueries {
     }
 
     /**
-     * For a fallback route (e.g. SMS): the body becomes {@code {"notificationId","customerId","type","data"}} of the
-     * notification in the HubNotificationId header — no phone number, which the hub does not keep.
+     * For a fallback route (e.g. SMS): the body becomes the JSON {@code notificationId, customerId, type} of the
+     * notification in the HubNotificationId header (hence "{notificationId, customerId, type}") — no phone number, which the hub does not keep.
      */
     public void fallbackRequest(Exchange exchange) {
         String id = exchange.getMessage().getHeader("HubNotificationId", String.class);
