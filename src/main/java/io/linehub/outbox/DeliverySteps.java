@@ -26,6 +26,10 @@ public class DeliverySteps {
     private final Outbox outbox;
     /** Claimed entries not finished yet (in the hand-over queue, waiting in the throttle, or at LINE). */
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    /** Entries finished per second over the last seconds: how much may be claimed ahead. */
+    private final java.util.concurrent.atomic.AtomicLongArray finishedPerSecond = new java.util.concurrent.atomic.AtomicLongArray(8);
+    private final java.util.concurrent.atomic.AtomicLongArray finishedSecond = new java.util.concurrent.atomic.AtomicLongArray(8);
+    static final int MIN_AHEAD = 50;
 
     public DeliverySteps(Outbox outbox) {
         this.outbox = outbox;
@@ -33,6 +37,28 @@ public class DeliverySteps {
 
     public int inFlight() {
         return inFlight.get();
+    }
+
+    private void finished() {
+        long second = System.currentTimeMillis() / 1000;
+        int slot = (int) (second % finishedSecond.length());
+        if (finishedSecond.getAndSet(slot, second) != second) {
+            finishedPerSecond.set(slot, 0);
+        }
+        finishedPerSecond.incrementAndGet(slot);
+    }
+
+    /** Entries finished per second, averaged over the last four whole seconds. */
+    double recentRate() {
+        long now = System.currentTimeMillis() / 1000;
+        long sum = 0;
+        for (long s = now - 4; s < now; s++) {
+            int slot = (int) (s % finishedSecond.length());
+            if (finishedSecond.get(slot) == s) {
+                sum += finishedPerSecond.get(slot);
+            }
+        }
+        return sum / 4.0;
     }
 
     /** Turns a claimed outbox entry into the LINE request: body, channel, operation, delivery tag, retry key. */
@@ -45,6 +71,7 @@ public class DeliverySteps {
             @Override
             public void onDone(Exchange done) {
                 inFlight.decrementAndGet();
+                finished();
             }
         });
         m.setHeader(NOTIFICATION_ID, e.id());
@@ -65,11 +92,13 @@ public class DeliverySteps {
      * the throttle, at LINE), so none waits long enough for its lease to run out.
      */
     public List<OutboxEntry> claim(int batchSize, int maxInFlight) {
-        int room = Math.min(batchSize, maxInFlight - inFlight.get());
-        if (room <= 0) {
+        // claim while fewer than about two seconds of what the senders finish lately are held (never more than
+        // maxInFlight); a claim takes up to batchSize rows, so packed pushes still fill whole multicasts
+        int ahead = (int) Math.min(maxInFlight, Math.max(MIN_AHEAD, 2 * recentRate()));
+        if (inFlight.get() >= ahead) {
             return List.of();
         }
-        List<OutboxEntry> claimed = outbox.claimDue(room);
+        List<OutboxEntry> claimed = outbox.claimDue(batchSize);
         inFlight.addAndGet(claimed.size());
         return claimed;
     }
