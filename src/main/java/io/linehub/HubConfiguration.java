@@ -14,6 +14,7 @@ import io.linehub.line.LineWebhook;
 import io.linehub.outbox.DeliverySteps;
 import io.linehub.outbox.Outbox;
 import io.linehub.outbox.OutboxSettings;
+import io.linehub.outbox.QuotaGuard;
 import io.linehub.outbox.RateBudgets;
 import io.linehub.sandbox.LineSandbox;
 import io.linehub.sandbox.SandboxChannel;
@@ -150,6 +151,7 @@ public class HubConfiguration implements CamelConfiguration {
         FriendStatus friends = new FriendStatus(hubDb, Clock.systemUTC());
         r.bind("friendStatus", friends);
         r.bind("intake", new NotificationIntake(payloads, outbox, channels, friends, s.defaultRegion(), DEFAULT_CHANNEL));
+        r.bind("quotaGuard", new QuotaGuard(context.createProducerTemplate(), friends, outbox, Duration.ofHours(1)));
         r.bind("templateApi", new TemplateApi(new TemplatePreview(catalog, payloads), channels.get(DEFAULT_CHANNEL)));
         r.bind("apiErrors", new ApiErrors());
         r.bind("notificationQueries", new NotificationQueries(outbox));

@@ -74,6 +74,20 @@ public class FriendStatus {
         }
     }
 
+    /** How many users follow the channel, as far as its webhooks told. */
+    public long following(String channel) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM line_friend WHERE channel = ? AND status = 'FOLLOWING'")) {
+            ps.setString(1, channel);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not count friends", e);
+        }
+    }
+
     public Optional<Status> status(String channel, String userId) {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT status FROM line_friend WHERE channel = ? AND user_id = ?")) {

@@ -461,6 +461,22 @@ public class Outbox {
         return next;
     }
 
+    /** Not sent now, for a reason that is not a failed attempt (e.g. the monthly quota would not fit): wait and try later. */
+    public void hold(OutboxEntry entry, Duration wait, String reason) {
+        OffsetDateTime now = now();
+        inTransaction(c -> {
+            for (String id : members(entry)) {
+                if (transition(c, id, NotificationStatus.RETRY_WAIT, reason, now, now.plus(wait)) == 1) {
+                    try (PreparedStatement ps = c.prepareStatement("UPDATE notification SET attempts = attempts - 1 WHERE id = ? AND attempts > 0")) {
+                        ps.setString(1, id);
+                        ps.executeUpdate();
+                    }
+                }
+            }
+        });
+        LOG.warn("{} {} {}", entry.isBatch() ? "batch" : "notification", entry.id(), reason);
+    }
+
     /** Exponential backoff with jitter: about 1 s, 2 s, 4 s … capped at 5 minutes. */
     static Duration backoff(int attempt) {
         long capMillis = Math.min(300_000L, 1000L << Math.min(attempt - 1, 20));

@@ -116,7 +116,7 @@ class DeliveryEngineTest {
         startDelivery();
         await().atMost(Duration.ofSeconds(60)).until(() -> statuses().getOrDefault("SENT", 0L) == 10_000L);
 
-        List<RecordedRequest> requests = hub.sandbox().requests();
+        List<RecordedRequest> requests = hub.sandbox().requests().stream().filter(r -> r.method().equals("POST")).toList();
         assertThat(requests).allSatisfy(r -> assertThat(r.path()).isEqualTo("/v2/bot/message/multicast"));
         assertThat(requests).hasSizeLessThanOrEqualTo(20);
         // per-recipient status: every user got it exactly once, and each notification knows its batch
@@ -185,7 +185,8 @@ class DeliveryEngineTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> statuses().getOrDefault("SENT", 0L) == 2L);
         Thread.sleep(1500);
         assertThat(statuses().getOrDefault("QUEUED", 0L)).isEqualTo(1L);
-        assertThat(hub.sandbox().requests()).hasSize(2).allSatisfy(r -> assertThat(r.status()).isEqualTo(200));
+        assertThat(hub.sandbox().requests()).filteredOn(r -> r.path().equals("/v2/bot/message/broadcast"))
+                .hasSize(2).allSatisfy(r -> assertThat(r.status()).isEqualTo(200));
     }
 
     @Test
@@ -207,5 +208,23 @@ class DeliveryEngineTest {
         assertThat(hub.post("/api/notifications/" + id + "/replay", "").statusCode()).isEqualTo(409);
         assertThat(hub.notification(id).path("history").findValuesAsText("status"))
                 .containsSubsequence("FAILED", "QUEUED", "SENDING", "SENT");
+    }
+
+    @Test
+    void aBroadcastLargerThanTheQuotaLeftIsHeldWithTheReason() throws Exception {
+        start(Map.of());
+        hub.sandbox().quota("default", 3L);
+        var friends = hub.bean("friendStatus", io.linehub.friends.FriendStatus.class);
+        for (int i = 0; i < 5; i++) {
+            friends.record("default", userId(i), io.linehub.friends.FriendStatus.Status.FOLLOWING, 1);
+        }
+        String id = outbox().enqueue(new NewNotification("shipping_complete", "default", "broadcast", null, null, null, null, "en", "{}",
+                "{\"messages\":[{\"type\":\"text\",\"text\":\"Sale\"}]}", null, "q", null, UUID.randomUUID().toString(), null, "test")).id();
+        startDelivery();
+        await().atMost(Duration.ofSeconds(10)).until(() -> hub.status(id).equals("RETRY_WAIT"));
+        JsonNode n = hub.notification(id);
+        assertThat(n.path("lastError").asText()).contains("held").contains("5 recipients").contains("3 messages left");
+        assertThat(n.path("attemptCount").asInt()).isZero();
+        assertThat(hub.sandbox().requests()).noneMatch(r -> r.path().equals("/v2/bot/message/broadcast"));
     }
 }
