@@ -117,7 +117,7 @@ public class HubConfiguration implements CamelConfiguration {
             if (baseUrl == null) {
                 baseUrl = sandbox.baseUrl();
             }
-            DemoData.seed(customerDb, sandbox.directory());
+            DemoData.seed(customerDb, sandbox, DEFAULT_CHANNEL);
             LOG.info("LINE sandbox on {} (HUB_SANDBOX={}); request log at {}/sandbox/requests", sandbox.baseUrl(), s.sandboxMode(), sandbox.baseUrl());
         } else {
             if (token == null || secret == null) {
