@@ -1,0 +1,20 @@
+package io.linehub;
+
+import org.apache.camel.spi.PropertiesComponent;
+
+/** Settings of the triggers (inbox, ERP poller, customer cache), read once like {@link HubSettings}. */
+record TriggerSettings(
+        int inboxCheckpointRows,
+        long inboxLockMaxAgeMs) {
+
+    static TriggerSettings from(PropertiesComponent p) {
+        return new TriggerSettings(
+                Integer.parseInt(required(p, "hub.inbox.checkpoint-rows")),
+                Long.parseLong(required(p, "hub.inbox.lock-max-age-ms")));
+    }
+
+    private static String required(PropertiesComponent p, String key) {
+        return p.resolveProperty(key).map(String::trim).filter(s -> !s.isEmpty())
+                .orElseThrow(() -> new IllegalArgumentException("setting " + key + " is missing"));
+    }
+}
