@@ -1,14 +1,17 @@
 package io.linehub;
 
+import io.linehub.erp.ErpRequests;
 import io.linehub.inbox.FileProgress;
 import io.linehub.inbox.InboxFiles;
+import io.linehub.inbox.InboxLocks;
 import org.apache.camel.CamelContext;
-import org.apache.camel.processor.idempotent.jdbc.JdbcOrphanLockAwareIdempotentRepository;
 import org.apache.camel.spi.Registry;
 
 import javax.sql.DataSource;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.UUID;
 
 /** The beans the trigger routes (file-inbox, erp-requests, schedules, batch API) call by name. */
 final class TriggerConfiguration {
@@ -16,17 +19,18 @@ final class TriggerConfiguration {
     private TriggerConfiguration() {
     }
 
-    static void bind(CamelContext context, Path dataDir, DataSource hubDb, DataSource customerDb, String nodeId) {
+    static void bind(CamelContext context, Path dataDir, DataSource hubDb, DataSource customerDb, String processName) throws Exception {
         TriggerSettings t = TriggerSettings.from(context.getPropertiesComponent());
+        // several hubs may run in one JVM (tests): each claims under a name of its own
+        String nodeId = processName + "/" + UUID.randomUUID().toString().substring(0, 8);
         Registry r = context.getRegistry();
 
         // the inbox's read lock: one row per file in the shared database; a dead holder's row expires
-        JdbcOrphanLockAwareIdempotentRepository locks = new JdbcOrphanLockAwareIdempotentRepository(hubDb, "file-inbox", context);
-        locks.setCreateTableIfNotExists(false);
-        locks.setLockMaxAgeMillis(t.inboxLockMaxAgeMs());
-        locks.setLockKeepAliveIntervalMillis(Math.max(100, t.inboxLockMaxAgeMs() / 3));
+        InboxLocks locks = new InboxLocks(hubDb, Duration.ofMillis(t.inboxLockMaxAgeMs()), Clock.systemUTC());
+        context.addService(locks, true, true);
         r.bind("inboxLocks", locks);
         r.bind("inboxFiles", new InboxFiles(new FileProgress(hubDb, Clock.systemUTC()), dataDir.resolve("reports"), nodeId,
                 t.inboxCheckpointRows(), Clock.systemUTC()));
+        r.bind("erpRequests", new ErpRequests(customerDb, t.erpTable(), nodeId, Duration.ofSeconds(t.erpClaimTimeoutSeconds()), Clock.systemUTC()));
     }
 }

@@ -5,12 +5,16 @@ import org.apache.camel.spi.PropertiesComponent;
 /** Settings of the triggers (inbox, ERP poller, customer cache), read once like {@link HubSettings}. */
 record TriggerSettings(
         int inboxCheckpointRows,
-        long inboxLockMaxAgeMs) {
+        long inboxLockMaxAgeMs,
+        String erpTable,
+        long erpClaimTimeoutSeconds) {
 
     static TriggerSettings from(PropertiesComponent p) {
         return new TriggerSettings(
                 Integer.parseInt(required(p, "hub.inbox.checkpoint-rows")),
-                Long.parseLong(required(p, "hub.inbox.lock-max-age-ms")));
+                Long.parseLong(required(p, "hub.inbox.lock-max-age-ms")),
+                required(p, "hub.erp.table"),
+                Long.parseLong(required(p, "hub.erp.claim-timeout-seconds")));
     }
 
     private static String required(PropertiesComponent p, String key) {
