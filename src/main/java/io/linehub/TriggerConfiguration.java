@@ -4,6 +4,7 @@ import io.linehub.erp.ErpRequests;
 import io.linehub.inbox.FileProgress;
 import io.linehub.inbox.InboxFiles;
 import io.linehub.inbox.InboxLocks;
+import io.linehub.schedule.ScheduledJobs;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
 
@@ -31,6 +32,7 @@ final class TriggerConfiguration {
         r.bind("inboxLocks", locks);
         r.bind("inboxFiles", new InboxFiles(new FileProgress(hubDb, Clock.systemUTC()), dataDir.resolve("reports"), nodeId,
                 t.inboxCheckpointRows(), Clock.systemUTC()));
+        r.bind("scheduledJobs", new ScheduledJobs());
         r.bind("erpRequests", new ErpRequests(customerDb, t.erpTable(), nodeId, Duration.ofSeconds(t.erpClaimTimeoutSeconds()), Clock.systemUTC()));
     }
 }
