@@ -2,6 +2,7 @@ package io.linehub;
 
 import io.linehub.api.BatchApi;
 import io.linehub.api.OpenApiDocument;
+import io.linehub.customer.CustomerCache;
 import io.linehub.erp.ErpRequests;
 import io.linehub.inbox.FileProgress;
 import io.linehub.inbox.InboxFiles;
@@ -35,6 +36,7 @@ final class TriggerConfiguration {
         r.bind("inboxFiles", new InboxFiles(new FileProgress(hubDb, Clock.systemUTC()), dataDir.resolve("reports"), nodeId,
                 t.inboxCheckpointRows(), Clock.systemUTC()));
         r.bind("scheduledJobs", new ScheduledJobs());
+        r.bind("customerCache", new CustomerCache(Duration.ofSeconds(t.customerCacheTtlSeconds()), t.customerCacheSize()));
         r.bind("batchApi", new BatchApi());
         r.bind("openApiDocument", new OpenApiDocument());
         r.bind("erpRequests", new ErpRequests(customerDb, t.erpTable(), nodeId, Duration.ofSeconds(t.erpClaimTimeoutSeconds()), Clock.systemUTC()));
