@@ -88,6 +88,18 @@ public class InboxFiles {
         }
         run.rows = rows;
         exchange.setProperty(RUN, run);
+        // a run that fails part-way (database down) keeps its progress row for the resume; close its files
+        exchange.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
+            @Override
+            public void onFailure(Exchange failed) {
+                try {
+                    run.rows.close();
+                    run.close();
+                } catch (IOException | RuntimeException e) {
+                    LOG.debug("closing inbox file {} after a failure: {}", name, e.toString());
+                }
+            }
+        });
         return rows;
     }
 
@@ -250,8 +262,10 @@ public class InboxFiles {
         }
 
         void close() throws IOException {
-            flush();
-            out.close();
+            if (out.isOpen()) {
+                flush();
+                out.close();
+            }
         }
 
         private static String csv(String s) {
