@@ -1,0 +1,44 @@
+package io.linehub;
+
+import io.linehub.api.BatchApi;
+import io.linehub.api.OpenApiDocument;
+import io.linehub.customer.CustomerCache;
+import io.linehub.erp.ErpRequests;
+import io.linehub.inbox.FileProgress;
+import io.linehub.inbox.InboxFiles;
+import io.linehub.inbox.InboxLocks;
+import io.linehub.schedule.ScheduledJobs;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.Registry;
+
+import javax.sql.DataSource;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.UUID;
+
+/** The beans the trigger routes (file-inbox, erp-requests, schedules, batch API) call by name. */
+final class TriggerConfiguration {
+
+    private TriggerConfiguration() {
+    }
+
+    static void bind(CamelContext context, Path dataDir, DataSource hubDb, DataSource customerDb, String processName) throws Exception {
+        TriggerSettings t = TriggerSettings.from(context.getPropertiesComponent());
+        // several hubs may run in one JVM (tests): each claims under a name of its own
+        String nodeId = processName + "/" + UUID.randomUUID().toString().substring(0, 8);
+        Registry r = context.getRegistry();
+
+        // the inbox's read lock: one row per file in the shared database; a dead holder's row expires
+        InboxLocks locks = new InboxLocks(hubDb, Duration.ofMillis(t.inboxLockMaxAgeMs()), Clock.systemUTC());
+        context.addService(locks, true, true);
+        r.bind("inboxLocks", locks);
+        r.bind("inboxFiles", new InboxFiles(new FileProgress(hubDb, Clock.systemUTC()), dataDir.resolve("reports"), nodeId,
+                t.inboxCheckpointRows(), Clock.systemUTC()));
+        r.bind("scheduledJobs", new ScheduledJobs());
+        r.bind("customerCache", new CustomerCache(Duration.ofSeconds(t.customerCacheTtlSeconds()), t.customerCacheSize()));
+        r.bind("batchApi", new BatchApi());
+        r.bind("openApiDocument", new OpenApiDocument());
+        r.bind("erpRequests", new ErpRequests(customerDb, t.erpTable(), nodeId, Duration.ofSeconds(t.erpClaimTimeoutSeconds()), Clock.systemUTC()));
+    }
+}

@@ -1,0 +1,19 @@
+package io.linehub.inbox;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * One row of an inbox file: the notification in the API's JSON form, or why the row could not even be read
+ * as one (then {@code request} is null).
+ *
+ * @param row             the row number in the report: CSV, the data record after the header (blank records not
+ *                        counted); NDJSON, the line number
+ * @param request         the notification JSON
+ * @param idempotencyKey  the row's own key (column idempotency_key / member idempotencyKey), or null
+ */
+public record InboxRow(long row, ObjectNode request, String idempotencyKey, String errorField, String errorReason) {
+
+    static InboxRow bad(long row, String field, String reason) {
+        return new InboxRow(row, null, null, field, reason);
+    }
+}

@@ -1,0 +1,162 @@
+package io.linehub.inbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.linehub.testsupport.TestHub;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The inbox route (routes/file-inbox.camel.yaml) in a real hub on H2, with files as legacy systems write them. */
+class FileInboxRouteTest {
+
+    @TempDir
+    static Path dataDir;
+    static TestHub hub;
+    static Inbox inbox;
+
+    @BeforeAll
+    static void start() throws Exception {
+        hub = TestHub.start(dataDir, Map.of("hub.inbox.poll-ms", "100", "hub.inbox.stable-ms", "300", "hub.inbox.checkpoint-rows", "2"));
+        inbox = new Inbox(dataDir);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        hub.close();
+    }
+
+    private static Map<String, String[]> byRow(List<String[]> report) {
+        return report.stream().collect(Collectors.toMap(r -> r[0], r -> r));
+    }
+
+    @Test
+    void excelExportWithBomSemicolonsCrlfQuotedNewlinesAndThaiTextIsQueuedRowByRow() throws Exception {
+        inbox.dropResource("orders-excel-th.csv", "orders-excel-th.csv");
+        List<String[]> report = inbox.awaitReport("orders-excel-th.csv", Duration.ofSeconds(20));
+
+        assertThat(report).extracting(r -> r[0]).containsExactly("1", "2", "3", "4");
+        assertThat(report).extracting(r -> r[1]).as(Arrays.deepToString(report.toArray())).containsOnly("accepted");
+        JsonNode first = hub.notification(report.get(0)[2]);
+        assertThat(first.path("type").asText()).isEqualTo("shipping_complete");
+        assertThat(first.at("/recipient/customerId").asText()).isEqualTo("C-1001");
+        // the quoted value kept its semicolon, the quoted line break became a space
+        String data = dataOf(report.get(0)[2]) + dataOf(report.get(1)[2]);
+        assertThat(data).contains("ชุดกาแฟดริป; 2 ชิ้น").contains("กระเป๋าผ้า สีน้ำเงิน");
+        assertThat(dataOf(report.get(2)[2])).contains("ドリップコーヒー \\\"限定\\\"").contains("\"amountDue\":{\"amount\":\"1500\",\"currency\":\"JPY\"}");
+        assertThat(dataOf(report.get(3)[2])).contains("咖啡豆, 500g");
+        assertThat(hub.notification(report.get(3)[2]).at("/recipient/country").asText()).isEqualTo("TW");
+        assertThat(inbox.dir().resolve(".done").toFile().list()).anyMatch(n -> n.endsWith("-orders-excel-th.csv"));
+    }
+
+    @Test
+    void malformedRowsAreReportedWithTheirReasonAndGoodRowsStillGo() throws Exception {
+        inbox.dropResource("orders-malformed.csv", "orders-malformed.csv");
+        Map<String, String[]> r = byRow(inbox.awaitReport("orders-malformed.csv", Duration.ofSeconds(20)));
+
+        assertThat(r).hasSize(12);
+        assertThat(r.get("1")[1]).isEqualTo("accepted");
+        assertThat(r.get("10")[1]).isEqualTo("accepted");
+        Map<String, String> expectedColumn = Map.of("2", "customer_id", "3", "phone", "4", "orderNumber", "5", "shippedDate", "6", "type",
+                "7", "customer_id/phone", "8", "row", "9", "phone", "11", "amountDue", "12", "amountDue_currency");
+        expectedColumn.forEach((row, column) -> {
+            assertThat(r.get(row)[1]).as("row %s", row).isEqualTo("rejected");
+            assertThat(r.get(row)[3]).as("row %s", row).isEqualTo(column);
+            assertThat(r.get(row)[4]).as("row %s", row).isNotBlank();
+        });
+        assertThat(r.get("2")[4]).contains("no customer");
+        assertThat(r.get("8")[4]).contains("9 values").contains("8 columns");
+        assertThat(r.get("9")[4]).contains("US");
+        assertThat(r.get("12")[4]).contains("XYZ");
+        assertThat(String.join("\n", Files.readAllLines(inbox.report("orders-malformed.csv")))).doesNotContain("212 555").doesNotContain("081-234-5678");
+    }
+
+    @Test
+    void ndjsonFileTakesTheApiFormWithAnIdempotencyKeyMember() throws Exception {
+        inbox.dropResource("orders.ndjson", "orders.ndjson");
+        Map<String, String[]> r = byRow(inbox.awaitReport("orders.ndjson", Duration.ofSeconds(20)));
+
+        assertThat(r.keySet()).containsExactlyInAnyOrder("1", "3", "4", "5");
+        assertThat(r.get("1")[1]).isEqualTo("accepted");
+        assertThat(r.get("3")[1]).isEqualTo("accepted");
+        assertThat(r.get("4")[3]).isEqualTo("body");
+        assertThat(r.get("5")[3]).isEqualTo("data.shippedDate");
+        assertThat(hub.count("SELECT COUNT(*) FROM notification WHERE idempotency_key = 'nd-1'")).isEqualTo(1);
+        assertThat(inbox.dir().resolve(".done").toFile().list()).anyMatch(n -> n.endsWith("-orders.ndjson"));
+    }
+
+    @Test
+    void redroppedFileWithSameNameIsProcessedAgainWithoutSendingTheSameRowsTwice() throws Exception {
+        byte[] csv = ("customer_id,type,orderNumber,shippedDate,idempotency_key\r\n"
+                + "C-1002,shipping_complete,R-1,2026-11-27,redrop-1\r\n"
+                + "C-1003,shipping_complete,R-2,2026-11-27,\r\n").getBytes(StandardCharsets.UTF_8);
+        inbox.drop("daily.csv", csv);
+        List<String[]> first = inbox.awaitReport("daily.csv", Duration.ofSeconds(20));
+        assertThat(first).extracting(x -> x[1]).containsExactly("accepted", "accepted");
+        long before = hub.count("SELECT COUNT(*) FROM notification");
+
+        inbox.drop("daily.csv", csv);
+        List<String[]> second = inbox.awaitReport("daily.csv", Duration.ofSeconds(20));
+        Thread.sleep(200);
+        assertThat(second).extracting(x -> x[1]).containsExactly("duplicate", "duplicate");
+        assertThat(second).extracting(x -> x[2]).containsExactly(first.get(0)[2], first.get(1)[2]);
+        assertThat(hub.count("SELECT COUNT(*) FROM notification")).isEqualTo(before);
+        assertThat(hub.count("SELECT runs FROM file_intake WHERE file_name = 'daily.csv'")).isEqualTo(2);
+        assertThat(dataDir.resolve("reports").toFile().list()).filteredOn(n -> n.startsWith("daily.csv.")).hasSize(2); // earlier report kept
+    }
+
+    @Test
+    void fileStillBeingWrittenIsNotReadUntilItStopsChanging() throws Exception {
+        Path file = inbox.dir().resolve("slow-export.csv");
+        Files.createDirectories(inbox.dir());
+        try (OutputStream out = Files.newOutputStream(file)) {
+            out.write("customer_id,type,orderNumber,shippedDate\n".getBytes(StandardCharsets.UTF_8));
+            for (int i = 0; i < 12; i++) {
+                out.write(("C-1001,shipping_complete,SLOW-" + i + ",2026-11-27\n").getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                Thread.sleep(150);
+                assertThat(inbox.report("slow-export.csv")).as("read while being written").doesNotExist();
+            }
+        }
+        List<String[]> report = inbox.awaitReport("slow-export.csv", Duration.ofSeconds(20));
+        assertThat(report).hasSize(12).extracting(x -> x[1]).containsOnly("accepted");
+    }
+
+    @Test
+    void fileThatCannotBeReadMovesToFailedWithTheReason() throws Exception {
+        inbox.drop("no-type.csv", "customer_id,orderNumber\nC-1001,X-1\n".getBytes(StandardCharsets.UTF_8));
+        List<String[]> report = inbox.awaitReport("no-type.csv", Duration.ofSeconds(20));
+        assertThat(report).hasSize(1);
+        assertThat(report.get(0)[3]).isEqualTo("file");
+        assertThat(report.get(0)[4]).contains("'type'");
+        assertThat(inbox.dir().resolve(".failed").toFile().list()).anyMatch(n -> n.endsWith("-no-type.csv"));
+
+        inbox.drop("latin1.csv", "customer_id,type,orderNumber,shippedDate\nC-1001,shipping_complete,caf\u00e9,2026-11-27\n"
+                .getBytes(StandardCharsets.ISO_8859_1));
+        List<String[]> latin = inbox.awaitReport("latin1.csv", Duration.ofSeconds(20));
+        assertThat(latin.get(latin.size() - 1)[4]).contains("not UTF-8");
+        assertThat(inbox.dir().resolve(".failed").toFile().list()).anyMatch(n -> n.endsWith("-latin1.csv"));
+    }
+
+    private static String dataOf(String id) throws Exception {
+        try (var c = hub.db().getConnection(); var ps = c.prepareStatement("SELECT data FROM notification WHERE id = ?")) {
+            ps.setString(1, id);
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
+    }
+}
