@@ -21,6 +21,8 @@ public class LineComponent extends DefaultComponent {
     private Duration connectTimeout = Duration.ofSeconds(5);
     private HttpClient httpClient;
     private ScheduledExecutorService scheduler;
+    private java.util.concurrent.ExecutorService replyExecutor;
+    private int replyThreads = 8;
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -33,6 +35,9 @@ public class LineComponent extends DefaultComponent {
     protected void doStart() throws Exception {
         super.doStart();
         scheduler = getCamelContext().getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "line-progress");
+        // the route goes on (and writes LINE's answer to the database) on these threads, never on the HTTP
+        // client's own, which must stay free to write requests the moment the throttle lets them go
+        replyExecutor = getCamelContext().getExecutorServiceManager().newFixedThreadPool(this, "line-reply", replyThreads);
         if (httpClient == null) {
             httpClient = HttpClient.newBuilder()
                     .version(HttpClient.Version.HTTP_1_1)
@@ -70,11 +75,28 @@ public class LineComponent extends DefaultComponent {
         return scheduler;
     }
 
+    java.util.concurrent.Executor replyExecutor() {
+        return replyExecutor;
+    }
+
+    public int getReplyThreads() {
+        return replyThreads;
+    }
+
+    /** Threads that continue routes after LINE answered (the delivery records outcomes on them). */
+    public void setReplyThreads(int replyThreads) {
+        this.replyThreads = replyThreads;
+    }
+
     @Override
     protected void doStop() throws Exception {
         if (scheduler != null) {
             getCamelContext().getExecutorServiceManager().shutdown(scheduler);
             scheduler = null;
+        }
+        if (replyExecutor != null) {
+            getCamelContext().getExecutorServiceManager().shutdownGraceful(replyExecutor);
+            replyExecutor = null;
         }
         super.doStop();
     }

@@ -57,7 +57,7 @@ public class LineProducer extends DefaultAsyncProducer {
             callback.done(true);
             return true;
         }
-        send(request).whenComplete((response, failure) -> {
+        send(request).whenCompleteAsync((response, failure) -> {
             try {
                 if (failure != null) {
                     exchange.setException(LineErrors.fromFailure(failure));
@@ -70,7 +70,7 @@ public class LineProducer extends DefaultAsyncProducer {
                 exchange.setException(e);
             }
             callback.done(false);
-        });
+        }, endpoint.getComponent().replyExecutor());
         return false;
     }
 
@@ -228,7 +228,7 @@ public class LineProducer extends DefaultAsyncProducer {
                 callback.done(false);
                 return;
             }
-            send(request).whenComplete((response, failure) -> {
+            send(request).whenCompleteAsync((response, failure) -> {
                 try {
                     if (failure == null && response.statusCode() == 200) {
                         NarrowcastProgressResponse progress = (NarrowcastProgressResponse) answer(LineOperation.NARROWCAST_PROGRESS, response.body());
@@ -257,7 +257,7 @@ public class LineProducer extends DefaultAsyncProducer {
                     exchange.setException(e);
                 }
                 callback.done(false);
-            });
+            }, endpoint.getComponent().replyExecutor());
         }, endpoint.getProgressInterval(), TimeUnit.MILLISECONDS);
     }
 

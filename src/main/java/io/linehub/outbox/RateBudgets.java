@@ -29,10 +29,11 @@ public class RateBudgets {
     public int perSecond(Exchange exchange) {
         String channel = exchange.getMessage().getHeader(LineConstants.CHANNEL, String.class);
         String op = exchange.getMessage().getHeader(DeliverySteps.LINE_OPERATION, String.class);
-        return perSecond(channel, op);
+        return budget(channel, op);
     }
 
-    public int perSecond(String channel, String operation) {
+    /** The budget of one channel and operation (named apart from the route's method so bean binding has one choice). */
+    public int budget(String channel, String operation) {
         if (LineOperation.fromUriName(operation).rateLimit() != LineOperation.RateLimit.PER_SECOND_2000) {
             return 1_000_000; // paced by the hourly budget at claim time
         }
