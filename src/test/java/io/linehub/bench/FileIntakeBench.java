@@ -25,6 +25,17 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class FileIntakeBench {
 
+    /** The non-heap pools' share of a GC's after-usage map (metaspace, code cache are reported there too). */
+    private static long nonHeap(java.util.Map<String, java.lang.management.MemoryUsage> usage) {
+        long n = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() != MemoryType.HEAP && usage.containsKey(pool.getName())) {
+                n += usage.get(pool.getName()).getUsed();
+            }
+        }
+        return n;
+    }
+
     public static void main(String[] args) throws Exception {
         long rows = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000;
         Path work = Files.createDirectories(Path.of(args.length > 1 ? args[1] : "target/bench-file-intake"));
@@ -55,8 +66,17 @@ public final class FileIntakeBench {
         });
         sampler.setDaemon(true);
         sampler.start();
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            pool.resetPeakUsage();
+        // the most heap still in use right after any garbage collection: what the intake really holds
+        AtomicLong peakLive = new AtomicLong();
+        for (java.lang.management.GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            ((javax.management.NotificationEmitter) gc).addNotificationListener((notification, handback) -> {
+                if (notification.getType().equals(com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
+                    var info = com.sun.management.GarbageCollectionNotificationInfo.from((javax.management.openmbean.CompositeData) notification.getUserData());
+                    long after = info.getGcInfo().getMemoryUsageAfterGc().values().stream().mapToLong(java.lang.management.MemoryUsage::getUsed).sum()
+                            - nonHeap(info.getGcInfo().getMemoryUsageAfterGc());
+                    peakLive.accumulateAndGet(after, Math::max);
+                }
+            }, null, null);
         }
         try {
             long t0 = System.nanoTime();
@@ -84,16 +104,10 @@ public final class FileIntakeBench {
                 rs.next();
                 queued = rs.getLong(1);
             }
-            long liveAfterGc = 0;
-            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-                if (pool.getType() == MemoryType.HEAP && pool.getCollectionUsage() != null) {
-                    liveAfterGc += pool.getCollectionUsage().getUsed();
-                }
-            }
             System.out.printf("status %s: %d notifications queued in %.1f s (drop to done, incl. %d ms stable-file wait) = %.0f rows/s%n",
                     status, queued, seconds, 500, queued / seconds);
-            System.out.printf("heap: max %d MB, peak used (sampled) %d MB, live after last GC %d MB%n",
-                    Runtime.getRuntime().maxMemory() >> 20, peakUsed.get() >> 20, liveAfterGc >> 20);
+            System.out.printf("heap: limit %d MB; peak live (most heap in use right after a GC) %d MB; peak used incl. garbage not yet collected (sampled every 20 ms) %d MB%n",
+                    Runtime.getRuntime().maxMemory() >> 20, peakLive.get() >> 20, peakUsed.get() >> 20);
         } finally {
             sampler.interrupt();
             hub.close();
