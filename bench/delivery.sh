@@ -14,10 +14,10 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 hub_port=$(free_port); line_port=$(free_port)
 psql -q -h 127.0.0.1 -U postgres -d "${pg##*/}" -c "CREATE SCHEMA $schema" >/dev/null
 url="$pg?currentSchema=$schema"
-cleanup() { kill "${hub:-}" "${line:-}" 2>/dev/null || true; psql -q -h 127.0.0.1 -U postgres -d "${pg##*/}" -c "DROP SCHEMA $schema CASCADE" >/dev/null || true; }
+cleanup() { kill "${hub:-}" "${line:-}" 2>/dev/null || true; psql -q -h 127.0.0.1 -U postgres -d "${pg##*/}" -c "DROP SCHEMA $schema CASCADE" >/dev/null 2>&1 || true; }
 trap cleanup EXIT
 
-java -Xmx512m -jar target/line-notification-hub.jar sandbox --port "$line_port" --accept-all --latency-ms 50 --max-recorded 10 \
+java -Xmx512m -jar target/line-notification-hub.jar sandbox --port "$line_port" --accept-all --no-validation --latency-ms 50 --max-recorded 10 \
   --delivery-delay-ms 600000 --channel "default:bench-token:bench-secret" > target/bench-line.log 2>&1 &
 line=$!
 for _ in $(seq 1 60); do grep -q "LINE sandbox on" target/bench-line.log && break; sleep 0.5; done
@@ -26,7 +26,7 @@ if [ "$kind" = push ]; then
 import json, sys, urllib.request
 port, n = sys.argv[1], int(sys.argv[2])
 ids = ["U%032x" % (i + 1) for i in range(n)]
-urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{port}/sandbox/channels/default/friends", data=json.dumps(ids).encode(), method="POST"))
+urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{port}/sandbox/channels/default/friends", data=json.dumps(ids).encode(), method="POST", headers={"Content-Type": "application/json"}))
 PY
 fi
 java -cp "$cp" io.linehub.bench.Bench prepare "$url" "$kind" "$n"

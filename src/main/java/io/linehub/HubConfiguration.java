@@ -86,7 +86,7 @@ public class HubConfiguration implements CamelConfiguration {
 
         Files.createDirectories(s.dataDir());
         String dbUrl = s.dbUrl() != null ? s.dbUrl() : Database.embeddedH2Url(s.dataDir());
-        HikariDataSource hubDb = Database.open("hub", dbUrl, s.dbUser(), s.dbPassword(), 10);
+        HikariDataSource hubDb = Database.open("hub", dbUrl, s.dbUser(), s.dbPassword(), s.dbPoolSize());
         toClose.add(hubDb);
         Database.migrate(hubDb);
         DataSource customerDb = hubDb;
@@ -132,6 +132,7 @@ public class HubConfiguration implements CamelConfiguration {
 
         LineComponent line = new LineComponent();
         line.setChannels(channels);
+        line.setReplyThreads(s.deliveryReplyThreads());
         context.addComponent("line", line);
 
         Outbox outbox = new Outbox(hubDb, Clock.systemUTC(), nodeId(), new OutboxSettings(Duration.ofSeconds(s.deliveryLeaseSeconds()),

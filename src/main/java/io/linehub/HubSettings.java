@@ -14,6 +14,7 @@ public record HubSettings(
         String dbUrl,
         String dbUser,
         String dbPassword,
+        int dbPoolSize,
         String customerDbUrl,
         String customerDbUser,
         String customerDbPassword,
@@ -41,6 +42,7 @@ public record HubSettings(
         String deliveryUncertainPolicy,
         java.time.Duration deliveryUndeliveredAfter,
         int deliveryRatePerSecond,
+        int deliveryReplyThreads,
         String templatesDir) {
 
     static HubSettings from(PropertiesComponent p) {
@@ -50,6 +52,7 @@ public record HubSettings(
                 optional(p, "hub.db.url"),
                 optional(p, "hub.db.user"),
                 optional(p, "hub.db.password"),
+                Integer.parseInt(required(p, "hub.db.pool-size")),
                 optional(p, "hub.customer.db.url"),
                 optional(p, "hub.customer.db.user"),
                 optional(p, "hub.customer.db.password"),
@@ -77,6 +80,7 @@ public record HubSettings(
                 required(p, "hub.delivery.uncertain-policy"),
                 java.time.Duration.parse(required(p, "hub.delivery.undelivered-after")),
                 Integer.parseInt(required(p, "hub.delivery.rate-per-second")),
+                Integer.parseInt(required(p, "hub.delivery.reply-threads")),
                 required(p, "hub.templates.dir"));
     }
 

@@ -14,13 +14,14 @@ import java.util.concurrent.CountDownLatch;
 /**
  * {@code java -jar line-notification-hub.jar sandbox [--port 8090] [--host 127.0.0.1]
  * [--channel name:token:secret[:webhookUrl]]… [--accept-all] [--delivery-delay-ms 1000] [--undelivered-share 0.0]
- * [--max-recorded 100000] [--latency-ms 50[:10]]}:
+ * [--max-recorded 100000] [--latency-ms 50[:10]] [--no-validation]}: (--no-validation skips the OpenAPI check of each
+ * request, for load benchmarks where that check would be the bottleneck on a small machine)
  * the LINE sandbox on its own, for other programs (and benchmarks) to target. Runs until stopped.
  */
 public final class SandboxCommand {
 
     static final String USAGE = "usage: sandbox [--port 8090] [--host 127.0.0.1] [--channel name:token:secret[:webhookUrl]]..."
-            + " [--accept-all] [--delivery-delay-ms N] [--undelivered-share 0..1] [--max-recorded N] [--latency-ms FIXED[:JITTER]]";
+            + " [--accept-all] [--delivery-delay-ms N] [--undelivered-share 0..1] [--max-recorded N] [--latency-ms FIXED[:JITTER]] [--no-validation]";
 
     private SandboxCommand() {
     }
@@ -35,6 +36,7 @@ public final class SandboxCommand {
                     case "--port" -> b.port(Integer.parseInt(args[++i]));
                     case "--host" -> b.host(args[++i]);
                     case "--accept-all" -> b.acceptAllNumbers(true);
+                    case "--no-validation" -> b.validateRequests(false);
                     case "--delivery-delay-ms" -> b.deliveryDelay(Duration.ofMillis(Long.parseLong(args[++i])));
                     case "--undelivered-share" -> b.undeliveredShare(Double.parseDouble(args[++i]));
                     case "--max-recorded" -> b.maxRecordedRequests(Integer.parseInt(args[++i]));

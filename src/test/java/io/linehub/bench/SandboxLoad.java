@@ -44,8 +44,9 @@ public final class SandboxLoad {
                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
 
-        // warm-up: JIT and connections
-        runPhase(client, request, rate, 3, false);
+        // warm-up (JIT, connections) at a quarter of the rate, so that no backlog carries into the measurement
+        runPhase(client, request, Math.max(1, rate / 4), 10, false);
+        Thread.sleep(2000);
         Result r = runPhase(client, request, rate, seconds, true);
         long[] lat = Arrays.copyOf(r.latenciesMicros, r.count.get());
         Arrays.sort(lat);

@@ -13,7 +13,7 @@ class SandboxCommandTest {
     @Test
     void parsesPortChannelsAndBehaviour() {
         SandboxConfig c = SandboxCommand.parse(new String[]{"--port", "9100", "--channel", "acme:tok:sec:http://127.0.0.1:8080/webhook/line/acme",
-                "--channel", "beta:tok2:sec2", "--accept-all", "--delivery-delay-ms", "250", "--undelivered-share", "0.1"});
+                "--channel", "beta:tok2:sec2", "--accept-all", "--delivery-delay-ms", "250", "--undelivered-share", "0.1", "--no-validation"});
         assertThat(c.port()).isEqualTo(9100);
         assertThat(c.channels()).hasSize(2);
         assertThat(c.channels().get(0).webhookUrl()).hasToString("http://127.0.0.1:8080/webhook/line/acme");
@@ -21,6 +21,12 @@ class SandboxCommandTest {
         assertThat(c.acceptAllNumbers()).isTrue();
         assertThat(c.deliveryDelay()).isEqualTo(Duration.ofMillis(250));
         assertThat(c.undeliveredShare()).isEqualTo(0.1);
+        assertThat(c.validateRequests()).isFalse();
+    }
+
+    @Test
+    void validatesRequestsUnlessToldNotTo() {
+        assertThat(SandboxCommand.parse(new String[0]).validateRequests()).isTrue();
     }
 
     @Test
