@@ -81,6 +81,11 @@ public final class HubProcesses implements AutoCloseable {
 
     /** Queues notifications straight into the outbox: {@code lon} LINE notification messages and {@code push} pushes. */
     public void queue(int lon, int push) throws Exception {
+        queue(db, lon, push);
+    }
+
+    /** The same into any hub database whose schema is migrated (benchmarks use it too). */
+    public static void queue(javax.sql.DataSource db, int lon, int push) throws Exception {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO notification (id, type, channel, line_operation,"
                 + " status, recipient_hash, recipient_user_id, data, line_request, delivery_tag, retry_key, content_digest, attempts, next_attempt_at,"
