@@ -33,8 +33,7 @@ final class TriggerConfiguration {
         InboxLocks locks = new InboxLocks(hubDb, Duration.ofMillis(t.inboxLockMaxAgeMs()), Clock.systemUTC());
         context.addService(locks, true, true);
         r.bind("inboxLocks", locks);
-        r.bind("inboxFiles", new InboxFiles(new FileProgress(hubDb, Clock.systemUTC()),
-                context.getRegistry().lookupByNameAndType("outbox", io.linehub.outbox.Outbox.class), dataDir.resolve("reports"), nodeId,
+        r.bind("inboxFiles", new InboxFiles(new FileProgress(hubDb, Clock.systemUTC()), dataDir.resolve("reports"), nodeId,
                 t.inboxCheckpointRows(), Clock.systemUTC()));
         r.bind("scheduledJobs", new ScheduledJobs());
         r.bind("customerCache", new CustomerCache(Duration.ofSeconds(t.customerCacheTtlSeconds()), t.customerCacheSize()));

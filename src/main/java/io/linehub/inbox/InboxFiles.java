@@ -40,15 +40,13 @@ public class InboxFiles {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC);
 
     private final FileProgress progress;
-    private final io.linehub.outbox.Outbox outbox;
     private final Path reportsDir;
     private final String owner;
     private final int checkpointRows;
     private final Clock clock;
 
-    public InboxFiles(FileProgress progress, io.linehub.outbox.Outbox outbox, Path reportsDir, String owner, int checkpointRows, Clock clock) {
+    public InboxFiles(FileProgress progress, Path reportsDir, String owner, int checkpointRows, Clock clock) {
         this.progress = progress;
-        this.outbox = outbox;
         this.reportsDir = reportsDir;
         this.owner = owner;
         this.checkpointRows = checkpointRows;
@@ -90,17 +88,10 @@ public class InboxFiles {
         }
         run.rows = rows;
         exchange.setProperty(RUN, run);
-        // the rows' notifications are written in one transaction per checkpoint (the split runs on this thread)
-        outbox.beginBatch();
         // a run that fails part-way (database down) keeps its progress row for the resume; close its files
         exchange.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
             @Override
             public void onFailure(Exchange failed) {
-                try {
-                    outbox.endBatch(false); // rows after the last checkpoint are read again on resume
-                } catch (RuntimeException e) {
-                    LOG.debug("rolling back inbox file {} after a failure: {}", name, e.toString());
-                }
                 try {
                     run.rows.close();
                     run.close();
@@ -155,7 +146,6 @@ public class InboxFiles {
         boolean broken = run.rows.broken();
         run.rows.close();
         run.checkpoint(this);
-        outbox.endBatch(true);
         run.close();
         progress.finish(run.name, run.hash, broken ? "FAILED" : "DONE", broken ? "reading broke off after row " + run.lastRow : null);
         LOG.info("inbox file {} {}: {} accepted, {} rejected; report {}", run.name, broken ? "broke off" : "done", run.accepted, run.rejected,
@@ -244,7 +234,6 @@ public class InboxFiles {
         }
 
         void checkpoint(InboxFiles files) throws IOException {
-            files.outbox.commitBatch(); // the notifications first: a report line never names an uncommitted one
             flush();
             out.force(false);
             files.progress.checkpoint(name, hash, lastRow, reportBytes, accepted, rejected);

@@ -67,67 +67,8 @@ public class Outbox {
 
     // ---------------------------------------------------------------------------------------------- intake
 
-    /** This thread's open batch transaction, when a trigger stores many notifications at once (file rows). */
-    private final ThreadLocal<Connection> batch = new ThreadLocal<>();
-
-    /**
-     * From now on, notifications this thread enqueues are written in one transaction that {@link #commitBatch()}
-     * commits (a file trigger commits at each checkpoint): rows are persisted in batches, not one commit each.
-     */
-    public void beginBatch() {
-        if (batch.get() != null) {
-            return;
-        }
-        try {
-            Connection c = dataSource.getConnection();
-            c.setAutoCommit(false);
-            batch.set(c);
-        } catch (SQLException e) {
-            throw new OutboxException("could not start a batch", e);
-        }
-    }
-
-    /** Commits what this thread's batch enqueued so far; the batch stays open. */
-    public void commitBatch() {
-        Connection c = batch.get();
-        if (c == null) {
-            return;
-        }
-        try {
-            c.commit();
-        } catch (SQLException e) {
-            throw new OutboxException("could not commit the batch", e);
-        }
-    }
-
-    /** Ends this thread's batch: commits (or, after a failure, rolls back) what is left and returns the connection. */
-    public void endBatch(boolean commit) {
-        Connection c = batch.get();
-        if (c == null) {
-            return;
-        }
-        batch.remove();
-        try (c) {
-            if (commit) {
-                c.commit();
-            } else {
-                c.rollback();
-            }
-        } catch (SQLException e) {
-            throw new OutboxException("could not end the batch", e);
-        }
-    }
-
     /** Stores a notification as QUEUED. With an idempotency key already used: the earlier one, or a conflict. */
     public EnqueueResult enqueue(NewNotification n) {
-        Connection inBatch = batch.get();
-        if (inBatch != null) {
-            try {
-                return enqueueInBatch(inBatch, n);
-            } catch (SQLException e) {
-                throw new OutboxException("could not store the notification", e);
-            }
-        }
         try (Connection c = dataSource.getConnection()) {
             if (n.idempotencyKey() != null) {
                 Optional<EnqueueResult> earlier = findByIdempotencyKey(c, n);
@@ -138,8 +79,36 @@ public class Outbox {
             String id = UUID.randomUUID().toString();
             OffsetDateTime now = now();
             c.setAutoCommit(false);
-            try {
-                insert(c, id, n, now);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO notification (id, type, channel, line_operation, status, customer_id,"
+                    + " recipient_hash, recipient_masked, recipient_country, language, data, line_request, delivery_tag, idempotency_key,"
+                    + " request_digest, attempts, next_attempt_at, created_at, updated_at, recipient_user_id, retry_key, content_digest,"
+                    + " channel_decision, expires_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0,?,?,?,?,?,?,?,?)")) {
+                int i = 1;
+                ps.setString(i++, id);
+                ps.setString(i++, n.type());
+                ps.setString(i++, n.channel());
+                ps.setString(i++, n.lineOperation());
+                ps.setString(i++, NotificationStatus.QUEUED.name());
+                ps.setString(i++, n.customerId());
+                ps.setString(i++, n.recipientHash());
+                ps.setString(i++, n.recipientMasked());
+                ps.setString(i++, n.recipientCountry());
+                ps.setString(i++, n.language());
+                ps.setString(i++, n.dataJson());
+                ps.setString(i++, n.lineRequestJson());
+                ps.setString(i++, n.lineOperation().startsWith("pnp-") ? id : null);
+                ps.setString(i++, n.idempotencyKey());
+                ps.setString(i++, n.requestDigest());
+                ps.setObject(i++, now);
+                ps.setObject(i++, now);
+                ps.setObject(i++, now);
+                ps.setString(i++, n.recipientUserId());
+                ps.setString(i++, n.retryKey());
+                ps.setString(i++, n.contentDigest());
+                ps.setString(i++, truncate(n.channelDecision(), 300));
+                ps.setObject(i, now.plus(settings.retryWindow()));
+                ps.executeUpdate();
+                history(c, id, NotificationStatus.QUEUED, n.channelDecision(), now);
                 c.commit();
             } catch (SQLException e) {
                 c.rollback();
@@ -155,61 +124,6 @@ public class Outbox {
         } catch (SQLException e) {
             throw new OutboxException("could not store the notification", e);
         }
-    }
-
-    /** enqueue inside the thread's batch: a savepoint per notification, so one refused row does not spoil the batch. */
-    private EnqueueResult enqueueInBatch(Connection c, NewNotification n) throws SQLException {
-        if (n.idempotencyKey() != null) {
-            Optional<EnqueueResult> earlier = findByIdempotencyKey(c, n);
-            if (earlier.isPresent()) {
-                return earlier.get();
-            }
-        }
-        String id = UUID.randomUUID().toString();
-        OffsetDateTime now = now();
-        java.sql.Savepoint savepoint = c.setSavepoint();
-        try {
-            insert(c, id, n, now);
-            c.releaseSavepoint(savepoint);
-        } catch (SQLException e) {
-            c.rollback(savepoint);
-            throw e;
-        }
-        return new EnqueueResult(id, NotificationStatus.QUEUED, true);
-    }
-
-    private void insert(Connection c, String id, NewNotification n, OffsetDateTime now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO notification (id, type, channel, line_operation, status, customer_id,"
-                + " recipient_hash, recipient_masked, recipient_country, language, data, line_request, delivery_tag, idempotency_key,"
-                + " request_digest, attempts, next_attempt_at, created_at, updated_at, recipient_user_id, retry_key, content_digest,"
-                + " channel_decision, expires_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0,?,?,?,?,?,?,?,?)")) {
-            int i = 1;
-            ps.setString(i++, id);
-            ps.setString(i++, n.type());
-            ps.setString(i++, n.channel());
-            ps.setString(i++, n.lineOperation());
-            ps.setString(i++, NotificationStatus.QUEUED.name());
-            ps.setString(i++, n.customerId());
-            ps.setString(i++, n.recipientHash());
-            ps.setString(i++, n.recipientMasked());
-            ps.setString(i++, n.recipientCountry());
-            ps.setString(i++, n.language());
-            ps.setString(i++, n.dataJson());
-            ps.setString(i++, n.lineRequestJson());
-            ps.setString(i++, n.lineOperation().startsWith("pnp-") ? id : null);
-            ps.setString(i++, n.idempotencyKey());
-            ps.setString(i++, n.requestDigest());
-            ps.setObject(i++, now);
-            ps.setObject(i++, now);
-            ps.setObject(i++, now);
-            ps.setString(i++, n.recipientUserId());
-            ps.setString(i++, n.retryKey());
-            ps.setString(i++, n.contentDigest());
-            ps.setString(i++, truncate(n.channelDecision(), 300));
-            ps.setObject(i, now.plus(settings.retryWindow()));
-            ps.executeUpdate();
-        }
-        history(c, id, NotificationStatus.QUEUED, n.channelDecision(), now);
     }
 
     private Optional<EnqueueResult> findByIdempotencyKey(Connection c, NewNotification n) throws SQLException {

@@ -87,32 +87,4 @@ class PostgresOutboxTest {
         assertThat(outbox.enqueue(NewNotification.lonTemplate("shipping_complete", "default", "C-1", "abc", "+66 8xxxx5678",
                 "TH", "th", "{}", "{\"to\":\"abc\"}", "key-1", "digest")).id()).isEqualTo(r.id());
     }
-
-    @Test
-    void aBatchCommitsManyRowsAtOnceAndARefusedRowDoesNotSpoilIt() throws Exception {
-        Database.migrate(db);
-        Outbox outbox = new Outbox(db, Clock.systemUTC(), "node-a", Duration.ofSeconds(60), 5);
-        outbox.enqueue(NewNotification.lonTemplate("shipping_complete", "default", "C-0", "h0", "m", "TH", "th", "{}", "{}", "key-0", "digest-0"));
-        outbox.beginBatch();
-        for (int i = 1; i <= 3; i++) {
-            outbox.enqueue(NewNotification.lonTemplate("shipping_complete", "default", "C-" + i, "h" + i, "m", "TH", "th", "{}", "{}", "key-" + i, "d" + i));
-        }
-        // the same key with another body: refused, and the rows before and after it still count
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> outbox.enqueue(NewNotification.lonTemplate("shipping_complete", "default", "C-0",
-                "h0", "m", "TH", "th", "{}", "{}", "key-0", "another-digest"))).isInstanceOf(IdempotencyConflictException.class);
-        outbox.enqueue(NewNotification.lonTemplate("shipping_complete", "default", "C-4", "h4", "m", "TH", "th", "{}", "{}", "key-4", "d4"));
-        assertThat(countFromAnotherConnection()).as("nothing visible before the batch commits").isEqualTo(1);
-        outbox.commitBatch();
-        assertThat(countFromAnotherConnection()).isEqualTo(5);
-        outbox.enqueue(NewNotification.lonTemplate("shipping_complete", "default", "C-5", "h5", "m", "TH", "th", "{}", "{}", "key-5", "d5"));
-        outbox.endBatch(false);
-        assertThat(countFromAnotherConnection()).as("a batch ended after a failure keeps only what was committed").isEqualTo(5);
-    }
-
-    private long countFromAnotherConnection() throws Exception {
-        try (Connection c = db.getConnection(); Statement st = c.createStatement(); var rs = st.executeQuery("SELECT COUNT(*) FROM notification")) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
 }
