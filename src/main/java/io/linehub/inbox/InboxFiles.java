@@ -92,6 +92,8 @@ public class InboxFiles {
         exchange.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
             @Override
             public void onFailure(Exchange failed) {
+                LOG.error("inbox file {} failed after row {} ({}); rows up to its last checkpoint are kept", name, run.lastRow,
+                        failed.getException() == null ? "unknown" : causes(failed.getException()));
                 try {
                     run.rows.close();
                     run.close();
@@ -153,6 +155,15 @@ public class InboxFiles {
         if (broken) {
             throw new InboxFileException("inbox file " + run.name + " could not be read to the end; see its report");
         }
+    }
+
+    /** The exception types of a failure, outermost first: database messages can quote row values, so no messages. */
+    private static String causes(Throwable t) {
+        StringBuilder b = new StringBuilder();
+        for (Throwable c = t; c != null && b.length() < 500; c = c.getCause() == c ? null : c.getCause()) {
+            b.append(b.length() == 0 ? "" : " <- ").append(c.getClass().getName());
+        }
+        return b.toString();
     }
 
     /** The CSV column a rejection names (the API's JSON path for NDJSON files). */
