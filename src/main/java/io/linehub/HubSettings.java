@@ -94,7 +94,8 @@ public record HubSettings(
         };
     }
 
-    private static String required(PropertiesComponent p, String key) {
+    /** A setting that must have a value (after trimming); the error names the key. Also used by TriggerSettings. */
+    static String required(PropertiesComponent p, String key) {
         return p.resolveProperty(key).map(String::trim).filter(s -> !s.isEmpty())
                 .orElseThrow(() -> new IllegalArgumentException("setting " + key + " is missing"));
     }

@@ -13,16 +13,11 @@ record TriggerSettings(
 
     static TriggerSettings from(PropertiesComponent p) {
         return new TriggerSettings(
-                Integer.parseInt(required(p, "hub.inbox.checkpoint-rows")),
-                Long.parseLong(required(p, "hub.inbox.lock-max-age-ms")),
-                required(p, "hub.erp.table"),
-                Long.parseLong(required(p, "hub.erp.claim-timeout-seconds")),
-                Long.parseLong(required(p, "hub.customer.cache-ttl-seconds")),
-                Long.parseLong(required(p, "hub.customer.cache-size")));
-    }
-
-    private static String required(PropertiesComponent p, String key) {
-        return p.resolveProperty(key).map(String::trim).filter(s -> !s.isEmpty())
-                .orElseThrow(() -> new IllegalArgumentException("setting " + key + " is missing"));
+                Integer.parseInt(HubSettings.required(p, "hub.inbox.checkpoint-rows")),
+                Long.parseLong(HubSettings.required(p, "hub.inbox.lock-max-age-ms")),
+                HubSettings.required(p, "hub.erp.table"),
+                Long.parseLong(HubSettings.required(p, "hub.erp.claim-timeout-seconds")),
+                Long.parseLong(HubSettings.required(p, "hub.customer.cache-ttl-seconds")),
+                Long.parseLong(HubSettings.required(p, "hub.customer.cache-size")));
     }
 }

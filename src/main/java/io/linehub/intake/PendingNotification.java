@@ -41,29 +41,9 @@ public final class PendingNotification {
     String retryKey;
     String contentDigest;
 
-    public String getDeliveryChannel() {
-        return deliveryChannel;
-    }
-
-    public boolean isFriend() {
-        return friend;
-    }
-
     /** Whether a LINE notification message can reach the customer (an E.164 number from JP, TH or TW). */
     public boolean isLonReachable() {
         return recipientHash != null && phoneProblem == null;
-    }
-
-    public String getType() {
-        return type;
-    }
-
-    public String getCustomerId() {
-        return customerId;
-    }
-
-    public String getLineChannel() {
-        return lineChannel;
     }
 
     /** Never prints the phone number. */

@@ -35,10 +35,6 @@ public class DeliverySteps {
         this.outbox = outbox;
     }
 
-    public int inFlight() {
-        return inFlight.get();
-    }
-
     private void finished() {
         long second = System.currentTimeMillis() / 1000;
         int slot = (int) (second % finishedSecond.length());
