@@ -17,7 +17,7 @@ url="$pg?currentSchema=$schema"
 cleanup() { kill "${hub:-}" "${line:-}" 2>/dev/null || true; psql -q -h 127.0.0.1 -U postgres -d "${pg##*/}" -c "DROP SCHEMA $schema CASCADE" >/dev/null 2>&1 || true; }
 trap cleanup EXIT
 
-java -Xmx512m -jar target/line-notification-hub.jar sandbox --port "$line_port" --accept-all --no-validation --latency-ms 50 --max-recorded 10 \
+java -Xmx512m -jar target/line-notification-hub.jar sandbox --port "$line_port" --accept-all --no-validation --latency-ms "${BENCH_LATENCY_MS:-50}" --max-recorded 10 \
   --delivery-delay-ms 600000 --channel "default:bench-token:bench-secret" > target/bench-line.log 2>&1 &
 line=$!
 for _ in $(seq 1 60); do grep -q "LINE sandbox on" target/bench-line.log && break; sleep 0.5; done
@@ -35,7 +35,7 @@ echo "machine: $(nproc) cores, $(free -g | awk '/Mem/{print $2}') GiB, $(java -v
 HUB_HTTP_PORT=$hub_port HUB_DATA_DIR=target/bench-data HUB_DB_URL="$url" HUB_DB_USER=postgres HUB_SANDBOX=off \
 LINE_API_BASE_URL="http://127.0.0.1:$line_port" LINE_CHANNEL_ACCESS_TOKEN=bench-token LINE_CHANNEL_SECRET=bench-secret \
 HUB_DELIVERY_PACKING_WINDOW=PT0S \
-  java -Xmx512m -jar target/line-notification-hub.jar > target/bench-hub.log 2>&1 &
+  java -Xmx512m ${HUB_BENCH_JAVA_OPTS:-} -jar target/line-notification-hub.jar > target/bench-hub.log 2>&1 &
 hub=$!
 start=$(date +%s)
 until [ "$(psql -qtA -h 127.0.0.1 -U postgres -d "${pg##*/}" -c "SELECT COUNT(*) FROM $schema.notification WHERE status NOT IN ('QUEUED','SENDING','RETRY_WAIT')" 2>/dev/null || echo 0)" -ge "$n" ]; do
@@ -44,6 +44,7 @@ until [ "$(psql -qtA -h 127.0.0.1 -U postgres -d "${pg##*/}" -c "SELECT COUNT(*)
 done
 echo "hub: $kind, $n notifications, one channel, sandbox answering in 50 ms"
 java -cp "$cp" io.linehub.bench.Bench report "$url"
+echo "sandbox CPU time so far: $(ps -o cputime= -p $line)"
 echo "hub CPU time: $(ps -o cputime= -p $hub), peak RSS: $(grep VmHWM /proc/$hub/status | awk '{print $2/1024 " MiB"}'), heap: $(jcmd $hub GC.heap_info 2>/dev/null | grep -m1 -E 'garbage-first heap|total' | sed 's/^ *//')"
 kill "$hub"; wait "$hub" 2>/dev/null || true; hub=
 java -cp "$cp" io.linehub.bench.SdkBaseline "http://127.0.0.1:$line_port" bench-token "$kind" 20

@@ -14,8 +14,10 @@ import io.linehub.line.LineWebhook;
 import io.linehub.outbox.DeliverySteps;
 import io.linehub.outbox.Outbox;
 import io.linehub.outbox.OutboxSettings;
+import io.linehub.outbox.OutcomeWriter;
 import io.linehub.outbox.QuotaGuard;
 import io.linehub.outbox.RateBudgets;
+import io.linehub.outbox.RecordOutcome;
 import io.linehub.sandbox.LineSandbox;
 import io.linehub.sandbox.SandboxChannel;
 import io.linehub.sandbox.SandboxConfig;
@@ -133,6 +135,7 @@ public class HubConfiguration implements CamelConfiguration {
         LineComponent line = new LineComponent();
         line.setChannels(channels);
         line.setReplyThreads(s.deliveryReplyThreads());
+        line.setMaxConnections(s.lineMaxConnections());
         context.addComponent("line", line);
 
         Outbox outbox = new Outbox(hubDb, Clock.systemUTC(), nodeId(), new OutboxSettings(Duration.ofSeconds(s.deliveryLeaseSeconds()),
@@ -146,8 +149,13 @@ public class HubConfiguration implements CamelConfiguration {
         r.bind("hubDataSource", hubDb);
         r.bind("customerDataSource", customerDb);
         r.bind("outbox", outbox);
-        r.bind("deliverySteps", new DeliverySteps(outbox));
-        r.bind("rateBudgets", new RateBudgets(s.deliveryRatePerSecond(), java.util.Map.of()));
+        DeliverySteps deliverySteps = new DeliverySteps(outbox);
+        r.bind("deliverySteps", deliverySteps);
+        OutcomeWriter outcomes = new OutcomeWriter(outbox, 200);
+        context.addService(outcomes, true, true);
+        r.bind("recordSent", RecordOutcome.sent(deliverySteps, outcomes));
+        r.bind("recordFailure", RecordOutcome.failure(deliverySteps, outcomes));
+        r.bind("rateBudgets", new RateBudgets(s.deliveryRatePerSecond(), java.util.Map.of(), s.rateWindow(), s.deliveryRateMarginMs()));
         LinePayloads payloads = new LinePayloads(renderer);
         FriendStatus friends = new FriendStatus(hubDb, Clock.systemUTC());
         r.bind("friendStatus", friends);

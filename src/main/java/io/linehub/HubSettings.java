@@ -42,7 +42,10 @@ public record HubSettings(
         String deliveryUncertainPolicy,
         java.time.Duration deliveryUndeliveredAfter,
         int deliveryRatePerSecond,
+        String deliveryRateWindow,
+        long deliveryRateMarginMs,
         int deliveryReplyThreads,
+        int lineMaxConnections,
         String templatesDir) {
 
     static HubSettings from(PropertiesComponent p) {
@@ -80,7 +83,10 @@ public record HubSettings(
                 required(p, "hub.delivery.uncertain-policy"),
                 java.time.Duration.parse(required(p, "hub.delivery.undelivered-after")),
                 Integer.parseInt(required(p, "hub.delivery.rate-per-second")),
+                required(p, "hub.delivery.rate-window"),
+                Long.parseLong(required(p, "hub.delivery.rate-margin-ms")),
                 Integer.parseInt(required(p, "hub.delivery.reply-threads")),
+                Integer.parseInt(required(p, "hub.line.max-connections")),
                 required(p, "hub.templates.dir"));
     }
 
@@ -91,6 +97,15 @@ public record HubSettings(
             case "off" -> false;
             case "auto" -> lineChannelAccessToken == null;
             default -> throw new IllegalArgumentException("HUB_SANDBOX must be auto, on or off, was '" + sandboxMode + "'");
+        };
+    }
+
+    /** hub.delivery.rate-window: after-answer or after-send. */
+    io.linehub.outbox.RateBudgets.Window rateWindow() {
+        return switch (deliveryRateWindow.toLowerCase(java.util.Locale.ROOT)) {
+            case "after-answer" -> io.linehub.outbox.RateBudgets.Window.AFTER_ANSWER;
+            case "after-send" -> io.linehub.outbox.RateBudgets.Window.AFTER_SEND;
+            default -> throw new IllegalArgumentException("HUB_DELIVERY_RATE_WINDOW must be after-answer or after-send, was '" + deliveryRateWindow + "'");
         };
     }
 

@@ -24,6 +24,11 @@ public final class LineConstants {
     public static final String ACCEPTED_REQUEST_ID = "LineAcceptedRequestId";
     /** Out: the IDs of the messages a push sent ({@code sentMessages[].id}), a List of String. */
     public static final String SENT_MESSAGE_IDS = "LineSentMessageIds";
+    /**
+     * Out: when the request was handed to the connection to LINE (epoch milliseconds, a Long), taken right before
+     * it is written; absent when it never got a connection. Also set when the call failed.
+     */
+    public static final String SENT_AT = "LineSentAt";
     /** Out: the narrowcast's last known phase (waiting, sending, succeeded, failed). */
     public static final String NARROWCAST_PHASE = "LineNarrowcastPhase";
 

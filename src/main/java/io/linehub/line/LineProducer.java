@@ -14,12 +14,14 @@ import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Message;
 import org.apache.camel.support.DefaultAsyncProducer;
 
-import java.net.URI;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+
 import java.net.URLEncoder;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -47,9 +49,20 @@ public class LineProducer extends DefaultAsyncProducer {
         this.endpoint = endpoint;
     }
 
+    /** A request to LINE: the options (method, URL, headers, timeout) and the JSON body (null for GET). */
+    record Request(RequestOptions options, String body) {
+        String header(String name) {
+            return options.getHeaders().get(name);
+        }
+    }
+
+    /** LINE's answer, read whole. */
+    record Response(int statusCode, String requestId, String acceptedRequestId, String body) {
+    }
+
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
-        HttpRequest request;
+        Request request;
         try {
             request = buildRequest(exchange.getMessage(), endpoint.getOperation());
         } catch (RuntimeException | InvalidPayloadException e) {
@@ -57,8 +70,12 @@ public class LineProducer extends DefaultAsyncProducer {
             callback.done(true);
             return true;
         }
-        send(request).whenCompleteAsync((response, failure) -> {
+        java.util.concurrent.atomic.AtomicLong sentAt = new java.util.concurrent.atomic.AtomicLong();
+        send(request, sentAt).whenCompleteAsync((response, failure) -> {
             try {
+                if (sentAt.get() != 0) {
+                    exchange.getMessage().setHeader(LineConstants.SENT_AT, sentAt.get());
+                }
                 if (failure != null) {
                     exchange.setException(LineErrors.fromFailure(failure));
                 } else if (handleResponse(exchange, response) && endpoint.getOperation() == LineOperation.NARROWCAST
@@ -74,25 +91,37 @@ public class LineProducer extends DefaultAsyncProducer {
         return false;
     }
 
-    private CompletableFuture<HttpResponse<String>> send(HttpRequest request) {
-        return endpoint.getComponent().httpClient().sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    private CompletableFuture<Response> send(Request request, java.util.concurrent.atomic.AtomicLong sentAt) {
+        Future<Response> answer = endpoint.getComponent().httpClient().request(request.options())
+                .compose(req -> {
+                    sentAt.set(System.currentTimeMillis()); // a connection is ours: the request is written now, on this thread
+                    return (request.body() == null ? req.send() : req.send(Buffer.buffer(request.body(), "UTF-8")))
+                            .compose(res -> res.body().map(body -> response(res, body)));
+                });
+        return answer.toCompletionStage().toCompletableFuture();
+    }
+
+    private static Response response(HttpClientResponse res, Buffer body) {
+        return new Response(res.statusCode(), res.getHeader("x-line-request-id"), res.getHeader("x-line-accepted-request-id"),
+                body.toString(StandardCharsets.UTF_8));
     }
 
     private LineChannel channel(Message in) {
         return endpoint.getComponent().getChannels().get(in.getHeader(LineConstants.CHANNEL, endpoint.getChannel(), String.class));
     }
 
-    HttpRequest buildRequest(Message in, LineOperation op) throws InvalidPayloadException {
+    Request buildRequest(Message in, LineOperation op) throws InvalidPayloadException {
         LineChannel channel = channel(in);
         String url = stripSlash(channel.baseUrl().toString()) + op.path() + query(in, op);
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
-                .timeout(Duration.ofMillis(endpoint.getRequestTimeout()))
-                .header("Authorization", "Bearer " + channel.accessToken());
+        RequestOptions b = new RequestOptions()
+                .setAbsoluteURI(url)
+                .setIdleTimeout(endpoint.getRequestTimeout())
+                .putHeader("Authorization", "Bearer " + channel.accessToken());
         if (!op.sends()) {
-            return b.GET().build();
+            return new Request(b.setMethod(HttpMethod.GET), null);
         }
-        b.header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body(in, op), StandardCharsets.UTF_8));
+        String body = body(in, op);
+        b.setMethod(HttpMethod.POST).putHeader("Content-Type", "application/json");
 
         String tag = in.getHeader(LineConstants.DELIVERY_TAG, endpoint.getDeliveryTag(), String.class);
         if (tag != null) {
@@ -102,7 +131,7 @@ public class LineProducer extends DefaultAsyncProducer {
             if (tag.length() < 16 || tag.length() > 100) {
                 throw new IllegalArgumentException("X-Line-Delivery-Tag must be 16 to 100 characters, was " + tag.length());
             }
-            b.header("X-Line-Delivery-Tag", tag);
+            b.putHeader("X-Line-Delivery-Tag", tag);
         }
         String retryKey = in.getHeader(LineConstants.RETRY_KEY, String.class);
         if (retryKey == null && "auto".equals(endpoint.getRetryKey()) && op.retryKeySupported()) {
@@ -116,9 +145,9 @@ public class LineProducer extends DefaultAsyncProducer {
             if (!RETRY_KEY.matcher(retryKey).matches()) {
                 throw new IllegalArgumentException("X-Line-Retry-Key must be a UUID in hex form");
             }
-            b.header("X-Line-Retry-Key", retryKey);
+            b.putHeader("X-Line-Retry-Key", retryKey);
         }
-        return b.build();
+        return new Request(b, body);
     }
 
     private String body(Message in, LineOperation op) throws InvalidPayloadException {
@@ -169,11 +198,11 @@ public class LineProducer extends DefaultAsyncProducer {
     }
 
     /** @return whether LINE accepted the request */
-    private boolean handleResponse(Exchange exchange, HttpResponse<String> response) {
+    private boolean handleResponse(Exchange exchange, Response response) {
         Message out = exchange.getMessage();
         int status = response.statusCode();
-        String requestId = response.headers().firstValue("x-line-request-id").orElse(null);
-        String acceptedId = response.headers().firstValue("x-line-accepted-request-id").orElse(null);
+        String requestId = response.requestId();
+        String acceptedId = response.acceptedRequestId();
         out.setHeader(LineConstants.HTTP_STATUS, status);
         out.setHeader(LineConstants.REQUEST_ID, requestId);
         if (acceptedId != null) {
@@ -219,7 +248,7 @@ public class LineProducer extends DefaultAsyncProducer {
         Message out = exchange.getMessage();
         String requestId = out.getHeader(LineConstants.NARROWCAST_REQUEST_ID, String.class);
         endpoint.getComponent().scheduler().schedule(() -> {
-            HttpRequest request;
+            Request request;
             try {
                 out.setHeader(LineConstants.NARROWCAST_REQUEST_ID, requestId);
                 request = buildRequest(out, LineOperation.NARROWCAST_PROGRESS);
@@ -228,7 +257,7 @@ public class LineProducer extends DefaultAsyncProducer {
                 callback.done(false);
                 return;
             }
-            send(request).whenCompleteAsync((response, failure) -> {
+            send(request, new java.util.concurrent.atomic.AtomicLong()).whenCompleteAsync((response, failure) -> {
                 try {
                     if (failure == null && response.statusCode() == 200) {
                         NarrowcastProgressResponse progress = (NarrowcastProgressResponse) answer(LineOperation.NARROWCAST_PROGRESS, response.body());

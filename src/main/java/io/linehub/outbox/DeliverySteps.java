@@ -20,6 +20,7 @@ public class DeliverySteps {
     /** Exchange property holding the claimed {@link OutboxEntry}. */
     public static final String ENTRY = "HubOutboxEntry";
     public static final String STARTED_AT = "HubAttemptStartedAt";
+    private static final String RELEASED = "HubClaimReleased";
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliverySteps.class);
 
@@ -62,12 +63,12 @@ public class DeliverySteps {
         Message m = exchange.getMessage();
         OutboxEntry e = m.getMandatoryBody(OutboxEntry.class);
         exchange.setProperty(ENTRY, e);
-        // however the exchange ends, the entry no longer counts as held in memory
+        // however the exchange ends, the entry no longer counts as held in memory (normally released earlier, once
+        // LINE's answer is recorded: the rate window that follows holds a permit, not a claimed row)
         exchange.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
             @Override
             public void onDone(Exchange done) {
-                inFlight.decrementAndGet();
-                finished();
+                release(done);
             }
         });
         m.setHeader(NOTIFICATION_ID, e.id());
@@ -81,6 +82,15 @@ public class DeliverySteps {
             m.setHeader(LineConstants.RETRY_KEY, e.retryKey());
         }
         m.setBody(e.lineRequestJson());
+    }
+
+    /** The claimed entry is done with (its outcome recorded, or the exchange over): it no longer counts as held. */
+    void release(Exchange exchange) {
+        if (exchange.getProperty(RELEASED) == null) {
+            exchange.setProperty(RELEASED, Boolean.TRUE);
+            inFlight.decrementAndGet();
+            finished();
+        }
     }
 
     /**
@@ -114,19 +124,27 @@ public class DeliverySteps {
         return true;
     }
 
-    public void sent(Exchange exchange) {
+    /** LINE accepted the request: what to record. */
+    Outbox.Outcome sentOutcome(Exchange exchange) {
         Message m = exchange.getMessage();
         OutboxEntry e = exchange.getProperty(ENTRY, OutboxEntry.class);
         String requestId = m.getHeader(LineConstants.ACCEPTED_REQUEST_ID, m.getHeader(LineConstants.REQUEST_ID, String.class), String.class);
-        outbox.recordSent(e, startedAt(exchange), m.getHeader(LineConstants.HTTP_STATUS, Integer.class), requestId);
-        LOG.debug("{} {} sent to LINE ({} {})", e.isBatch() ? "multicast batch" : "notification", e.id(), m.getHeader(LineConstants.HTTP_STATUS), requestId);
+        return Outbox.Outcome.sent(e, startedAt(exchange), m.getHeader(LineConstants.HTTP_STATUS, Integer.class), requestId);
     }
 
-    public void failed(Exchange exchange) {
+    /** LINE refused the request or did not answer (the caught exception): what to record. */
+    Outbox.Outcome failedOutcome(Exchange exchange) {
         OutboxEntry e = exchange.getProperty(ENTRY, OutboxEntry.class);
-        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        NotificationStatus next = outbox.recordFailure(e, startedAt(exchange), failure);
-        LOG.warn("{} {} not sent, now {}: {}", e.isBatch() ? "multicast batch" : "notification", e.id(), next, failure.getMessage());
+        return Outbox.Outcome.failed(e, startedAt(exchange), exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
+    }
+
+    static void logOutcome(Outbox.Outcome o, NotificationStatus next) {
+        OutboxEntry e = o.entry();
+        if (o.failure() == null) {
+            LOG.debug("{} {} sent to LINE ({} {})", e.isBatch() ? "multicast batch" : "notification", e.id(), o.httpStatus(), o.lineRequestId());
+        } else {
+            LOG.warn("{} {} not sent, now {}: {}", e.isBatch() ? "multicast batch" : "notification", e.id(), next, o.failure().getMessage());
+        }
     }
 
     private static Instant startedAt(Exchange exchange) {

@@ -43,6 +43,10 @@ public class Outbox {
     private final Clock clock;
     private final String nodeId;
     private final OutboxSettings settings;
+    /** Lease recovery and the hourly operations' budget take a few queries each: done once a second, not every claim. */
+    static final long PERIODIC_CLAIM_WORK_NANOS = 1_000_000_000L;
+    private volatile long lastRecovery;
+    private volatile long lastHourly;
 
     public Outbox(DataSource dataSource, Clock clock, String nodeId, OutboxSettings settings) {
         this.dataSource = dataSource;
@@ -150,28 +154,45 @@ public class Outbox {
     /**
      * Claims up to {@code max} due notifications for this node and marks them SENDING with a lease. Skips paused
      * channels; takes broadcasts and narrowcasts only within the channel's hourly budget; packs identical pushes
-     * (same channel and content) into multicast batches of up to 500. First returns rows of stopped dispatchers.
+     * (same channel and content) into multicast batches of up to 500. First (at most once a second) takes back the
+     * rows of stopped dispatchers.
      */
     public List<OutboxEntry> claimDue(int max) {
-        recoverExpiredLeases();
+        long tick = System.nanoTime();
+        if (due(lastRecovery, tick)) {
+            lastRecovery = tick;
+            recoverExpiredLeases();
+        }
+        boolean hourly = due(lastHourly, tick);
         OffsetDateTime now = now();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
                 List<Row> rows = new ArrayList<>();
-                try (PreparedStatement ps = c.prepareStatement("SELECT id, channel, line_operation, line_request, delivery_tag, attempts,"
-                        + " retry_key, content_digest, recipient_user_id, batch_id FROM notification"
-                        + " WHERE status IN ('QUEUED','RETRY_WAIT') AND next_attempt_at <= ? AND line_operation NOT IN ('broadcast','narrowcast')"
-                        + " AND (line_operation <> 'push' OR batch_id IS NOT NULL OR created_at <= ?)"
-                        + " AND channel NOT IN (SELECT channel FROM channel_pause WHERE paused_until > ?)"
-                        + " ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED")) {
-                    ps.setObject(1, now);
-                    ps.setObject(2, now.minus(settings.packingWindow()));
-                    ps.setObject(3, now);
-                    ps.setInt(4, max);
-                    readRows(ps, rows);
+                // one status at a time, so each is a range of the (status, next_attempt_at) index read in order
+                // and the scan stops at max rows, however long the queue
+                for (String status : List.of("RETRY_WAIT", "QUEUED")) {
+                    if (rows.size() >= max) {
+                        break;
+                    }
+                    try (PreparedStatement ps = c.prepareStatement("SELECT id, channel, line_operation, line_request, delivery_tag, attempts,"
+                            + " retry_key, content_digest, recipient_user_id, batch_id FROM notification"
+                            + " WHERE status = ? AND next_attempt_at <= ? AND line_operation NOT IN ('broadcast','narrowcast')"
+                            + " AND (line_operation <> 'push' OR batch_id IS NOT NULL OR created_at <= ?)"
+                            + " AND channel NOT IN (SELECT channel FROM channel_pause WHERE paused_until > ?)"
+                            + " ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED")) {
+                        ps.setString(1, status);
+                        ps.setObject(2, now);
+                        ps.setObject(3, now.minus(settings.packingWindow()));
+                        ps.setObject(4, now);
+                        ps.setInt(5, max - rows.size());
+                        readRows(ps, rows);
+                    }
                 }
-                claimHourly(c, now, rows);
+                if (hourly) {
+                    lastHourly = tick;
+                    claimHourly(c, now, rows);
+                }
                 List<OutboxEntry> entries = toEntries(c, rows, now);
                 markSending(c, rows, now);
                 c.commit();
@@ -183,6 +204,11 @@ public class Outbox {
         } catch (SQLException e) {
             throw new OutboxException("could not claim notifications", e);
         }
+    }
+
+    /** Whether a periodic part of the claim (lease recovery, the hourly operations) is due again. */
+    private static boolean due(long last, long tick) {
+        return last == 0 || tick - last >= PERIODIC_CLAIM_WORK_NANOS;
     }
 
     private static void readRows(PreparedStatement ps, List<Row> rows) throws SQLException {
@@ -385,30 +411,25 @@ public class Outbox {
 
     // ---------------------------------------------------------------------------------------------- outcomes
 
+    /** LINE's answer to one request (or its absence): accepted when {@code failure} is null. */
+    public record Outcome(OutboxEntry entry, Instant startedAt, Integer httpStatus, String lineRequestId, Throwable failure) {
+        public static Outcome sent(OutboxEntry entry, Instant startedAt, Integer httpStatus, String lineRequestId) {
+            return new Outcome(entry, startedAt, httpStatus, lineRequestId, null);
+        }
+
+        public static Outcome failed(OutboxEntry entry, Instant startedAt, Throwable failure) {
+            return new Outcome(entry, startedAt, null, null, failure);
+        }
+    }
+
+    /** What an outcome does to its notifications. */
+    private record Decision(NotificationStatus next, String reason, String historyReason, OffsetDateTime retryAt, Integer httpStatus,
+                            String lineRequestId, String pauseReason) {
+    }
+
     /** LINE accepted the request (also 409 with an accepted request ID: it had been sent before). */
     public void recordSent(OutboxEntry entry, Instant startedAt, int httpStatus, String lineRequestId) {
-        OffsetDateTime now = now();
-        boolean narrowcast = entry.lineOperation().equals("narrowcast");
-        inTransaction(c -> {
-            for (String id : members(entry)) {
-                attempt(c, id, entry.attempt(), startedAt, now, httpStatus, "SENT", lineRequestId, null);
-            }
-            try (PreparedStatement ps = c.prepareStatement("UPDATE notification SET status = 'SENT', sent_at = ?, updated_at = ?,"
-                    + " lease_owner = NULL, lease_until = NULL, last_error = NULL, line_request_id = ? WHERE id = ? AND status = 'SENDING'")) {
-                List<String> changed = new ArrayList<>();
-                for (String id : members(entry)) {
-                    ps.setObject(1, now);
-                    ps.setObject(2, now);
-                    ps.setString(3, lineRequestId);
-                    ps.setString(4, id);
-                    if (ps.executeUpdate() == 1) {
-                        changed.add(id);
-                    }
-                }
-                historyBatch(c, changed, NotificationStatus.SENT, entry.isBatch() ? "multicast of " + entry.memberIds().size()
-                        : narrowcast ? "narrowcast accepted; progress is polled" : null, now);
-            }
-        });
+        recordOutcomes(List.of(Outcome.sent(entry, startedAt, httpStatus, lineRequestId)));
     }
 
     private static List<String> members(OutboxEntry entry) {
@@ -417,48 +438,136 @@ public class Outbox {
 
     /** LINE refused the request, or it got no answer: decide what happens next from LINE's classification. */
     public NotificationStatus recordFailure(OutboxEntry entry, Instant startedAt, Throwable failure) {
+        return recordOutcomes(List.of(Outcome.failed(entry, startedAt, failure))).get(0);
+    }
+
+    /**
+     * Records many answers in one transaction (group commit: three batched statements for all of them), each
+     * notification moving on only if it is still SENDING. Returns each outcome's next status, in order.
+     */
+    public List<NotificationStatus> recordOutcomes(List<Outcome> outcomes) {
         OffsetDateTime now = now();
-        NotificationStatus next;
-        String reason = failure.getMessage();
-        OffsetDateTime retryAt = null;
-        Integer status = null;
-        String requestId = null;
-        if (failure instanceof LineApiException e) {
-            status = e.status() == 0 ? null : e.status();
-            requestId = e.lineRequestId();
-            boolean mayResend = e.certainlyNotSent() || !entry.lineOperation().startsWith("pnp-");
-            if (e.kind() == LineErrorKind.FINAL) {
-                next = NotificationStatus.FAILED;
-            } else if (e.kind() == LineErrorKind.QUOTA_EXHAUSTED) {
-                next = NotificationStatus.RETRY_WAIT;
-                retryAt = now.plusHours(1);
-                pauseChannel(entry.channel(), now.plusHours(1), "LINE's monthly message limit is reached: " + e.lineMessage());
-            } else if (!mayResend) {
-                next = NotificationStatus.UNCERTAIN;
-            } else if (entry.attempt() >= settings.maxAttempts()) {
-                next = NotificationStatus.FAILED;
-                reason = "gave up after " + entry.attempt() + " attempts: " + reason;
-            } else {
-                next = NotificationStatus.RETRY_WAIT;
-                retryAt = now.plus(backoff(entry.attempt()));
+        List<Decision> decisions = outcomes.stream().map(o -> decide(o, now)).toList();
+        for (int k = 0; k < outcomes.size(); k++) {
+            if (decisions.get(k).pauseReason() != null) {
+                pauseChannel(outcomes.get(k).entry().channel(), now.plusHours(1), decisions.get(k).pauseReason());
             }
-        } else {
-            next = NotificationStatus.FAILED;
-            reason = "could not send: " + reason;
         }
-        String finalReason = reason;
-        OffsetDateTime finalRetryAt = retryAt;
-        Integer finalStatus = status;
-        String finalRequestId = requestId;
         inTransaction(c -> {
-            for (String id : members(entry)) {
-                attempt(c, id, entry.attempt(), startedAt, now, finalStatus, next.name(), finalRequestId, finalReason);
-                if (transition(c, id, next, finalReason, now, finalRetryAt) == 0) {
-                    LOG.warn("notification {} was no longer SENDING when LINE's answer arrived", id);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO notification_attempt (notification_id, attempt_no, started_at, finished_at,"
+                    + " http_status, outcome, line_request_id, error) VALUES (?,?,?,?,?,?,?,?)")) {
+                for (int k = 0; k < outcomes.size(); k++) {
+                    Outcome o = outcomes.get(k);
+                    Decision d = decisions.get(k);
+                    for (String id : members(o.entry())) {
+                        ps.setString(1, id);
+                        ps.setInt(2, o.entry().attempt());
+                        ps.setObject(3, OffsetDateTime.ofInstant(o.startedAt(), ZoneOffset.UTC));
+                        ps.setObject(4, now);
+                        if (d.httpStatus() == null) {
+                            ps.setNull(5, java.sql.Types.INTEGER);
+                        } else {
+                            ps.setInt(5, d.httpStatus());
+                        }
+                        ps.setString(6, d.next().name());
+                        ps.setString(7, d.lineRequestId());
+                        ps.setString(8, truncate(d.reason(), 2000));
+                        ps.addBatch();
+                    }
+                }
+                ps.executeBatch();
+            }
+            List<String> changed = new ArrayList<>();
+            List<Decision> changedDecisions = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("UPDATE notification SET status = ?, last_error = ?, updated_at = ?,"
+                    + " lease_owner = NULL, lease_until = NULL, next_attempt_at = COALESCE(?, next_attempt_at), sent_at = COALESCE(?, sent_at),"
+                    + " line_request_id = COALESCE(?, line_request_id) WHERE id = ? AND status = 'SENDING'")) {
+                List<String> ids = new ArrayList<>();
+                List<Decision> idDecisions = new ArrayList<>();
+                for (int k = 0; k < outcomes.size(); k++) {
+                    Decision d = decisions.get(k);
+                    boolean sent = d.next() == NotificationStatus.SENT;
+                    for (String id : members(outcomes.get(k).entry())) {
+                        ps.setString(1, d.next().name());
+                        ps.setString(2, sent ? null : truncate(d.reason(), 2000));
+                        ps.setObject(3, now);
+                        if (d.retryAt() == null) {
+                            ps.setNull(4, java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
+                        } else {
+                            ps.setObject(4, d.retryAt());
+                        }
+                        if (sent) {
+                            ps.setObject(5, now);
+                        } else {
+                            ps.setNull(5, java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
+                        }
+                        ps.setString(6, sent ? d.lineRequestId() : null);
+                        ps.setString(7, id);
+                        ps.addBatch();
+                        ids.add(id);
+                        idDecisions.add(d);
+                    }
+                }
+                int[] counts = ps.executeBatch();
+                for (int i = 0; i < counts.length; i++) {
+                    if (counts[i] != 0) {
+                        changed.add(ids.get(i));
+                        changedDecisions.add(idDecisions.get(i));
+                    } else if (idDecisions.get(i).next() != NotificationStatus.SENT) {
+                        LOG.warn("notification {} was no longer SENDING when LINE's answer arrived", ids.get(i));
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO notification_status_history (notification_id, status, changed_at, reason) VALUES (?,?,?,?)")) {
+                for (int i = 0; i < changed.size(); i++) {
+                    ps.setString(1, changed.get(i));
+                    ps.setString(2, changedDecisions.get(i).next().name());
+                    ps.setObject(3, now);
+                    ps.setString(4, truncate(changedDecisions.get(i).historyReason(), 2000));
+                    ps.addBatch();
+                }
+                if (!changed.isEmpty()) {
+                    ps.executeBatch();
                 }
             }
         });
-        return next;
+        return decisions.stream().map(Decision::next).toList();
+    }
+
+    private Decision decide(Outcome o, OffsetDateTime now) {
+        OutboxEntry entry = o.entry();
+        Throwable failure = o.failure();
+        if (failure == null) {
+            String why = entry.isBatch() ? "multicast of " + entry.memberIds().size()
+                    : entry.lineOperation().equals("narrowcast") ? "narrowcast accepted; progress is polled" : null;
+            return new Decision(NotificationStatus.SENT, null, why, null, o.httpStatus(), o.lineRequestId(), null);
+        }
+        String reason = failure.getMessage();
+        if (!(failure instanceof LineApiException e)) {
+            reason = "could not send: " + reason;
+            return new Decision(NotificationStatus.FAILED, reason, reason, null, null, null, null);
+        }
+        Integer status = e.status() == 0 ? null : e.status();
+        boolean mayResend = e.certainlyNotSent() || !entry.lineOperation().startsWith("pnp-");
+        NotificationStatus next;
+        OffsetDateTime retryAt = null;
+        String pause = null;
+        if (e.kind() == LineErrorKind.FINAL) {
+            next = NotificationStatus.FAILED;
+        } else if (e.kind() == LineErrorKind.QUOTA_EXHAUSTED) {
+            next = NotificationStatus.RETRY_WAIT;
+            retryAt = now.plusHours(1);
+            pause = "LINE's monthly message limit is reached: " + e.lineMessage();
+        } else if (!mayResend) {
+            next = NotificationStatus.UNCERTAIN;
+        } else if (entry.attempt() >= settings.maxAttempts()) {
+            next = NotificationStatus.FAILED;
+            reason = "gave up after " + entry.attempt() + " attempts: " + reason;
+        } else {
+            next = NotificationStatus.RETRY_WAIT;
+            retryAt = now.plus(backoff(entry.attempt()));
+        }
+        return new Decision(next, reason, reason, retryAt, status, e.lineRequestId(), pause);
     }
 
     /** Not sent now, for a reason that is not a failed attempt (e.g. the monthly quota would not fit): wait and try later. */
@@ -825,26 +934,6 @@ public class Outbox {
                 history(c, id, to, reason, now);
             }
             return n;
-        }
-    }
-
-    private static void attempt(Connection c, String id, int attempt, Instant startedAt, OffsetDateTime finishedAt, Integer httpStatus,
-                                String outcome, String lineRequestId, String error) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO notification_attempt (notification_id, attempt_no, started_at, finished_at,"
-                + " http_status, outcome, line_request_id, error) VALUES (?,?,?,?,?,?,?,?)")) {
-            ps.setString(1, id);
-            ps.setInt(2, attempt);
-            ps.setObject(3, OffsetDateTime.ofInstant(startedAt, ZoneOffset.UTC));
-            ps.setObject(4, finishedAt);
-            if (httpStatus == null) {
-                ps.setNull(5, java.sql.Types.INTEGER);
-            } else {
-                ps.setInt(5, httpStatus);
-            }
-            ps.setString(6, outcome);
-            ps.setString(7, lineRequestId);
-            ps.setString(8, truncate(error, 2000));
-            ps.executeUpdate();
         }
     }
 

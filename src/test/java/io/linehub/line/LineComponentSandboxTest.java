@@ -100,12 +100,15 @@ class LineComponentSandboxTest {
 
     @Test
     void pnpTemplate() {
+        long before = System.currentTimeMillis();
         Exchange out = send("line:pnp-template?channel=acme", new PnpTemplatedRequest(HASH, "shipment_completed_ja",
                 new PnpTemplatedRequest.Body(new PnpTemplatedRequest.Item("date_002_ja", "11月27日(金)"), null, null), null),
                 LineConstants.DELIVERY_TAG, "tag-0123456789abcdef");
         RecordedRequest r = only();
         assertThat(r.path()).isEqualTo("/v2/bot/message/pnp/templated/push");
         assertThat(r.status()).isEqualTo(202);
+        // when the request was written: after the call began, no later than LINE saw it arrive
+        assertThat(out.getMessage().getHeader(LineConstants.SENT_AT, Long.class)).isBetween(before, r.at().toEpochMilli());
         assertThat(r.headers()).containsEntry("X-Line-Delivery-Tag", "tag-0123456789abcdef").doesNotContainKey("X-Line-Retry-Key");
         assertThat(Json.read(r.body()).path("to").asText()).isEqualTo(HASH);
         assertThat(out.getMessage().getHeader(LineConstants.REQUEST_ID)).isEqualTo(r.lineRequestId());
