@@ -84,6 +84,18 @@ public class HubConfiguration implements CamelConfiguration {
         }, true, true);
     }
 
+    private static java.util.concurrent.ScheduledExecutorService scheduler(String name, int threads, List<AutoCloseable> toClose) {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ScheduledThreadPoolExecutor pool = new java.util.concurrent.ScheduledThreadPoolExecutor(threads, r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        pool.setRemoveOnCancelPolicy(true);
+        toClose.add(pool::shutdownNow);
+        return pool;
+    }
+
     private void configure(CamelContext context, HubSettings s, List<AutoCloseable> toClose) throws Exception {
 
         Files.createDirectories(s.dataDir());
@@ -149,13 +161,21 @@ public class HubConfiguration implements CamelConfiguration {
         r.bind("hubDataSource", hubDb);
         r.bind("customerDataSource", customerDb);
         r.bind("outbox", outbox);
-        DeliverySteps deliverySteps = new DeliverySteps(outbox);
+        RateBudgets rateBudgets = new RateBudgets(s.deliveryRatePerSecond(), java.util.Map.of(), s.rateWindow(), s.deliveryRateMarginMs());
+        r.bind("rateBudgets", rateBudgets);
+        DeliverySteps deliverySteps = new DeliverySteps(outbox, rateBudgets);
         r.bind("deliverySteps", deliverySteps);
         OutcomeWriter outcomes = new OutcomeWriter(outbox, 200);
         context.addService(outcomes, true, true);
         r.bind("recordSent", RecordOutcome.sent(deliverySteps, outcomes));
         r.bind("recordFailure", RecordOutcome.failure(deliverySteps, outcomes));
-        r.bind("rateBudgets", new RateBudgets(s.deliveryRatePerSecond(), java.util.Map.of(), s.rateWindow(), s.deliveryRateMarginMs()));
+        // the throttle's waiting room and the rate window's timer. Camel's default pools reject beyond 1,000 queued
+        // tasks and then run the task on the caller, i.e. sleep out the rate window on the thread that called
+        // (e.g. the outcome writer); at 2,000 requests a second both hold more than that, so their queues are
+        // unbounded. The throttle schedules (and cancels) a clean-up task on every permit it returns: cancelled
+        // tasks leave the queue at once instead of piling up for seconds.
+        r.bind("rateWindowScheduler", scheduler("rate-window", 2, toClose));
+        r.bind("rateWaitingRoom", scheduler("rate-waiting-room", 4, toClose));
         LinePayloads payloads = new LinePayloads(renderer);
         FriendStatus friends = new FriendStatus(hubDb, Clock.systemUTC());
         r.bind("friendStatus", friends);

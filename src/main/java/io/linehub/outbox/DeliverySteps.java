@@ -20,11 +20,15 @@ public class DeliverySteps {
     /** Exchange property holding the claimed {@link OutboxEntry}. */
     public static final String ENTRY = "HubOutboxEntry";
     public static final String STARTED_AT = "HubAttemptStartedAt";
+    /** Headers for the throttle: the requests per second allowed, and the channel:operation it is counted under. */
+    public static final String RATE_BUDGET = "HubRateBudget";
+    public static final String RATE_KEY = "HubRateKey";
     private static final String RELEASED = "HubClaimReleased";
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliverySteps.class);
 
     private final Outbox outbox;
+    private final RateBudgets budgets;
     /** Claimed entries not finished yet (in the hand-over queue, waiting in the throttle, or at LINE). */
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
     /** Entries finished per second over the last seconds: how much may be claimed ahead. */
@@ -32,8 +36,9 @@ public class DeliverySteps {
     private final java.util.concurrent.atomic.AtomicLongArray finishedSecond = new java.util.concurrent.atomic.AtomicLongArray(8);
     static final int MIN_AHEAD = 50;
 
-    public DeliverySteps(Outbox outbox) {
+    public DeliverySteps(Outbox outbox, RateBudgets budgets) {
         this.outbox = outbox;
+        this.budgets = budgets;
     }
 
     private void finished() {
@@ -75,6 +80,8 @@ public class DeliverySteps {
         m.setHeader(LINE_OPERATION, e.lineOperation());
         m.setHeader(RECIPIENTS, e.isBatch() ? e.memberIds().size() : 1);
         m.setHeader(LineConstants.CHANNEL, e.channel());
+        m.setHeader(RATE_BUDGET, budgets.budget(e.channel(), e.lineOperation()));
+        m.setHeader(RATE_KEY, e.channel() + ":" + e.lineOperation());
         if (e.deliveryTag() != null) {
             m.setHeader(LineConstants.DELIVERY_TAG, e.deliveryTag());
         }

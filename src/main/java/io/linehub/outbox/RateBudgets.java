@@ -62,14 +62,7 @@ public class RateBudgets {
         return Math.max(0, Math.min(SECOND + marginMillis, (sentAt == null ? now : sentAt) + SECOND + marginMillis - now));
     }
 
-    /** The throttle's maximum requests per second for this exchange's channel and operation. */
-    public int perSecond(Exchange exchange) {
-        String channel = exchange.getMessage().getHeader(LineConstants.CHANNEL, String.class);
-        String op = exchange.getMessage().getHeader(DeliverySteps.LINE_OPERATION, String.class);
-        return budget(channel, op);
-    }
-
-    /** The budget of one channel and operation (named apart from the route's method so bean binding has one choice). */
+    /** The throttle's maximum requests per second for one channel and operation. */
     public int budget(String channel, String operation) {
         if (LineOperation.fromUriName(operation).rateLimit() != LineOperation.RateLimit.PER_SECOND_2000) {
             return 1_000_000; // paced by the hourly budget at claim time
