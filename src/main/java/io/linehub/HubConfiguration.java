@@ -165,6 +165,8 @@ public class HubConfiguration implements CamelConfiguration {
         r.bind("rateBudgets", rateBudgets);
         DeliverySteps deliverySteps = new DeliverySteps(outbox, rateBudgets);
         r.bind("deliverySteps", deliverySteps);
+        r.bind("prepareDelivery", (org.apache.camel.Processor) deliverySteps::prepare);
+        r.bind("leaseStillHeld", (org.apache.camel.Predicate) deliverySteps::starting);
         OutcomeWriter outcomes = new OutcomeWriter(outbox, 200);
         context.addService(outcomes, true, true);
         r.bind("recordSent", RecordOutcome.sent(deliverySteps, outcomes));

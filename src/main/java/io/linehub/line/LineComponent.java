@@ -28,7 +28,10 @@ public class LineComponent extends DefaultComponent {
     private Duration connectTimeout = Duration.ofSeconds(5);
     private int maxConnections = 500;
     private Vertx vertx;
-    private HttpClient httpClient;
+    /** Several clients, each with its own share of the pool: Vert.x scans a pool's connections on every request. */
+    private HttpClient[] httpClients;
+    private final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+    static final int POOL_SHARD = 32;
     private ScheduledExecutorService scheduler;
     private java.util.concurrent.ExecutorService replyExecutor;
     private int replyThreads = 8;
@@ -50,13 +53,19 @@ public class LineComponent extends DefaultComponent {
         // its own small Vert.x: two event loops write requests and read answers, nothing else runs on them
         vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(1).setInternalBlockingPoolSize(1)
                 .setUseDaemonThread(true));
-        httpClient = vertx.createHttpClient(new HttpClientOptions()
-                        .setConnectTimeout((int) connectTimeout.toMillis())
-                        .setKeepAlive(true)
-                        .setKeepAliveTimeout(30)
-                        .setTryUseCompression(false)
-                        .setName("line"),
-                new PoolOptions().setHttp1MaxSize(maxConnections));
+        // Vert.x picks a connection by looking at every connection of the pool, so at LINE's rate a pool of
+        // hundreds costs more CPU than the request: the connections are spread over clients of up to 32 each
+        int shards = Math.max(1, (maxConnections + POOL_SHARD - 1) / POOL_SHARD);
+        httpClients = new HttpClient[shards];
+        for (int i = 0; i < shards; i++) {
+            httpClients[i] = vertx.createHttpClient(new HttpClientOptions()
+                            .setConnectTimeout((int) connectTimeout.toMillis())
+                            .setKeepAlive(true)
+                            .setKeepAliveTimeout(30)
+                            .setTryUseCompression(false)
+                            .setName("line-" + i),
+                    new PoolOptions().setHttp1MaxSize(Math.max(1, maxConnections / shards)));
+        }
     }
 
     public LineChannels getChannels() {
@@ -84,8 +93,10 @@ public class LineComponent extends DefaultComponent {
         this.maxConnections = maxConnections;
     }
 
+    /** The next of the clients, in turn. */
     HttpClient httpClient() {
-        return httpClient;
+        HttpClient[] clients = httpClients;
+        return clients[Math.floorMod(next.getAndIncrement(), clients.length)];
     }
 
     ScheduledExecutorService scheduler() {
@@ -118,7 +129,7 @@ public class LineComponent extends DefaultComponent {
         if (vertx != null) {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             vertx = null;
-            httpClient = null;
+            httpClients = null;
         }
         super.doStop();
     }
