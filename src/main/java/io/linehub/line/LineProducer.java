@@ -112,9 +112,14 @@ public class LineProducer extends DefaultAsyncProducer {
 
     Request buildRequest(Message in, LineOperation op) throws InvalidPayloadException {
         LineChannel channel = channel(in);
-        String url = stripSlash(channel.baseUrl().toString()) + op.path() + query(in, op);
+        java.net.URI base = channel.baseUrl();
+        boolean ssl = "https".equalsIgnoreCase(base.getScheme());
+        String basePath = base.getRawPath() == null ? "" : stripSlash(base.getRawPath());
         RequestOptions b = new RequestOptions()
-                .setAbsoluteURI(url)
+                .setSsl(ssl)
+                .setHost(base.getHost())
+                .setPort(base.getPort() != -1 ? base.getPort() : ssl ? 443 : 80)
+                .setURI(basePath + op.path() + query(in, op))
                 .setIdleTimeout(endpoint.getRequestTimeout())
                 .putHeader("Authorization", "Bearer " + channel.accessToken());
         if (!op.sends()) {

@@ -39,7 +39,13 @@ class RateBudgetIT {
         run("after-answer");
     }
 
-    /** Counted from the send, with a margin for this machine's jitter (two JVMs on two shared cores pause at times). */
+    /**
+     * Counted from the send. The margin must cover how much later one request can be counted at LINE than
+     * another sent after it; here that is the sandbox's stalls (its JVM shares two cores with the hub, PostgreSQL
+     * and the build, and a stalled sandbox counts a backlog as arriving at once): 919 in one second with a
+     * 20 ms margin on a loaded machine, so the test gives 250 ms. What it proves is that the permits follow
+     * the moment each request was written ({@code LineSentAt}).
+     */
     @Test
     void countingFromTheSendTheBudgetHoldsToo() throws Exception {
         run("after-send");
@@ -59,7 +65,7 @@ class RateBudgetIT {
                     "LINE_CHANNEL_ACCESS_TOKEN", "rate-token", "LINE_CHANNEL_SECRET", "rate-secret"));
             env.put("HUB_DELIVERY_RATE_PER_SECOND", String.valueOf(BUDGET));
             env.put("HUB_DELIVERY_RATE_WINDOW", window);
-            env.put("HUB_DELIVERY_RATE_MARGIN_MS", "20");
+            env.put("HUB_DELIVERY_RATE_MARGIN_MS", "250");
             it.java("hub", env);
             await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1))
                     .until(() -> it.count("SELECT COUNT(*) FROM notification WHERE status = 'SENT'") == N);
