@@ -357,16 +357,14 @@ public class Outbox {
         if (rows.isEmpty()) {
             return;
         }
+        // one statement for the whole claim (an array of ids), not one per row
         try (PreparedStatement ps = c.prepareStatement("UPDATE notification SET status = 'SENDING', attempts = attempts + 1,"
-                + " lease_owner = ?, lease_until = ?, updated_at = ? WHERE id = ?")) {
-            for (Row r : rows) {
-                ps.setString(1, nodeId);
-                ps.setObject(2, now.plus(settings.lease()));
-                ps.setObject(3, now);
-                ps.setString(4, r.id());
-                ps.addBatch();
-            }
-            ps.executeBatch();
+                + " lease_owner = ?, lease_until = ?, updated_at = ? WHERE id = ANY(?)")) {
+            ps.setString(1, nodeId);
+            ps.setObject(2, now.plus(settings.lease()));
+            ps.setObject(3, now);
+            ps.setArray(4, c.createArrayOf("VARCHAR", rows.stream().map(Row::id).toArray()));
+            ps.executeUpdate();
         }
         historyBatch(c, rows.stream().map(Row::id).toList(), NotificationStatus.SENDING, null, now);
     }
