@@ -191,7 +191,7 @@ public class HubConfiguration implements CamelConfiguration {
         JdbcMessageIdRepository webhookEvents = new JdbcMessageIdRepository(hubDb, "line-webhook");
         webhookEvents.setCreateTableIfNotExists(false);
         r.bind("webhookEventIds", webhookEvents);
-        TriggerConfiguration.bind(context, s.dataDir(), hubDb, customerDb, nodeId());
+        TriggerConfiguration.bind(context, s.dataDir(), hubDb, customerDb, outbox, nodeId());
 
         context.getPropertiesComponent().addOverrideProperty("hub.demo.active", String.valueOf(sandboxActive && s.demoEnabled()));
     }

@@ -7,6 +7,7 @@ import io.linehub.erp.ErpRequests;
 import io.linehub.inbox.FileProgress;
 import io.linehub.inbox.InboxFiles;
 import io.linehub.inbox.InboxLocks;
+import io.linehub.outbox.Outbox;
 import io.linehub.schedule.ScheduledJobs;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
@@ -23,7 +24,8 @@ final class TriggerConfiguration {
     private TriggerConfiguration() {
     }
 
-    static void bind(CamelContext context, Path dataDir, DataSource hubDb, DataSource customerDb, String processName) throws Exception {
+    static void bind(CamelContext context, Path dataDir, DataSource hubDb, DataSource customerDb, Outbox outbox, String processName)
+            throws Exception {
         TriggerSettings t = TriggerSettings.from(context.getPropertiesComponent());
         // several hubs may run in one JVM (tests): each claims under a name of its own
         String nodeId = processName + "/" + UUID.randomUUID().toString().substring(0, 8);
@@ -33,7 +35,7 @@ final class TriggerConfiguration {
         InboxLocks locks = new InboxLocks(hubDb, Duration.ofMillis(t.inboxLockMaxAgeMs()), Clock.systemUTC());
         context.addService(locks, true, true);
         r.bind("inboxLocks", locks);
-        r.bind("inboxFiles", new InboxFiles(new FileProgress(hubDb, Clock.systemUTC()), dataDir.resolve("reports"), nodeId,
+        r.bind("inboxFiles", new InboxFiles(new FileProgress(hubDb, Clock.systemUTC()), outbox, dataDir.resolve("reports"), nodeId,
                 t.inboxCheckpointRows(), Clock.systemUTC()));
         r.bind("scheduledJobs", new ScheduledJobs());
         r.bind("customerCache", new CustomerCache(Duration.ofSeconds(t.customerCacheTtlSeconds()), t.customerCacheSize()));

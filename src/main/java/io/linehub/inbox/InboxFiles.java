@@ -1,9 +1,11 @@
 package io.linehub.inbox;
 
 import io.linehub.api.InvalidRequestException;
+import io.linehub.intake.IntakeBatch;
 import io.linehub.intake.IntakeRejection;
 import io.linehub.json.Json;
-import io.linehub.outbox.EnqueueResult;
+import io.linehub.outbox.EnqueueOutcome;
+import io.linehub.outbox.Outbox;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -24,29 +26,35 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * The steps of the inbox route (routes/file-inbox.camel.yaml): open a dropped file (content hash, progress,
- * report), turn each row into the API's JSON for {@code direct:intake}, write each row's outcome to
- * {@code reports/<file>.result.csv}, checkpoint every few hundred rows, and finish.
+ * report), turn each row into the API's JSON for {@code direct:intake}, whose notifications wait in the file's
+ * {@link IntakeBatch}; every few hundred rows a checkpoint stores the batch ({@code Outbox.enqueueAll}), then writes
+ * the rows' outcomes to {@code reports/<file>.result.csv}, then saves the progress; and finish.
  */
 public class InboxFiles {
 
     /** Exchange property holding the {@link FileRun} of the file being read. */
     public static final String RUN = "HubInboxRun";
+    private static final String ROW = "HubInboxRowNumber";
     static final String REPORT_HEADER = "row,result,notification_id,field,reason\r\n";
     private static final Logger LOG = LoggerFactory.getLogger(InboxFiles.class);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC);
 
     private final FileProgress progress;
+    private final Outbox outbox;
     private final Path reportsDir;
     private final String owner;
     private final int checkpointRows;
     private final Clock clock;
 
-    public InboxFiles(FileProgress progress, Path reportsDir, String owner, int checkpointRows, Clock clock) {
+    public InboxFiles(FileProgress progress, Outbox outbox, Path reportsDir, String owner, int checkpointRows, Clock clock) {
         this.progress = progress;
+        this.outbox = outbox;
         this.reportsDir = reportsDir;
         this.owner = owner;
         this.checkpointRows = checkpointRows;
@@ -64,7 +72,7 @@ public class InboxFiles {
         if (!start.resumed() && Files.exists(report)) {
             Files.move(report, reportsDir.resolve(name + "." + STAMP.format(clock.instant()) + ".result.csv"));
         }
-        FileRun run = new FileRun(name, hash, report, start);
+        FileRun run = new FileRun(name, hash, report, start, new IntakeBatch(outbox));
         if (start.resumed()) {
             LOG.info("inbox file {} resumes after row {} (run {})", name, start.lastRow(), start.run());
         } else {
@@ -88,6 +96,8 @@ public class InboxFiles {
         }
         run.rows = rows;
         exchange.setProperty(RUN, run);
+        // intake leaves each row's notification in the run's batch; the checkpoints store it
+        exchange.setProperty(IntakeBatch.PROPERTY, run.batch);
         // a run that fails part-way (database down) keeps its progress row for the resume; close its files
         exchange.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
             @Override
@@ -110,7 +120,7 @@ public class InboxFiles {
         Message m = exchange.getMessage();
         InboxRow row = m.getMandatoryBody(InboxRow.class);
         FileRun run = exchange.getProperty(RUN, FileRun.class);
-        exchange.setProperty("HubInboxRowNumber", row.row());
+        exchange.setProperty(ROW, row.row());
         if (row.request() == null) {
             throw new InvalidRequestException(row.errorField(), row.errorReason());
         }
@@ -118,28 +128,34 @@ public class InboxFiles {
         m.setBody(Json.write(row.request()).getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Intake accepted the row: its notification id (or the earlier one with the same idempotency key). */
-    public void accepted(Exchange exchange) throws IOException, org.apache.camel.InvalidPayloadException {
-        EnqueueResult r = exchange.getMessage().getMandatoryBody(EnqueueResult.class);
+    /** Intake took the row: its notification waits in the file's batch, and its report line for the batch's outcome. */
+    public void queued(Exchange exchange) throws org.apache.camel.InvalidPayloadException {
+        IntakeBatch.Slot slot = exchange.getMessage().getMandatoryBody(IntakeBatch.Slot.class);
         FileRun run = exchange.getProperty(RUN, FileRun.class);
-        run.accepted++;
-        run.record(this, exchange.getProperty("HubInboxRowNumber", Long.class), r.created() ? "accepted" : "duplicate", r.id(), null, null);
+        run.hold(new Held(exchange.getProperty(ROW, Long.class), slot, null));
     }
 
-    /** Intake (or reading) refused the row: the report names the column and the reason. Other rows go on. */
-    public void rejected(Exchange exchange) throws IOException {
+    /** Intake (or reading) refused the row: the report will name the column and the reason. Other rows go on. */
+    public void rejected(Exchange exchange) {
         Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         IntakeRejection why = IntakeRejection.of(e);
         if (why.retryable()) {
             throw new IllegalStateException("inbox row could not be stored; the file will be retried", e);
         }
         FileRun run = exchange.getProperty(RUN, FileRun.class);
-        Long row = exchange.getProperty("HubInboxRowNumber", Long.class);
+        Long row = exchange.getProperty(ROW, Long.class);
         if (row == null) {
             row = exchange.getMessage().getBody(InboxRow.class).row();
         }
-        run.rejected++;
-        run.record(this, row, "rejected", null, columnOf(why.field(), run.name), why.reason());
+        run.hold(new Held(row, null, why));
+    }
+
+    /** After every {@code checkpointRows} rows: a checkpoint (see {@link FileRun#checkpoint}). */
+    public void checkpointIfDue(Exchange exchange) throws IOException {
+        FileRun run = exchange.getProperty(RUN, FileRun.class);
+        if (run.held.size() >= checkpointRows) {
+            run.checkpoint(this);
+        }
     }
 
     /** All rows done: last checkpoint, status DONE (or FAILED when reading broke off), report closed. */
@@ -198,6 +214,10 @@ public class InboxFiles {
         }
     }
 
+    /** A row whose report line waits for the checkpoint: its notification's slot in the batch, or why it was refused. */
+    private record Held(long row, IntakeBatch.Slot slot, IntakeRejection refused) {
+    }
+
     /** One run over one file: its report and counters. Rows arrive one at a time (the split is sequential). */
     static final class FileRun {
         final String name;
@@ -205,17 +225,20 @@ public class InboxFiles {
         final Path report;
         final FileChannel out;
         final ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+        final IntakeBatch batch;
+        /** The rows since the last checkpoint, in order. */
+        final List<Held> held = new ArrayList<>();
         InboxRows rows;
         long reportBytes;
         long lastRow;
         long accepted;
         long rejected;
-        int sinceCheckpoint;
 
-        FileRun(String name, String hash, Path report, FileProgress.Start start) throws IOException {
+        FileRun(String name, String hash, Path report, FileProgress.Start start, IntakeBatch batch) throws IOException {
             this.name = name;
             this.hash = hash;
             this.report = report;
+            this.batch = batch;
             this.lastRow = start.lastRow();
             this.accepted = start.accepted();
             this.rejected = start.rejected();
@@ -232,23 +255,40 @@ public class InboxFiles {
             }
         }
 
-        void record(InboxFiles files, long row, String result, String id, String field, String reason) throws IOException {
-            write(row, result, id, field, reason);
-            lastRow = row;
-            if (++sinceCheckpoint >= files.checkpointRows) {
-                checkpoint(files);
-            }
+        void hold(Held row) {
+            held.add(row);
+            lastRow = row.row();
         }
 
         void write(long row, String result, String id, String field, String reason) throws IOException {
             append(row + "," + result + "," + (id == null ? "" : id) + "," + csv(field) + "," + csv(reason) + "\r\n");
         }
 
+        /**
+         * The batch's notifications first (committed), then the rows' report lines with their real outcomes,
+         * then the progress row. A crash in between is harmless: the run resumes after the previous checkpoint and
+         * the rows read again find their notifications by idempotency key ("duplicate").
+         */
         void checkpoint(InboxFiles files) throws IOException {
+            List<EnqueueOutcome> outcomes = batch.flush();
+            for (Held h : held) {
+                IntakeRejection refused = h.refused();
+                if (refused == null) {
+                    EnqueueOutcome o = outcomes.get(h.slot().index());
+                    if (o.refusal() == null) {
+                        accepted++;
+                        write(h.row(), o.result().created() ? "accepted" : "duplicate", o.result().id(), null, null);
+                        continue;
+                    }
+                    refused = IntakeRejection.of(o.refusal());
+                }
+                rejected++;
+                write(h.row(), "rejected", null, columnOf(refused.field(), name), refused.reason());
+            }
+            held.clear();
             flush();
             out.force(false);
             files.progress.checkpoint(name, hash, lastRow, reportBytes, accepted, rejected);
-            sinceCheckpoint = 0;
         }
 
         private void append(String line) throws IOException {

@@ -16,6 +16,7 @@ import io.linehub.phone.PhoneNumbers;
 import io.linehub.template.RenderOptions;
 import io.linehub.template.LinePayloads;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -376,14 +377,29 @@ public class NotificationIntake {
 
     /** Step 5: the outbox row; from here on nothing is lost. */
     public EnqueueResult queue(PendingNotification n) {
-        boolean lon = n.operation.startsWith("pnp-");
-        EnqueueResult result = outbox.enqueue(new NewNotification(n.type, n.lineChannel, n.operation, n.customerId,
-                lon ? n.recipientHash : null, n.recipientMasked, n.recipientCountry, n.language, Json.write(n.data), Json.write(n.lineRequest),
-                n.idempotencyKey, n.requestDigest, n.operation.equals("push") ? n.userId : null, n.retryKey, n.contentDigest, n.decision));
-        if (result.created()) {
-            LOG.info("notification {} queued: {} via {} ({})", result.id(), n.type, n.operation, n.decision);
-        }
+        NewNotification row = toOutbox(n);
+        EnqueueResult result = outbox.enqueue(row);
+        logQueued(result, row);
         return result;
+    }
+
+    /** Step 5 for a trigger that stores in batches: the notification waits in the trigger's batch until its next flush. */
+    public IntakeBatch.Slot queueInBatch(PendingNotification n, @ExchangeProperty(IntakeBatch.PROPERTY) IntakeBatch batch) {
+        return batch.add(toOutbox(n));
+    }
+
+    private static NewNotification toOutbox(PendingNotification n) {
+        boolean lon = n.operation.startsWith("pnp-");
+        return new NewNotification(n.type, n.lineChannel, n.operation, n.customerId, lon ? n.recipientHash : null, n.recipientMasked,
+                n.recipientCountry, n.language, Json.write(n.data), Json.write(n.lineRequest), n.idempotencyKey, n.requestDigest,
+                n.operation.equals("push") ? n.userId : null, n.retryKey, n.contentDigest, n.decision);
+    }
+
+    /** The one log line of a newly stored notification (never the recipient). */
+    static void logQueued(EnqueueResult result, NewNotification n) {
+        if (result.created()) {
+            LOG.info("notification {} queued: {} via {} ({})", result.id(), n.type(), n.lineOperation(), n.channelDecision());
+        }
     }
 
     /** Step 6: 202 with the id. */

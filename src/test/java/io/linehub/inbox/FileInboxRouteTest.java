@@ -118,6 +118,58 @@ class FileInboxRouteTest {
     }
 
     @Test
+    void rowsRepeatingAnIdempotencyKeyGetWhatStoringThemOneAfterTheOtherWouldGiveWithinACheckpointAndAcross() throws Exception {
+        // checkpoint-rows 2: rows 1-2, 3-4, 5-6 and 7 are each stored in one transaction
+        inbox.dropResource("orders-repeated-keys.csv", "orders-repeated-keys.csv");
+        Map<String, String[]> r = byRow(inbox.awaitReport("orders-repeated-keys.csv", Duration.ofSeconds(20)));
+
+        assertThat(r).hasSize(7);
+        String first = r.get("1")[2];
+        String changedFirst = r.get("3")[2];
+        assertThat(r.get("1")[1]).isEqualTo("accepted");
+        assertThat(r.get("2")[1]).as("same key and row in the same checkpoint").isEqualTo("duplicate");
+        assertThat(r.get("2")[2]).isEqualTo(first);
+        assertThat(r.get("3")[1]).isEqualTo("accepted");
+        for (String row : List.of("4", "7")) { // 4: the same checkpoint as row 3; 7: a later one
+            assertThat(r.get(row)[1]).as("row %s: same key, another order", row).isEqualTo("rejected");
+            assertThat(r.get(row)[2]).isEmpty();
+            assertThat(r.get(row)[3]).isEqualTo("idempotency_key");
+            assertThat(r.get(row)[4]).contains("already used for a different request").contains(changedFirst);
+        }
+        assertThat(r.get("5")[1]).as("same key and row, stored at an earlier checkpoint").isEqualTo("duplicate");
+        assertThat(r.get("5")[2]).isEqualTo(first);
+        assertThat(r.get("6")[1]).isEqualTo("rejected");
+        assertThat(r.get("6")[3]).isEqualTo("customer_id");
+        assertThat(hub.count("SELECT COUNT(*) FROM notification WHERE idempotency_key IN ('rk-same', 'rk-changed')")).isEqualTo(2);
+        assertThat(hub.count("SELECT COUNT(*) FROM notification WHERE idempotency_key = 'rk-same' AND id = '" + first + "'")).isEqualTo(1);
+    }
+
+    @Test
+    void eachCheckpointStoresItsRowsTogetherThenReportsThemThenSavesTheProgress() throws Exception {
+        StringBuilder csv = new StringBuilder("customer_id,type,orderNumber,shippedDate\r\n");
+        for (int i = 1; i <= 7; i++) {
+            csv.append(i == 4 ? "C-9999" : "C-100" + (1 + i % 3)).append(",shipping_complete,CP-").append(i).append(",2026-11-27\r\n");
+        }
+        inbox.drop("checkpoints.csv", csv.toString().getBytes(StandardCharsets.UTF_8));
+        List<String[]> report = inbox.awaitReport("checkpoints.csv", Duration.ofSeconds(20));
+
+        assertThat(report).extracting(x -> x[0]).containsExactly("1", "2", "3", "4", "5", "6", "7");
+        assertThat(report).extracting(x -> x[1]).containsExactly("accepted", "accepted", "accepted", "rejected", "accepted", "accepted", "accepted");
+        // checkpoint-rows 2: rows 1-2, 3-4 (4 refused), 5-6 and 7 (at the end); a transaction's rows share the time they were stored
+        List<Object> storedAt = new java.util.ArrayList<>();
+        for (String[] line : report) {
+            if (line[1].equals("accepted")) {
+                storedAt.add(createdAt(line[2]));
+            }
+        }
+        assertThat(storedAt.get(0)).isEqualTo(storedAt.get(1));
+        assertThat(storedAt.get(3)).isEqualTo(storedAt.get(4));
+        assertThat(new java.util.HashSet<>(storedAt)).hasSize(4);
+        assertThat(hub.count("SELECT COUNT(*) FROM file_intake WHERE file_name = 'checkpoints.csv' AND status = 'DONE' AND last_row = 7"
+                + " AND accepted = 6 AND rejected = 1 AND report_bytes = " + Files.size(inbox.report("checkpoints.csv")))).isEqualTo(1);
+    }
+
+    @Test
     void fileStillBeingWrittenIsNotReadUntilItStopsChanging() throws Exception {
         Path file = inbox.dir().resolve("slow-export.csv");
         Files.createDirectories(inbox.dir());
@@ -148,6 +200,16 @@ class FileInboxRouteTest {
         List<String[]> latin = inbox.awaitReport("latin1.csv", Duration.ofSeconds(20));
         assertThat(latin.get(latin.size() - 1)[4]).contains("not UTF-8");
         assertThat(inbox.dir().resolve(".failed").toFile().list()).anyMatch(n -> n.endsWith("-latin1.csv"));
+    }
+
+    private static Object createdAt(String id) throws Exception {
+        try (var c = hub.db().getConnection(); var ps = c.prepareStatement("SELECT created_at FROM notification WHERE id = ?")) {
+            ps.setString(1, id);
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getObject(1);
+            }
+        }
     }
 
     private static String dataOf(String id) throws Exception {
