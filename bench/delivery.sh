@@ -17,7 +17,7 @@ url="$pg?currentSchema=$schema"
 cleanup() { kill "${hub:-}" "${line:-}" 2>/dev/null || true; psql -q -h 127.0.0.1 -U postgres -d "${pg##*/}" -c "DROP SCHEMA $schema CASCADE" >/dev/null 2>&1 || true; }
 trap cleanup EXIT
 
-java -Xmx512m -jar target/line-notification-hub.jar sandbox --port "$line_port" --accept-all --no-validation --latency-ms "${BENCH_LATENCY_MS:-50}" --max-recorded 10 \
+java -Xmx512m ${SANDBOX_BENCH_JAVA_OPTS:-} -jar target/line-notification-hub.jar sandbox --port "$line_port" --accept-all --no-validation --latency-ms "${BENCH_LATENCY_MS:-50}" --max-recorded 10 \
   --delivery-delay-ms 600000 --channel "default:bench-token:bench-secret" > target/bench-line.log 2>&1 &
 line=$!
 for _ in $(seq 1 60); do grep -q "LINE sandbox on" target/bench-line.log && break; sleep 0.5; done

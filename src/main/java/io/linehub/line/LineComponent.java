@@ -52,7 +52,12 @@ public class LineComponent extends DefaultComponent {
         replyExecutor = getCamelContext().getExecutorServiceManager().newFixedThreadPool(this, "line-reply", replyThreads);
         // its own small Vert.x: two event loops write requests and read answers, nothing else runs on them
         vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(1).setInternalBlockingPoolSize(1)
-                .setUseDaemonThread(true));
+                .setUseDaemonThread(true).setPreferNativeTransport(true));
+        if (!vertx.isNativeTransportEnabled()) {
+            org.slf4j.LoggerFactory.getLogger(LineComponent.class).info("line: Netty's native epoll transport is not available here"
+                    + " ({}); using Java NIO", vertx.unavailableNativeTransportCause() == null ? "not Linux x86_64"
+                    : vertx.unavailableNativeTransportCause().getClass().getSimpleName());
+        }
         // Vert.x picks a connection by looking at every connection of the pool, so at LINE's rate a pool of
         // hundreds costs more CPU than the request: the connections are spread over clients of up to 32 each
         int shards = Math.max(1, (maxConnections + POOL_SHARD - 1) / POOL_SHARD);

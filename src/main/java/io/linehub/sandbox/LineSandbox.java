@@ -62,7 +62,7 @@ public final class LineSandbox implements AutoCloseable {
     /** Starts the sandbox; returns once it is listening. */
     public static LineSandbox start(SandboxConfig config) {
         SandboxContext sandbox = new SandboxContext(config);
-        Vertx vertx = Vertx.vertx(new VertxOptions()
+        Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)
                 .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)));
         try {
             Router router = router(vertx, sandbox);
