@@ -2,6 +2,9 @@
 # Delivery benchmark: the hub (jar, PostgreSQL outbox) sends N queued notifications to the LINE sandbox
 # (its own process, 50 ms answer time) for one channel; then LINE's Java SDK sends the same kind the plain way.
 # Usage: bench/delivery.sh [lon|push] [N=40000]. Needs PostgreSQL (HUB_TEST_PG_URL, default local "test" db).
+# The hub takes its settings from the environment as usual (e.g. HUB_DELIVERY_RATE_WINDOW=after-send);
+# BENCH_LATENCY_MS (default 50) is the sandbox's answer time; HUB_BENCH_JAVA_OPTS / SANDBOX_BENCH_JAVA_OPTS add JVM
+# options (e.g. a flight recording).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 kind=${1:-lon}; n=${2:-40000}
@@ -42,7 +45,7 @@ until [ "$(psql -qtA -h 127.0.0.1 -U postgres -d "${pg##*/}" -c "SELECT COUNT(*)
   sleep 1
   [ $(( $(date +%s) - start )) -lt 600 ] || { echo "timed out"; break; }
 done
-echo "hub: $kind, $n notifications, one channel, sandbox answering in 50 ms"
+echo "hub: $kind, $n notifications, one channel, sandbox answering in ${BENCH_LATENCY_MS:-50} ms, rate window ${HUB_DELIVERY_RATE_WINDOW:-after-answer}"
 java -cp "$cp" io.linehub.bench.Bench report "$url"
 echo "sandbox CPU time so far: $(ps -o cputime= -p $line)"
 echo "hub CPU time: $(ps -o cputime= -p $hub), peak RSS: $(grep VmHWM /proc/$hub/status | awk '{print $2/1024 " MiB"}'), heap: $(jcmd $hub GC.heap_info 2>/dev/null | grep -m1 -E 'garbage-first heap|total' | sed 's/^ *//')"
