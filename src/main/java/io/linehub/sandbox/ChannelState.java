@@ -138,6 +138,8 @@ final class ChannelState {
      * Claims a retry key: null when it was free (or its 24 h had passed) and is now held by {@code mine};
      * else the earlier accepted request.
      */
+    private volatile Instant lastRetryKeyPrune;
+
     AcceptedKey claimRetryKey(String key, AcceptedKey mine) {
         AcceptedKey[] prior = new AcceptedKey[1];
         retryKeys.compute(key, (k, old) -> {
@@ -147,7 +149,11 @@ final class ChannelState {
             }
             return mine;
         });
-        if (prior[0] == null && retryKeys.size() > 10_000) {
+        // expired keys are dropped now and then (at most once a minute), not on every request: a scan of every
+        // remembered key per request made a busy sandbox slower with every push it had accepted
+        Instant last = lastRetryKeyPrune;
+        if (prior[0] == null && retryKeys.size() > 10_000 && (last == null || mine.at().isAfter(last.plusSeconds(60)))) {
+            lastRetryKeyPrune = mine.at();
             Instant horizon = mine.at().minus(RETRY_KEY_TTL);
             retryKeys.values().removeIf(a -> !a.at().isAfter(horizon));
         }
