@@ -317,8 +317,7 @@ public class Outbox {
                     if (rows.size() >= max) {
                         break;
                     }
-                    try (PreparedStatement ps = c.prepareStatement("SELECT id, channel, line_operation, line_request, delivery_tag, attempts,"
-                            + " retry_key, content_digest, recipient_user_id, batch_id FROM notification"
+                    try (PreparedStatement ps = c.prepareStatement(ROW_SELECT
                             + " WHERE status = ? AND next_attempt_at <= ? AND line_operation NOT IN ('broadcast','narrowcast')"
                             + " AND (line_operation <> 'push' OR batch_id IS NOT NULL OR created_at <= ?)"
                             + " AND channel NOT IN (SELECT channel FROM channel_pause WHERE paused_until > ?)"
@@ -352,6 +351,10 @@ public class Outbox {
     private static boolean due(long last, long tick) {
         return last == 0 || tick - last >= PERIODIC_CLAIM_WORK_NANOS;
     }
+
+    /** The columns {@link #readRows} reads, in its order: every claim query starts with it. */
+    private static final String ROW_SELECT = "SELECT id, channel, line_operation, line_request, delivery_tag, attempts,"
+            + " retry_key, content_digest, recipient_user_id, batch_id FROM notification";
 
     private static void readRows(PreparedStatement ps, List<Row> rows) throws SQLException {
         try (ResultSet rs = ps.executeQuery()) {
@@ -401,8 +404,7 @@ public class Outbox {
                 if (room <= 0) {
                     continue;
                 }
-                try (PreparedStatement ps = c.prepareStatement("SELECT id, channel, line_operation, line_request, delivery_tag, attempts,"
-                        + " retry_key, content_digest, recipient_user_id, batch_id FROM notification WHERE status IN ('QUEUED','RETRY_WAIT')"
+                try (PreparedStatement ps = c.prepareStatement(ROW_SELECT + " WHERE status IN ('QUEUED','RETRY_WAIT')"
                         + " AND line_operation = ? AND channel = ? AND next_attempt_at <= ?"
                         + " AND channel NOT IN (SELECT channel FROM channel_pause WHERE paused_until > ?)"
                         + " ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED")) {
