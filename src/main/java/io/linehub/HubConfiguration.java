@@ -163,6 +163,7 @@ public class HubConfiguration implements CamelConfiguration {
         r.bind("outbox", outbox);
         RateBudgets rateBudgets = new RateBudgets(s.deliveryRatePerSecond(), java.util.Map.of(), s.rateWindow(), s.deliveryRateMarginMs());
         r.bind("rateBudgets", rateBudgets);
+        r.bind("rateWindowHold", rateBudgets.holdExpression());
         DeliverySteps deliverySteps = new DeliverySteps(outbox, rateBudgets);
         r.bind("deliverySteps", deliverySteps);
         r.bind("prepareDelivery", (org.apache.camel.Processor) deliverySteps::prepare);

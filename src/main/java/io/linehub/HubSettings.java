@@ -100,12 +100,12 @@ public record HubSettings(
         };
     }
 
-    /** hub.delivery.rate-window: after-answer or after-send. */
+    /** hub.delivery.rate-window: after-answer or estimated-arrival. */
     io.linehub.outbox.RateBudgets.Window rateWindow() {
         return switch (deliveryRateWindow.toLowerCase(java.util.Locale.ROOT)) {
             case "after-answer" -> io.linehub.outbox.RateBudgets.Window.AFTER_ANSWER;
-            case "after-send" -> io.linehub.outbox.RateBudgets.Window.AFTER_SEND;
-            default -> throw new IllegalArgumentException("HUB_DELIVERY_RATE_WINDOW must be after-answer or after-send, was '" + deliveryRateWindow + "'");
+            case "estimated-arrival" -> io.linehub.outbox.RateBudgets.Window.ESTIMATED_ARRIVAL;
+            default -> throw new IllegalArgumentException("HUB_DELIVERY_RATE_WINDOW must be after-answer or estimated-arrival, was '" + deliveryRateWindow + "'");
         };
     }
 

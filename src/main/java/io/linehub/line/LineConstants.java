@@ -29,6 +29,16 @@ public final class LineConstants {
      * it is written; absent when it never got a connection. Also set when the call failed.
      */
     public static final String SENT_AT = "LineSentAt";
+    /**
+     * Out: when LINE's answer (of any status) began to arrive (epoch milliseconds, a Long), taken on the connection's
+     * thread; absent when no answer came (connection refused or reset, time-out). Also set when the call failed.
+     */
+    public static final String ANSWERED_AT = "LineAnsweredAt";
+    /**
+     * Out, an exchange property: the same two moments on the monotonic clock ({@link System#nanoTime()}), a
+     * {@code long[] {sent, answered}}, for measuring the round trip; absent when no answer came.
+     */
+    public static final String ROUND_TRIP_TIMES = "LineRoundTripTimes";
     /** Out: the narrowcast's last known phase (waiting, sending, succeeded, failed). */
     public static final String NARROWCAST_PHASE = "LineNarrowcastPhase";
 

@@ -70,11 +70,15 @@ public class LineProducer extends DefaultAsyncProducer {
             callback.done(true);
             return true;
         }
-        java.util.concurrent.atomic.AtomicLong sentAt = new java.util.concurrent.atomic.AtomicLong();
-        send(request, sentAt).whenCompleteAsync((response, failure) -> {
+        Timing timing = new Timing();
+        send(request, timing).whenCompleteAsync((response, failure) -> {
             try {
-                if (sentAt.get() != 0) {
-                    exchange.getMessage().setHeader(LineConstants.SENT_AT, sentAt.get());
+                if (timing.sentAt != 0) {
+                    exchange.getMessage().setHeader(LineConstants.SENT_AT, timing.sentAt);
+                }
+                if (timing.answeredAt != 0) {
+                    exchange.getMessage().setHeader(LineConstants.ANSWERED_AT, timing.answeredAt);
+                    exchange.setProperty(LineConstants.ROUND_TRIP_TIMES, new long[] {timing.sentNanos, timing.answeredNanos});
                 }
                 if (failure != null) {
                     exchange.setException(LineErrors.fromFailure(failure));
@@ -91,12 +95,33 @@ public class LineProducer extends DefaultAsyncProducer {
         return false;
     }
 
-    private CompletableFuture<Response> send(Request request, java.util.concurrent.atomic.AtomicLong sentAt) {
+    /** When a request was written and its answer began to arrive, on the wall clock and on the monotonic clock. */
+    private static final class Timing {
+        volatile long sentAt;
+        volatile long sentNanos;
+        volatile long answeredAt;
+        volatile long answeredNanos;
+
+        void sent() {
+            sentNanos = System.nanoTime();
+            sentAt = System.currentTimeMillis();
+        }
+
+        void answered() {
+            answeredNanos = System.nanoTime();
+            answeredAt = System.currentTimeMillis();
+        }
+    }
+
+    private CompletableFuture<Response> send(Request request, Timing timing) {
         Future<Response> answer = endpoint.getComponent().httpClient().request(request.options())
                 .compose(req -> {
-                    sentAt.set(System.currentTimeMillis()); // a connection is ours: the request is written now, on this thread
+                    timing.sent(); // a connection is ours: the request is written now, on this thread
                     return (request.body() == null ? req.send() : req.send(Buffer.buffer(request.body(), "UTF-8")))
-                            .compose(res -> res.body().map(body -> response(res, body)));
+                            .compose(res -> {
+                                timing.answered(); // LINE's answer has begun to arrive
+                                return res.body().map(body -> response(res, body));
+                            });
                 });
         return answer.toCompletionStage().toCompletableFuture();
     }
@@ -262,7 +287,7 @@ public class LineProducer extends DefaultAsyncProducer {
                 callback.done(false);
                 return;
             }
-            send(request, new java.util.concurrent.atomic.AtomicLong()).whenCompleteAsync((response, failure) -> {
+            send(request, new Timing()).whenCompleteAsync((response, failure) -> {
                 try {
                     if (failure == null && response.statusCode() == 200) {
                         NarrowcastProgressResponse progress = (NarrowcastProgressResponse) answer(LineOperation.NARROWCAST_PROGRESS, response.body());

@@ -3,32 +3,46 @@ package io.linehub.outbox;
 import io.linehub.line.LineConstants;
 import io.linehub.line.LineOperation;
 import org.apache.camel.Exchange;
+import org.apache.camel.Expression;
+import org.apache.camel.support.ExpressionAdapter;
 
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Requests per second each channel may make to each LINE endpoint (the throttle EIP's limit), and how long each
  * request keeps its permit. LINE allows 2,000/s per channel and endpoint. Broadcasts and narrowcasts (60 per
  * hour) are paced when claimed instead, so the throttle lets them through.
  *
- * <p>LINE counts a request in the second it arrives, which is after it was sent and before LINE answered. The
- * permit's window ({@link Window}) says from when the second is counted: {@code AFTER_ANSWER} (default) can
- * never put more than the budget into any second at LINE, but at a latency L it starts at most
- * {@code budget / (1 + L)} requests a second; {@code AFTER_SEND} counts from the moment the request was written
- * plus a margin for the network's jitter, so it uses the whole budget, but if one request travels more than the
- * margin longer than another, a second at LINE may see one request too many (LINE answers 429, the hub retries).
+ * <p>The throttle holds at most {@code budget} permits at once. If every request keeps its permit until at least
+ * one second after LINE counted it, no one-second window at LINE can see more than the budget (the permits of
+ * any budget+1 requests counted within one second would all be held at the instant the last of them was counted).
+ * LINE counts a request when it arrives: after it was written, before LINE answered. The {@link Window} says how
+ * the hub places that moment:
+ * <ul>
+ *   <li>{@code AFTER_ANSWER}: at the answer. Never wrong, but each permit is held one round trip longer than a
+ *       second, so at a latency L at most {@code budget / (1 + L)} requests start in a second.</li>
+ *   <li>{@code ESTIMATED_ARRIVAL}: at the answer less the fastest round trip seen on this channel and endpoint,
+ *       less the margin. A request whose round trip was slower than the fastest one is placed later by as much,
+ *       so a stall anywhere on the way (the network, the hub, LINE) only lengthens the hold. It is right as long
+ *       as the part of the fastest round trip before LINE counted the request (the one-way trip there) is within
+ *       the margin; then the whole budget is used.</li>
+ * </ul>
+ * A request that got no answer (refused, reset, timed out) keeps its permit one whole second from then.
  */
 public class RateBudgets {
 
-    /** From when a request's second is counted. */
-    public enum Window { AFTER_ANSWER, AFTER_SEND }
+    /** Where the hub places the moment LINE counted a request. */
+    public enum Window { AFTER_ANSWER, ESTIMATED_ARRIVAL }
 
-    private static final long SECOND = 1000;
+    private static final long SECOND_NANOS = 1_000_000_000L;
 
     private final int perSecond;
     private final Map<String, Integer> overrides;
     private final Window window;
-    private final long marginMillis;
+    private final long marginNanos;
+    /** Per rate key (channel:operation): the fastest round trip seen, in nanoseconds. */
+    private final Map<String, Long> fastest = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param perSecond default budget per channel and endpoint
@@ -45,21 +59,54 @@ public class RateBudgets {
         this.perSecond = perSecond;
         this.overrides = Map.copyOf(overrides);
         this.window = window;
-        this.marginMillis = marginMillis;
+        this.marginNanos = TimeUnit.MILLISECONDS.toNanos(marginMillis);
     }
 
     /**
-     * How long the exchange keeps its permit once LINE answered (the route's rate-window delay): one second, or
-     * with {@code AFTER_SEND} what is left of one second plus the margin since the request was written
-     * ({@code LineSentAt}; a request that never left counts from now).
+     * How much longer the exchange keeps its permit, now that LINE answered (the route's rate-window delay, in
+     * milliseconds, rounded up): what is left of one second from the moment LINE counted the request, as placed by
+     * the window (from {@code LineRoundTripTimes} and {@code HubRateKey}); one whole second when no answer came.
      */
     public long holdMillis(Exchange exchange) {
-        if (window == Window.AFTER_ANSWER) {
-            return SECOND;
+        return holdMillis(exchange, System.nanoTime());
+    }
+
+    long holdMillis(Exchange exchange, long nowNanos) {
+        long[] roundTrip = exchange.getProperty(LineConstants.ROUND_TRIP_TIMES, long[].class);
+        if (roundTrip == null) {
+            return TimeUnit.NANOSECONDS.toMillis(SECOND_NANOS);
         }
-        long now = System.currentTimeMillis();
-        Long sentAt = exchange.getMessage().getHeader(LineConstants.SENT_AT, Long.class);
-        return Math.max(0, Math.min(SECOND + marginMillis, (sentAt == null ? now : sentAt) + SECOND + marginMillis - now));
+        long sent = roundTrip[0];
+        long answered = roundTrip[1];
+        long countedBy = answered;
+        String key = exchange.getMessage().getHeader(DeliverySteps.RATE_KEY, String.class);
+        if (window == Window.ESTIMATED_ARRIVAL && key != null) {
+            long fastestRoundTrip = fastest.merge(key, Math.max(0, answered - sent), Math::min);
+            countedBy -= Math.max(0, fastestRoundTrip - marginNanos);
+        }
+        long left = Math.max(0, Math.min(SECOND_NANOS, countedBy + SECOND_NANOS - nowNanos));
+        return (left + 999_999) / 1_000_000;
+    }
+
+    /** {@link #holdMillis(Exchange)} as a Camel expression (the route's rate-window delay, via the ref language). */
+    public Expression holdExpression() {
+        return new ExpressionAdapter() {
+            @Override
+            public Object evaluate(Exchange exchange) {
+                return holdMillis(exchange);
+            }
+
+            @Override
+            public String toString() {
+                return "rateBudgets.holdMillis";
+            }
+        };
+    }
+
+    /** The fastest round trip seen for a channel:operation in ms (ESTIMATED_ARRIVAL only), or null before the first. */
+    Double fastestRoundTripMillis(String rateKey) {
+        Long nanos = fastest.get(rateKey);
+        return nanos == null ? null : nanos / 1e6;
     }
 
     /** The throttle's maximum requests per second for one channel and operation. */

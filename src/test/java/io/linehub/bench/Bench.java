@@ -57,6 +57,17 @@ public final class Bench {
             double seconds = java.time.Duration.between(t.get(from), t.get(to)).toNanos() / 1e9;
             System.out.printf("sustained send rate: %.0f/s (%d sends between the 10th and 90th percentile in %.1f s)%n",
                     (to - from) / seconds, to - from, seconds);
+            // the rate over time, 5 s at a time from the first send (the last slice may be partial)
+            StringBuilder slices = new StringBuilder("sends per second, 5 s at a time:");
+            OffsetDateTime first = t.get(0);
+            int[] counts = new int[(int) (java.time.Duration.between(first, t.get(t.size() - 1)).toSeconds() / 5) + 1];
+            for (OffsetDateTime at : t) {
+                counts[(int) (java.time.Duration.between(first, at).toSeconds() / 5)]++;
+            }
+            for (int count : counts) {
+                slices.append(' ').append(count / 5);
+            }
+            System.out.println(slices);
         }
     }
 }

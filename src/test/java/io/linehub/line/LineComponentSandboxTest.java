@@ -109,6 +109,8 @@ class LineComponentSandboxTest {
         assertThat(r.status()).isEqualTo(202);
         // when the request was written: after the call began, no later than LINE saw it arrive
         assertThat(out.getMessage().getHeader(LineConstants.SENT_AT, Long.class)).isBetween(before, r.at().toEpochMilli());
+        // when the answer came: no earlier than LINE saw the request, no later than now
+        assertThat(out.getMessage().getHeader(LineConstants.ANSWERED_AT, Long.class)).isBetween(r.at().toEpochMilli(), System.currentTimeMillis());
         assertThat(r.headers()).containsEntry("X-Line-Delivery-Tag", "tag-0123456789abcdef").doesNotContainKey("X-Line-Retry-Key");
         assertThat(Json.read(r.body()).path("to").asText()).isEqualTo(HASH);
         assertThat(out.getMessage().getHeader(LineConstants.REQUEST_ID)).isEqualTo(r.lineRequestId());
