@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Delivery benchmark: the hub (jar, PostgreSQL outbox) sends N queued notifications to the LINE sandbox
-# (its own process, 50 ms answer time) for one channel; then LINE's Java SDK sends the same kind the plain way.
-# Usage: bench/delivery.sh [lon|push] [N=40000]. Needs PostgreSQL (HUB_TEST_PG_URL, default local "test" db).
-# The hub takes its settings from the environment as usual (e.g. HUB_DELIVERY_RATE_WINDOW=after-send);
+# Delivery benchmark: the hub (jar, PostgreSQL outbox) sends queued notifications to the LINE sandbox (its own
+# process, 50 ms answer time) for one channel: first a warm-up of W (the JVM compiles its hot code meanwhile),
+# then the measured N, queued once the warm-up is done; then LINE's Java SDK sends the same kind the plain way.
+# Usage: bench/delivery.sh [lon|push] [N=60000] [W=40000]. Needs PostgreSQL (HUB_TEST_PG_URL, default local "test" db).
+# The hub takes its settings from the environment as usual (e.g. HUB_DELIVERY_RATE_WINDOW=after-answer);
 # BENCH_LATENCY_MS (default 50) is the sandbox's answer time; HUB_BENCH_JAVA_OPTS / SANDBOX_BENCH_JAVA_OPTS add JVM
 # options (e.g. a flight recording).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-kind=${1:-lon}; n=${2:-40000}
+kind=${1:-lon}; n=${2:-60000}; warmup=${3:-40000}
 pg=${HUB_TEST_PG_URL:-jdbc:postgresql://127.0.0.1:5432/test}
 schema="hub_bench_$$"
 [ -f target/line-notification-hub.jar ] || mvn -B -q package -DskipTests
@@ -25,30 +26,42 @@ java -Xmx512m ${SANDBOX_BENCH_JAVA_OPTS:-} -jar target/line-notification-hub.jar
 line=$!
 for _ in $(seq 1 60); do grep -q "LINE sandbox on" target/bench-line.log && break; sleep 0.5; done
 if [ "$kind" = push ]; then
-  python3 - "$line_port" "$n" <<'PY'
+  python3 - "$line_port" "$(( n > warmup ? n : warmup ))" <<'PY'
 import json, sys, urllib.request
 port, n = sys.argv[1], int(sys.argv[2])
-ids = ["U%032x" % (i + 1) for i in range(n)]
+ids = ["U%032x" % (i + 1) for i in range(n)]  # the warm-up reuses the first of these
 for i in range(0, n, 10000):  # the sandbox takes a bounded body: add the friends 10,000 at a time
     urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{port}/sandbox/channels/default/friends", data=json.dumps(ids[i:i + 10000]).encode(), method="POST", headers={"Content-Type": "application/json"}))
 PY
 fi
-java -cp "$cp" io.linehub.bench.Bench prepare "$url" "$kind" "$n"
+java -cp "$cp" io.linehub.bench.Bench prepare "$url" "$kind" "$warmup"
 
-echo "machine: $(nproc) cores, $(free -g | awk '/Mem/{print $2}') GiB, $(java -version 2>&1 | head -1)"
+finished() { psql -qtA -h 127.0.0.1 -U postgres -d "${pg##*/}" -c "SELECT COUNT(*) FROM $schema.notification WHERE status NOT IN ('QUEUED','SENDING','RETRY_WAIT')" 2>/dev/null || echo 0; }
+wait_for() { local start; start=$(date +%s)
+  until [ "$(finished)" -ge "$1" ]; do sleep 1; [ $(( $(date +%s) - start )) -lt 900 ] || { echo "timed out"; break; }; done; }
+cpu_seconds() { awk -v t="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / t}' "/proc/$1/stat"; }
+
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem/{print $2}') GiB, $(java -version 2>&1 | head -1), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 HUB_HTTP_PORT=$hub_port HUB_DATA_DIR=target/bench-data HUB_DB_URL="$url" HUB_DB_USER=postgres HUB_SANDBOX=off \
 LINE_API_BASE_URL="http://127.0.0.1:$line_port" LINE_CHANNEL_ACCESS_TOKEN=bench-token LINE_CHANNEL_SECRET=bench-secret \
 HUB_DELIVERY_PACKING_WINDOW=PT0S \
   java -Xmx512m ${HUB_BENCH_JAVA_OPTS:-} -jar target/line-notification-hub.jar > target/bench-hub.log 2>&1 &
 hub=$!
-start=$(date +%s)
-until [ "$(psql -qtA -h 127.0.0.1 -U postgres -d "${pg##*/}" -c "SELECT COUNT(*) FROM $schema.notification WHERE status NOT IN ('QUEUED','SENDING','RETRY_WAIT')" 2>/dev/null || echo 0)" -ge "$n" ]; do
-  sleep 1
-  [ $(( $(date +%s) - start )) -lt 600 ] || { echo "timed out"; break; }
-done
-echo "hub: $kind, $n notifications, one channel, sandbox answering in ${BENCH_LATENCY_MS:-50} ms, rate window ${HUB_DELIVERY_RATE_WINDOW:-after-answer}"
-java -cp "$cp" io.linehub.bench.Bench report "$url"
-echo "sandbox CPU time so far: $(ps -o cputime= -p $line)"
-echo "hub CPU time: $(ps -o cputime= -p $hub), peak RSS: $(grep VmHWM /proc/$hub/status | awk '{print $2/1024 " MiB"}'), heap: $(jcmd $hub GC.heap_info 2>/dev/null | grep -m1 -E 'garbage-first heap|total' | sed 's/^ *//')"
+wait_for "$warmup"
+sleep 1  # the warm-up's last permits come back
+warm=$(date +%s%3N); hub_cpu0=$(cpu_seconds $hub); line_cpu0=$(cpu_seconds $line)
+java -cp "$cp" io.linehub.bench.Bench prepare "$url" "$kind" "$n"
+wait_for $(( warmup + n ))
+done_at=$(date +%s%3N); hub_cpu1=$(cpu_seconds $hub); line_cpu1=$(cpu_seconds $line)
+echo "hub: $kind, one channel, sandbox answering in ${BENCH_LATENCY_MS:-50} ms, rate window ${HUB_DELIVERY_RATE_WINDOW:-estimated-arrival}"
+java -cp "$cp" io.linehub.bench.Bench report "$url" "warm-up, $warmup notifications (from a cold start)" 0 "$warm"
+measured=$(java -cp "$cp" io.linehub.bench.Bench report "$url" "measured, $n notifications (after the warm-up)" "$warm" "$done_at")
+echo "$measured"
+hub_cpu=$(echo "$hub_cpu1 - $hub_cpu0" | bc)
+echo "CPU while sending the measured $n: hub $hub_cpu s ($(echo "scale=3; $hub_cpu * 1000 / $n" | bc) ms per notification), sandbox $(echo "$line_cpu1 - $line_cpu0" | bc) s"
+echo "hub peak RSS: $(grep VmHWM /proc/$hub/status | awk '{print $2/1024 " MiB"}'), heap: $(jcmd $hub GC.heap_info 2>/dev/null | grep -m1 -E 'garbage-first heap|total' | sed 's/^ *//')"
 kill "$hub"; wait "$hub" 2>/dev/null || true; hub=
-java -cp "$cp" io.linehub.bench.SdkBaseline "http://127.0.0.1:$line_port" bench-token "$kind" 20
+sdk=$(java -cp "$cp" io.linehub.bench.SdkBaseline "http://127.0.0.1:$line_port" bench-token "$kind" 20)
+echo "$sdk"
+hub_rate=$(echo "$measured" | sed -n 's/.*send rate: \([0-9]*\)\/s.*/\1/p'); sdk_rate=$(echo "$sdk" | sed -n 's/.* = \([0-9.]*\)\/s.*/\1/p')
+echo "ratio: the hub (measured) sends $(echo "scale=1; $hub_rate / $sdk_rate" | bc)x as fast as the SDK's plain loop"
