@@ -18,7 +18,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 hub_port=$(free_port); line_port=$(free_port)
 psql -q -h 127.0.0.1 -U postgres -d "${pg##*/}" -c "CREATE SCHEMA $schema" >/dev/null
 url="$pg?currentSchema=$schema"
-cleanup() { kill "${hub:-}" "${line:-}" 2>/dev/null || true; psql -q -h 127.0.0.1 -U postgres -d "${pg##*/}" -c "DROP SCHEMA $schema CASCADE" >/dev/null 2>&1 || true; }
+cleanup() { kill "${hub:-}" "${line:-}" 2>/dev/null || true; [ -n "${BENCH_KEEP_SCHEMA:-}" ] || psql -q -h 127.0.0.1 -U postgres -d "${pg##*/}" -c "DROP SCHEMA $schema CASCADE" >/dev/null 2>&1 || true; }
 trap cleanup EXIT
 
 java -Xmx512m ${SANDBOX_BENCH_JAVA_OPTS:-} -jar target/line-notification-hub.jar sandbox --port "$line_port" --accept-all --no-validation --latency-ms "${BENCH_LATENCY_MS:-50}" --max-recorded 10 \

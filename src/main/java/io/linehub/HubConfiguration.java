@@ -18,6 +18,7 @@ import io.linehub.outbox.OutcomeWriter;
 import io.linehub.outbox.QuotaGuard;
 import io.linehub.outbox.RateBudgets;
 import io.linehub.outbox.RecordOutcome;
+import io.linehub.outbox.ThrottleWaitingRoom;
 import io.linehub.sandbox.LineSandbox;
 import io.linehub.sandbox.SandboxChannel;
 import io.linehub.sandbox.SandboxConfig;
@@ -85,15 +86,19 @@ public class HubConfiguration implements CamelConfiguration {
     }
 
     private static java.util.concurrent.ScheduledExecutorService scheduler(String name, int threads, List<AutoCloseable> toClose) {
-        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.ScheduledThreadPoolExecutor pool = new java.util.concurrent.ScheduledThreadPoolExecutor(threads, r -> {
-            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        java.util.concurrent.ScheduledThreadPoolExecutor pool = new java.util.concurrent.ScheduledThreadPoolExecutor(threads, daemonThreads(name));
         pool.setRemoveOnCancelPolicy(true);
         toClose.add(pool::shutdownNow);
         return pool;
+    }
+
+    private static java.util.concurrent.ThreadFactory daemonThreads(String name) {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     private void configure(CamelContext context, HubSettings s, List<AutoCloseable> toClose) throws Exception {
@@ -168,17 +173,19 @@ public class HubConfiguration implements CamelConfiguration {
         r.bind("deliverySteps", deliverySteps);
         r.bind("prepareDelivery", (org.apache.camel.Processor) deliverySteps::prepare);
         r.bind("leaseStillHeld", (org.apache.camel.Predicate) deliverySteps::starting);
-        OutcomeWriter outcomes = new OutcomeWriter(outbox, 200);
+        // the routes go on after their outcome's commit on their own threads, so the writer starts the next one at once
+        OutcomeWriter outcomes = new OutcomeWriter(outbox, 200, 2, scheduler("outbox-outcome-done", 2, toClose));
         context.addService(outcomes, true, true);
         r.bind("recordSent", RecordOutcome.sent(deliverySteps, outcomes));
         r.bind("recordFailure", RecordOutcome.failure(deliverySteps, outcomes));
         // the throttle's waiting room and the rate window's timer. Camel's default pools reject beyond 1,000 queued
         // tasks and then run the task on the caller, i.e. sleep out the rate window on the thread that called
         // (e.g. the outcome writer); at 2,000 requests a second both hold more than that, so their queues are
-        // unbounded. The throttle schedules (and cancels) a clean-up task on every permit it returns: cancelled
-        // tasks leave the queue at once instead of piling up for seconds.
+        // unbounded. The waiting room never forgets a key's permits (ThrottleWaitingRoom says why).
         r.bind("rateWindowScheduler", scheduler("rate-window", 2, toClose));
-        r.bind("rateWaitingRoom", scheduler("rate-waiting-room", 4, toClose));
+        ThrottleWaitingRoom waitingRoom = new ThrottleWaitingRoom(4, daemonThreads("rate-waiting-room"));
+        toClose.add(waitingRoom::shutdownNow);
+        r.bind("rateWaitingRoom", waitingRoom);
         LinePayloads payloads = new LinePayloads(renderer);
         FriendStatus friends = new FriendStatus(hubDb, Clock.systemUTC());
         r.bind("friendStatus", friends);

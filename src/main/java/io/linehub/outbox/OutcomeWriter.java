@@ -6,16 +6,21 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /**
- * Group commit of LINE's answers: the delivery routes hand each outcome over and go on when it is durable; one
- * writer thread records whatever has arrived meanwhile (up to {@code maxBatch}) in one transaction of three
+ * Group commit of LINE's answers: the delivery routes hand each outcome over and go on when it is durable; each
+ * of a few writer threads records whatever has arrived meanwhile (up to {@code maxBatch}) in one transaction of three
  * batched statements ({@link Outbox#recordOutcomes}). At 2,000 answers a second this is a few transactions a
  * second instead of 2,000 with four round trips each. Nothing is acknowledged before its commit; if a group
- * fails, its outcomes are recorded one by one so one bad outcome cannot hold back the others.
+ * fails, its outcomes are recorded one by one so one bad outcome cannot hold back the others. The routes go on
+ * on {@code continuation} (not on the writer thread), so the writer starts the next transaction at once. Two
+ * writers overlap one transaction's statements with the next one's (a notification has one outcome at a time, so
+ * they never touch the same rows); one writer, waiting on each round trip, kept up with no more than about 2,000
+ * answers a second on a busy 2-core machine.
  */
 public class OutcomeWriter extends ServiceSupport {
 
@@ -26,13 +31,29 @@ public class OutcomeWriter extends ServiceSupport {
 
     private final Outbox outbox;
     private final int maxBatch;
+    private final Executor continuation;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private volatile boolean running;
-    private Thread thread;
+    private final int writers;
+    private final List<Thread> threads = new ArrayList<>();
 
+    /** One writer; routes go on on the writer thread (tests). */
     public OutcomeWriter(Outbox outbox, int maxBatch) {
+        this(outbox, maxBatch, 1, Runnable::run);
+    }
+
+    /**
+     * @param writers      writer threads (each with its own transaction)
+     * @param continuation where each group's callers hear their results and their routes go on
+     */
+    public OutcomeWriter(Outbox outbox, int maxBatch, int writers, Executor continuation) {
+        if (writers < 1) {
+            throw new IllegalArgumentException("the outcome writer needs at least one thread, was " + writers);
+        }
         this.outbox = outbox;
         this.maxBatch = maxBatch;
+        this.writers = writers;
+        this.continuation = continuation;
     }
 
     /** Records the outcome soon; {@code done} gets the notification's next status, or why it could not be recorded. */
@@ -47,18 +68,21 @@ public class OutcomeWriter extends ServiceSupport {
     @Override
     protected void doStart() {
         running = true;
-        thread = new Thread(this::loop, "outbox-outcomes");
-        thread.setDaemon(true);
-        thread.start();
+        for (int i = 1; i <= writers; i++) {
+            Thread thread = new Thread(this::loop, "outbox-outcomes-" + i);
+            thread.setDaemon(true);
+            thread.start();
+            threads.add(thread);
+        }
     }
 
     @Override
     protected void doStop() throws InterruptedException {
         running = false;
-        if (thread != null) {
+        for (Thread thread : threads) {
             thread.join(TimeUnit.SECONDS.toMillis(30));
-            thread = null;
         }
+        threads.clear();
         drain(); // anything handed over while stopping
     }
 
@@ -111,8 +135,15 @@ public class OutcomeWriter extends ServiceSupport {
             }
             return;
         }
-        for (int i = 0; i < group.size(); i++) {
-            complete(group.get(i), next.get(i), null);
+        Runnable completeAll = () -> {
+            for (int i = 0; i < group.size(); i++) {
+                complete(group.get(i), next.get(i), null);
+            }
+        };
+        try {
+            continuation.execute(completeAll);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            completeAll.run(); // shutting down: on this thread
         }
     }
 

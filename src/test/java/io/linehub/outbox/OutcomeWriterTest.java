@@ -35,6 +35,7 @@ class OutcomeWriterTest {
     private HikariDataSource db;
     private Outbox outbox;
     private OutcomeWriter writer;
+    private java.util.concurrent.ExecutorService continuation;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -44,13 +45,15 @@ class OutcomeWriterTest {
         db = Database.open("pg-test", PostgresOutboxTest.PG_URL + "?currentSchema=" + schema, PostgresOutboxTest.PG_USER, null, 4);
         Database.migrate(db);
         outbox = new Outbox(db, Clock.systemUTC(), "node-a", Duration.ofSeconds(60), 3);
-        writer = new OutcomeWriter(outbox, 50);
+        continuation = java.util.concurrent.Executors.newFixedThreadPool(2, r -> new Thread(r, "continuation"));
+        writer = new OutcomeWriter(outbox, 50, 2, continuation);
         writer.start();
     }
 
     @AfterEach
     void tearDown() throws Exception {
         writer.stop();
+        continuation.shutdownNow();
         db.close();
         try (Connection c = DriverManager.getConnection(PostgresOutboxTest.PG_URL, PostgresOutboxTest.PG_USER, ""); Statement st = c.createStatement()) {
             st.execute("DROP SCHEMA " + schema + " CASCADE");
@@ -66,6 +69,7 @@ class OutcomeWriterTest {
         return outbox.claimDue(n);
     }
 
+    /** Two writers, the callers hearing their results on the continuation pool: each exactly once. */
     @Test
     void manyOutcomesAtOnceAreEachRecordedAndEachCallerHearsItsOwn() throws Exception {
         List<OutboxEntry> lon = queueAndClaim(120, "pnp-template");
@@ -83,10 +87,13 @@ class OutcomeWriterTest {
                 default -> Outbox.Outcome.failed(e, started, new LineApiException(400, "bad", List.of(), "req-" + i, LineErrorKind.FINAL, false, null));
             };
             writer.submit(o, (next, failure) -> {
+                if (!Thread.currentThread().getName().equals("continuation")) {
+                    errors.add(new AssertionError("heard on " + Thread.currentThread().getName()));
+                }
                 if (failure != null) {
                     errors.add(failure);
-                } else {
-                    heard.put(e.id(), next);
+                } else if (heard.put(e.id(), next) != null) {
+                    errors.add(new AssertionError("heard twice: " + e.id()));
                 }
                 done.countDown();
             });
