@@ -2,13 +2,13 @@
 # Delivery benchmark: the hub (jar, PostgreSQL outbox) sends queued notifications to the LINE sandbox (its own
 # process, 50 ms answer time) for one channel: first a warm-up of W (the JVM compiles its hot code meanwhile),
 # then the measured N, queued once the warm-up is done; then LINE's Java SDK sends the same kind the plain way.
-# Usage: bench/delivery.sh [lon|push] [N=60000] [W=40000]. Needs PostgreSQL (HUB_TEST_PG_URL, default local "test" db).
+# Usage: bench/delivery.sh [lon|push] [N=100000] [W=80000]. Needs PostgreSQL (HUB_TEST_PG_URL, default local "test" db).
 # The hub takes its settings from the environment as usual (e.g. HUB_DELIVERY_RATE_WINDOW=after-answer);
 # BENCH_LATENCY_MS (default 50) is the sandbox's answer time; HUB_BENCH_JAVA_OPTS / SANDBOX_BENCH_JAVA_OPTS add JVM
 # options (e.g. a flight recording).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-kind=${1:-lon}; n=${2:-60000}; warmup=${3:-40000}
+kind=${1:-lon}; n=${2:-100000}; warmup=${3:-80000}
 pg=${HUB_TEST_PG_URL:-jdbc:postgresql://127.0.0.1:5432/test}
 schema="hub_bench_$$"
 [ -f target/line-notification-hub.jar ] || mvn -B -q package -DskipTests
