@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Delivery benchmark: the hub (jar, PostgreSQL outbox) sends queued notifications to the LINE sandbox (its own
-# process, 50 ms answer time) for one channel: first a warm-up of W (the JVM compiles its hot code meanwhile),
-# then the measured N, queued once the warm-up is done; then LINE's Java SDK sends the same kind the plain way.
+# Delivery benchmark: the hub (jar, PostgreSQL outbox) sends W + N queued notifications to the LINE sandbox (its
+# own process, 50 ms answer time) for one channel, in one go: the first W are the warm-up (the JVM compiles its hot
+# code meanwhile), the rate is measured over the N after them; then LINE's Java SDK sends the same kind the plain way.
 # Usage: bench/delivery.sh [lon|push] [N=100000] [W=80000]. Needs PostgreSQL (HUB_TEST_PG_URL, default local "test" db).
 # The hub takes its settings from the environment as usual (e.g. HUB_DELIVERY_RATE_WINDOW=after-answer);
 # BENCH_LATENCY_MS (default 50) is the sandbox's answer time; HUB_BENCH_JAVA_OPTS / SANDBOX_BENCH_JAVA_OPTS add JVM
@@ -26,15 +26,15 @@ java -Xmx512m ${SANDBOX_BENCH_JAVA_OPTS:-} -jar target/line-notification-hub.jar
 line=$!
 for _ in $(seq 1 60); do grep -q "LINE sandbox on" target/bench-line.log && break; sleep 0.5; done
 if [ "$kind" = push ]; then
-  python3 - "$line_port" "$(( n > warmup ? n : warmup ))" <<'PY'
+  python3 - "$line_port" "$(( n + warmup ))" <<'PY'
 import json, sys, urllib.request
 port, n = sys.argv[1], int(sys.argv[2])
-ids = ["U%032x" % (i + 1) for i in range(n)]  # the warm-up reuses the first of these
+ids = ["U%032x" % (i + 1) for i in range(n)]
 for i in range(0, n, 10000):  # the sandbox takes a bounded body: add the friends 10,000 at a time
     urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{port}/sandbox/channels/default/friends", data=json.dumps(ids[i:i + 10000]).encode(), method="POST", headers={"Content-Type": "application/json"}))
 PY
 fi
-java -cp "$cp" io.linehub.bench.Bench prepare "$url" "$kind" "$warmup"
+java -cp "$cp" io.linehub.bench.Bench prepare "$url" "$kind" "$(( warmup + n ))"
 
 finished() { psql -qtA -h 127.0.0.1 -U postgres -d "${pg##*/}" -c "SELECT COUNT(*) FROM $schema.notification WHERE status NOT IN ('QUEUED','SENDING','RETRY_WAIT')" 2>/dev/null || echo 0; }
 wait_for() { local start; start=$(date +%s)
@@ -48,17 +48,16 @@ HUB_DELIVERY_PACKING_WINDOW=PT0S \
   java -Xmx512m ${HUB_BENCH_JAVA_OPTS:-} -jar target/line-notification-hub.jar > target/bench-hub.log 2>&1 &
 hub=$!
 wait_for "$warmup"
-sleep 1  # the warm-up's last permits come back
-warm=$(date +%s%3N); hub_cpu0=$(cpu_seconds $hub); line_cpu0=$(cpu_seconds $line)
-java -cp "$cp" io.linehub.bench.Bench prepare "$url" "$kind" "$n"
+hub_cpu0=$(cpu_seconds $hub); line_cpu0=$(cpu_seconds $line); count0=$(finished)
 wait_for $(( warmup + n ))
-done_at=$(date +%s%3N); hub_cpu1=$(cpu_seconds $hub); line_cpu1=$(cpu_seconds $line)
+hub_cpu1=$(cpu_seconds $hub); line_cpu1=$(cpu_seconds $line); count1=$(finished)
 echo "hub: $kind, one channel, sandbox answering in ${BENCH_LATENCY_MS:-50} ms, rate window ${HUB_DELIVERY_RATE_WINDOW:-estimated-arrival}"
-java -cp "$cp" io.linehub.bench.Bench report "$url" "warm-up, $warmup notifications (from a cold start)" 0 "$warm"
-measured=$(java -cp "$cp" io.linehub.bench.Bench report "$url" "measured, $n notifications (after the warm-up)" "$warm" "$done_at")
+java -cp "$cp" io.linehub.bench.Bench report "$url" "warm-up: the first $warmup sends (from a cold start)" 0 "$warmup"
+measured=$(java -cp "$cp" io.linehub.bench.Bench report "$url" "measured: the $n sends after the warm-up" "$warmup" "$(( warmup + n ))")
 echo "$measured"
-hub_cpu=$(echo "$hub_cpu1 - $hub_cpu0" | bc)
-echo "CPU while sending the measured $n: hub $hub_cpu s ($(echo "scale=3; $hub_cpu * 1000 / $n" | bc) ms per notification), sandbox $(echo "$line_cpu1 - $line_cpu0" | bc) s"
+echo "429 answers in the whole run: $(psql -qtA -h 127.0.0.1 -U postgres -d "${pg##*/}" -c "SELECT COUNT(*) FROM $schema.notification_attempt WHERE http_status = 429")"
+hub_cpu=$(echo "$hub_cpu1 - $hub_cpu0" | bc); done_n=$(( count1 - count0 ))
+echo "CPU over the last $done_n notifications: hub $hub_cpu s ($(echo "scale=3; $hub_cpu * 1000 / $done_n" | bc) ms per notification), sandbox $(echo "$line_cpu1 - $line_cpu0" | bc) s"
 echo "hub peak RSS: $(grep VmHWM /proc/$hub/status | awk '{print $2/1024 " MiB"}'), heap: $(jcmd $hub GC.heap_info 2>/dev/null | grep -m1 -E 'garbage-first heap|total' | sed 's/^ *//')"
 kill "$hub"; wait "$hub" 2>/dev/null || true; hub=
 sdk=$(java -cp "$cp" io.linehub.bench.SdkBaseline "http://127.0.0.1:$line_port" bench-token "$kind" 20)

@@ -50,17 +50,24 @@ public class DeliverySteps {
         finishedPerSecond.incrementAndGet(slot);
     }
 
-    /** Entries finished per second, averaged over the last four whole seconds. */
+    /**
+     * Entries finished per second lately: the average over the last four whole seconds, or the last whole second
+     * alone when that was busier (so that after a quiet spell the claims catch up within seconds, not four).
+     */
     double recentRate() {
         long now = System.currentTimeMillis() / 1000;
         long sum = 0;
+        long last = 0;
         for (long s = now - 4; s < now; s++) {
             int slot = (int) (s % finishedSecond.length());
             if (finishedSecond.get(slot) == s) {
                 sum += finishedPerSecond.get(slot);
+                if (s == now - 1) {
+                    last = finishedPerSecond.get(slot);
+                }
             }
         }
-        return sum / 4.0;
+        return Math.max(sum / 4.0, last);
     }
 
     /** Turns a claimed outbox entry into the LINE request: body, channel, operation, delivery tag, retry key. */

@@ -10,8 +10,8 @@ import java.time.OffsetDateTime;
 
 /**
  * Delivery benchmark steps, called by bench/delivery.sh: {@code prepare URL kind N} migrates the hub's schema
- * and queues N notifications (lon or push); {@code report URL LABEL [FROM TO]} prints the send rate of the
- * attempts started between two moments (epoch ms; all when absent) from the outbox's own timestamps.
+ * and queues N notifications (lon or push); {@code report URL LABEL FROM TO} prints the send rate of the
+ * attempts FROM (inclusive) to TO (exclusive) in the order they started, from the outbox's own timestamps.
  */
 public final class Bench {
 
@@ -29,7 +29,7 @@ public final class Bench {
                 Database.migrate(db);
                 prepare(db, args[2], Integer.parseInt(args[3]));
             } else {
-                report(db, args[2], args.length > 4 ? Long.parseLong(args[3]) : 0, args.length > 4 ? Long.parseLong(args[4]) : Long.MAX_VALUE);
+                report(db, args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
             }
         }
     }
@@ -40,31 +40,27 @@ public final class Bench {
     }
 
     /**
-     * Rate over the middle 80 % of the sends started between two moments (ramp-up and tail excluded), from the
-     * attempts' own timestamps, and the rate 5 s at a time.
+     * Rate over the middle 80 % of the attempts {@code from} to {@code to} in the order they started (ramp-up and
+     * tail excluded), from the attempts' own timestamps, and the rate 5 s at a time.
      */
-    private static void report(HikariDataSource db, String label, long fromMillis, long toMillis) throws Exception {
-        OffsetDateTime from = OffsetDateTime.ofInstant(java.time.Instant.ofEpochMilli(fromMillis), java.time.ZoneOffset.UTC);
-        OffsetDateTime to = OffsetDateTime.ofInstant(java.time.Instant.ofEpochMilli(Math.min(toMillis, 32503680000000L)), java.time.ZoneOffset.UTC);
+    private static void report(HikariDataSource db, String label, int from, int to) throws Exception {
         System.out.println(label + ":");
-        try (Connection c = db.getConnection(); java.sql.PreparedStatement ps = c.prepareStatement(
-                "SELECT COUNT(*), SUM(CASE WHEN http_status = 429 THEN 1 ELSE 0 END) FROM notification_attempt WHERE started_at >= ? AND started_at < ?")) {
-            ps.setObject(1, from);
-            ps.setObject(2, to);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                System.out.printf("  attempts %d, 429 answers %d%n", rs.getLong(1), rs.getLong(2));
-            }
-        }
-        try (Connection c = db.getConnection(); java.sql.PreparedStatement ps = c.prepareStatement(
-                "SELECT started_at FROM notification_attempt WHERE started_at >= ? AND started_at < ? ORDER BY started_at")) {
-            ps.setObject(1, from);
-            ps.setObject(2, to);
-            ResultSet rs = ps.executeQuery();
-            java.util.List<OffsetDateTime> t = new java.util.ArrayList<>();
+        try (Connection c = db.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT started_at, http_status FROM notification_attempt ORDER BY started_at")) {
+            java.util.List<OffsetDateTime> all = new java.util.ArrayList<>();
+            int tooMany = 0;
+            int i = 0;
             while (rs.next()) {
-                t.add(rs.getObject(1, OffsetDateTime.class));
+                if (i >= from && i < to) {
+                    all.add(rs.getObject(1, OffsetDateTime.class));
+                    if (rs.getInt(2) == 429) {
+                        tooMany++;
+                    }
+                }
+                i++;
             }
+            System.out.printf("  attempts %d, 429 answers %d%n", all.size(), tooMany);
+            java.util.List<OffsetDateTime> t = all;
             int first10 = t.size() / 10;
             int last10 = t.size() * 9 / 10;
             double seconds = java.time.Duration.between(t.get(first10), t.get(last10)).toNanos() / 1e9;
