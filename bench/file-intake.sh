@@ -9,4 +9,4 @@ mvn -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/bench
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem/{print $2}') GiB, $(java -version 2>&1 | head -1)"
 rm -rf target/bench-file-intake
 java -Xmx512m -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" io.linehub.bench.FileIntakeBench "$rows" target/bench-file-intake \
-  2> target/bench-file-intake.log | grep -E '^(file:|  …|status|heap:)' || true
+  2> target/bench-file-intake.log | grep -E '^(file:|  …|status|H2 file|heap:)' || true

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.linehub.api.ApiErrors;
 import io.linehub.api.NotificationQueries;
 import io.linehub.db.Database;
+import io.linehub.db.H2Housekeeping;
 import io.linehub.demo.DemoData;
 import io.linehub.friends.FriendStatus;
 import io.linehub.intake.NotificationIntake;
@@ -108,6 +109,12 @@ public class HubConfiguration implements CamelConfiguration {
         HikariDataSource hubDb = Database.open("hub", dbUrl, s.dbUser(), s.dbPassword(), s.dbPoolSize());
         toClose.add(hubDb);
         Database.migrate(hubDb);
+        // embedded H2 with WRITE_DELAY=0 runs no store housekeeping of its own: without this its file grows unbounded
+        H2Housekeeping h2Housekeeping = s.dbH2HousekeepingMs() <= 0 ? null
+                : H2Housekeeping.startIfNeeded(hubDb, dbUrl, Duration.ofMillis(s.dbH2HousekeepingMs()));
+        if (h2Housekeeping != null) {
+            toClose.add(0, h2Housekeeping);
+        }
         DataSource customerDb = hubDb;
         if (s.customerDbUrl() != null) {
             HikariDataSource db = Database.open("customers", s.customerDbUrl(), s.customerDbUser(), s.customerDbPassword(), 5);

@@ -15,11 +15,14 @@ public final class Database {
     /**
      * The JDBC URL of the embedded default under the data directory (PostgreSQL mode, so SQL stays portable).
      * {@code WRITE_DELAY=0}: H2 otherwise writes committed transactions to its file up to half a second later, so a
-     * killed hub would forget notifications it had accepted and outcomes it had recorded.
+     * killed hub would forget notifications it had accepted and outcomes it had recorded. H2 then runs no store
+     * housekeeping of its own: {@link H2Housekeeping} does. {@code RETENTION_TIME=5000}: a chunk's space may be
+     * reused 5 s after it fell out of use (H2's default 45 s would keep up to gigabytes of them during an intake
+     * burst); {@link H2Housekeeping} forces the file to disk every second, well within that.
      */
     public static String embeddedH2Url(Path dataDir) {
         return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("db").resolve("hub")
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0";
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;RETENTION_TIME=5000";
     }
 
     public static HikariDataSource open(String poolName, String url, String user, String password, int maxPoolSize) {
