@@ -182,10 +182,13 @@ public class InboxFiles {
         return b.toString();
     }
 
-    /** The CSV column a rejection names (the API's JSON path for NDJSON files). */
+    /** The CSV column a rejection names (the API's JSON path for NDJSON files, where the key is a member). */
     static String columnOf(String field, String fileName) {
-        if (field == null || !fileName.toLowerCase(java.util.Locale.ROOT).endsWith(".csv")) {
-            return field;
+        if (field == null) {
+            return null;
+        }
+        if (!fileName.toLowerCase(java.util.Locale.ROOT).endsWith(".csv")) {
+            return "Idempotency-Key".equals(field) ? "idempotencyKey" : field;
         }
         return switch (field) {
             case "to.customerId" -> "customer_id";

@@ -98,6 +98,20 @@ class FileInboxRouteTest {
     }
 
     @Test
+    void ndjsonRowReusingAKeyForAnotherRequestIsRejectedNamingItsIdempotencyKeyMember() throws Exception {
+        byte[] ndjson = ("{\"type\":\"shipping_complete\",\"to\":{\"customerId\":\"C-1001\"},\"data\":{\"orderNumber\":\"NK-1\",\"shippedDate\":\"2026-11-27\"},\"idempotencyKey\":\"nk-1\"}\n"
+                + "{\"type\":\"shipping_complete\",\"to\":{\"customerId\":\"C-1001\"},\"data\":{\"orderNumber\":\"NK-2\",\"shippedDate\":\"2026-11-27\"},\"idempotencyKey\":\"nk-1\"}\n")
+                .getBytes(StandardCharsets.UTF_8);
+        inbox.drop("keys.ndjson", ndjson);
+        Map<String, String[]> r = byRow(inbox.awaitReport("keys.ndjson", Duration.ofSeconds(20)));
+
+        assertThat(r.get("1")[1]).isEqualTo("accepted");
+        assertThat(r.get("2")[1]).isEqualTo("rejected");
+        assertThat(r.get("2")[3]).as("the member the NDJSON line has, not the HTTP header").isEqualTo("idempotencyKey");
+        assertThat(r.get("2")[4]).contains("already used for a different request");
+    }
+
+    @Test
     void redroppedFileWithSameNameIsProcessedAgainWithoutSendingTheSameRowsTwice() throws Exception {
         byte[] csv = ("customer_id,type,orderNumber,shippedDate,idempotency_key\r\n"
                 + "C-1002,shipping_complete,R-1,2026-11-27,redrop-1\r\n"
