@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.linehub.json.Json;
 
 import java.net.ConnectException;
-import java.net.http.HttpConnectTimeoutException;
+import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,12 +55,17 @@ public final class LineErrors {
     /** Builds the exception for a request that got no answer. */
     public static LineApiException fromFailure(Throwable failure) {
         Throwable cause = failure;
-        while (cause.getCause() != null && !(cause instanceof ConnectException) && !(cause instanceof HttpConnectTimeoutException)) {
+        // no connection, so nothing sent: refused or timed out while connecting (Netty's ConnectTimeoutException is a
+        // ConnectException), or LINE's host name not resolved
+        while (cause.getCause() != null && !certainlyNotSent(cause)) {
             cause = cause.getCause();
         }
-        boolean notSent = cause instanceof ConnectException || cause instanceof HttpConnectTimeoutException
-                || cause instanceof UnresolvedAddressException;
+        boolean notSent = certainlyNotSent(cause);
         String what = notSent ? "connection failed before sending" : "no answer (" + cause.getClass().getSimpleName() + ")";
         return new LineApiException(0, what, List.of(), null, LineErrorKind.RETRYABLE, notSent, failure);
+    }
+
+    private static boolean certainlyNotSent(Throwable t) {
+        return t instanceof ConnectException || t instanceof UnknownHostException || t instanceof UnresolvedAddressException;
     }
 }

@@ -52,6 +52,11 @@ class LineErrorsTest {
         LineApiException refused = LineErrors.fromFailure(new java.io.IOException(new ConnectException("Connection refused")));
         assertThat(refused.certainlyNotSent()).isTrue();
         assertThat(refused.kind()).isEqualTo(LineErrorKind.RETRYABLE);
+        LineApiException connectTimeout = LineErrors.fromFailure(new io.netty.channel.ConnectTimeoutException("connection timed out: api.line.me"));
+        assertThat(connectTimeout.certainlyNotSent()).as("Vert.x's connect timeout").isTrue();
+        LineApiException unresolved = LineErrors.fromFailure(new RuntimeException(new java.net.UnknownHostException("Failed to resolve 'api.line.me'")));
+        assertThat(unresolved.certainlyNotSent()).as("LINE's host name not resolved").isTrue();
+        assertThat(unresolved.getMessage()).doesNotContain("api.line.me").contains("connection failed before sending");
         LineApiException timeout = LineErrors.fromFailure(new HttpTimeoutException("request timed out"));
         assertThat(timeout.certainlyNotSent()).isFalse();
         assertThat(timeout.kind()).isEqualTo(LineErrorKind.RETRYABLE);
