@@ -131,6 +131,14 @@ public final class H2Housekeeping implements AutoCloseable {
         }
     }
 
+    /** How much of the embedded store's file is in use, in per cent, for tests. */
+    static int fillRate(DataSource dataSource) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            SessionLocal local = (SessionLocal) c.unwrap(JdbcConnection.class).getSession();
+            return local.getDatabase().getStore().getMvStore().getFileStore().getFillRate();
+        }
+    }
+
     @Override
     public void close() {
         scheduler.shutdownNow();

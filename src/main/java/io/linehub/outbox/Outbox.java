@@ -39,6 +39,17 @@ import java.util.concurrent.ThreadLocalRandom;
 public class Outbox {
 
     private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
+
+    /**
+     * Notification and batch IDs: UUIDv7 (RFC 9562), time-ordered, so that new rows go to the end of every index on
+     * an ID (the notification's own, its history's and attempts' {@code notification_id}) instead of to a random page
+     * of each — with random IDs, H2 rewrote about three random pages per new row and commit.
+     */
+    private static final com.fasterxml.uuid.impl.TimeBasedEpochGenerator IDS = com.fasterxml.uuid.Generators.timeBasedEpochGenerator();
+
+    static String newId() {
+        return IDS.generate().toString();
+    }
     static final Set<String> HOURLY_OPERATIONS = Set.of("broadcast", "narrowcast");
     static final int MULTICAST_MAX = 500;
 
@@ -90,7 +101,7 @@ public class Outbox {
                     return earlier.get();
                 }
             }
-            String id = UUID.randomUUID().toString();
+            String id = newId();
             OffsetDateTime now = now();
             c.setAutoCommit(false);
             try (PreparedStatement ps = c.prepareStatement(INSERT_QUEUED)) {
@@ -171,7 +182,7 @@ public class Outbox {
                     }
                     continue;
                 }
-                String id = UUID.randomUUID().toString();
+                String id = newId();
                 if (n.idempotencyKey() != null) {
                     byKey.put(n.idempotencyKey(), new Earlier(id, NotificationStatus.QUEUED, n.requestDigest())); // for later rows with this key
                 }
@@ -462,7 +473,7 @@ public class Outbox {
     }
 
     private static OutboxEntry newBatch(Connection c, List<Row> chunk, OffsetDateTime now) throws SQLException {
-        String batchId = UUID.randomUUID().toString();
+        String batchId = newId();
         String retryKey = UUID.randomUUID().toString();
         ObjectNode first = (ObjectNode) Json.read(chunk.get(0).request());
         ObjectNode request = Json.MAPPER.createObjectNode();
