@@ -26,7 +26,12 @@ import java.util.concurrent.TimeUnit;
  *       less the margin. A request whose round trip was slower than the fastest one is placed later by as much,
  *       so a stall anywhere on the way (the network, the hub, LINE) only lengthens the hold. It is right as long
  *       as the part of the fastest round trip before LINE counted the request (the one-way trip there) is within
- *       the margin; then the whole budget is used.</li>
+ *       the margin; then the whole budget is used. Until the fastest round trip has settled (no fall by more than
+ *       the margin over the last {@value #SETTLE_ANSWERS} answers and at least ten seconds) the hold is as after
+ *       the answer: while the hub and LINE warm up, every round trip is slow for seconds, the fastest one too, and
+ *       its part before LINE counted the request can be far beyond the margin (RateBudgetIT's sandbox, busy
+ *       warming up on two shared cores, counted requests up to 700 ms after they were written; a one-second rule
+ *       still credited 230 ms that way).</li>
  * </ul>
  * A request that got no answer (refused, reset, timed out) keeps its permit one whole second from then.
  */
@@ -41,8 +46,37 @@ public class RateBudgets {
     private final Map<String, Integer> overrides;
     private final Window window;
     private final long marginNanos;
-    /** Per rate key (channel:operation): the fastest round trip seen, in nanoseconds. */
-    private final Map<String, Long> fastest = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Answers, at least, after the fastest round trip last fell by more than the margin, before it is relied on. */
+    static final int SETTLE_ANSWERS = 1_000;
+    /** ... and time since then. */
+    static final long SETTLE_NANOS = 10 * SECOND_NANOS;
+
+    /** Per rate key (channel:operation): the round trips seen. */
+    private final Map<String, RoundTrips> roundTrips = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The fastest round trip of one channel:operation, and whether it has settled. */
+    private final class RoundTrips {
+        private long fastest = Long.MAX_VALUE;
+        private long fellAt;
+        private int answersSince;
+
+        /** Records one answer; returns the fastest round trip if it has settled, else -1. */
+        synchronized long answer(long roundTrip, long answeredNanos) {
+            if (fastest == Long.MAX_VALUE || roundTrip < fastest - marginNanos) {
+                fellAt = answeredNanos;
+                answersSince = 0;
+            } else {
+                answersSince++;
+            }
+            fastest = Math.min(fastest, roundTrip);
+            boolean settled = answersSince >= SETTLE_ANSWERS && answeredNanos - fellAt >= SETTLE_NANOS;
+            return settled ? fastest : -1;
+        }
+
+        synchronized long fastest() {
+            return fastest;
+        }
+    }
 
     /**
      * @param perSecond default budget per channel and endpoint
@@ -81,8 +115,10 @@ public class RateBudgets {
         long countedBy = answered;
         String key = exchange.getMessage().getHeader(DeliverySteps.RATE_KEY, String.class);
         if (window == Window.ESTIMATED_ARRIVAL && key != null) {
-            long fastestRoundTrip = fastest.merge(key, Math.max(0, answered - sent), Math::min);
-            countedBy -= Math.max(0, fastestRoundTrip - marginNanos);
+            long fastestRoundTrip = roundTrips.computeIfAbsent(key, k -> new RoundTrips()).answer(Math.max(0, answered - sent), answered);
+            if (fastestRoundTrip >= 0) {
+                countedBy -= Math.max(0, fastestRoundTrip - marginNanos);
+            }
         }
         long left = Math.max(0, Math.min(SECOND_NANOS, countedBy + SECOND_NANOS - nowNanos));
         return (left + 999_999) / 1_000_000;
@@ -105,8 +141,8 @@ public class RateBudgets {
 
     /** The fastest round trip seen for a channel:operation in ms (ESTIMATED_ARRIVAL only), or null before the first. */
     Double fastestRoundTripMillis(String rateKey) {
-        Long nanos = fastest.get(rateKey);
-        return nanos == null ? null : nanos / 1e6;
+        RoundTrips r = roundTrips.get(rateKey);
+        return r == null ? null : r.fastest() / 1e6;
     }
 
     /** The throttle's maximum requests per second for one channel and operation. */
