@@ -26,9 +26,10 @@ import static org.awaitility.Awaitility.await;
  * what the hub can do on this machine so that the throttle is what binds; LINE's latency varies (20 ms plus up to
  * 10 ms) as on a real network.
  *
- * <p>estimated-arrival (the default) credits each request with the fastest round trip seen, less 2 ms: it holds
- * because any stall before the sandbox counts a request (the hub's threads, the sandbox's event loop, the machine
- * being busy with the build) also delays that request's answer, and so its permit.
+ * <p>estimated-arrival (the default) credits each request with the fastest round trip seen, less 2 ms, once that
+ * round trip has settled: any later stall before the sandbox counts a request (the hub's threads, the sandbox's event
+ * loop, the machine being busy with the build) also delays that request's answer, and so its permit. Before it
+ * settled, while both JVMs warm up, round trips of hundreds of milliseconds made this test fail (706-715).
  */
 class RateBudgetIT {
 
