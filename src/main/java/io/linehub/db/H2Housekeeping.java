@@ -24,8 +24,8 @@ import java.util.concurrent.TimeUnit;
  * <p>With {@code WRITE_DELAY=0} H2 (2.5.252) writes every commit to its file at once — what keeps a killed hub's
  * accepted notifications — but it then starts no background writer thread, and that thread is also what runs the
  * store's housekeeping: rewriting the sparse chunks that every commit leaves behind and reusing their space. Without
- * it the file grew by about 2.7 GB per 100,000 notifications taken in, for good (docs/performance.md, "File intake"). This
- * runs the same housekeeping ({@code FileStore.doHousekeeping}, the method H2's own writer thread calls) on a
+ * it the file grew by about 2.7 GB per 100,000 notifications taken in, for good (docs/performance.md, "File
+ * intake"). This runs the same housekeeping ({@code FileStore.doHousekeeping}, the method H2's own writer thread calls) on a
  * schedule of our own. The method is not public, hence the reflection; {@code H2HousekeepingTest} fails if an H2
  * upgrade moves it or stops it from keeping the file small.
  */
@@ -92,15 +92,7 @@ public final class H2Housekeeping implements AutoCloseable {
 
     /** One round of H2's store housekeeping (rewrites sparse chunks, moves chunks to shrink the file). */
     void runOnce() throws SQLException, InterruptedException {
-        MVStore store;
-        try (Connection c = dataSource.getConnection()) {
-            Session session = c.unwrap(JdbcConnection.class).getSession();
-            if (!(session instanceof SessionLocal local)) {
-                failed = true; // a server connection: the server's own settings apply
-                return;
-            }
-            store = local.getDatabase().getStore().getMvStore();
-        }
+        MVStore store = embeddedStore(dataSource);
         if (store == null || store.isClosed() || store.getFileStore() == null) {
             return;
         }
@@ -123,20 +115,22 @@ public final class H2Housekeeping implements AutoCloseable {
         }
     }
 
-    /** The embedded store's file, for tests and benchmarks. */
-    static long fileSize(DataSource dataSource) throws SQLException {
+    /** The store of the embedded database behind {@code dataSource}; null for a connection to an H2 server. */
+    private static MVStore embeddedStore(DataSource dataSource) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            SessionLocal local = (SessionLocal) c.unwrap(JdbcConnection.class).getSession();
-            return local.getDatabase().getStore().getMvStore().getFileStore().size();
+            Session session = c.unwrap(JdbcConnection.class).getSession();
+            return session instanceof SessionLocal local ? local.getDatabase().getStore().getMvStore() : null;
         }
+    }
+
+    /** The embedded store's file size in bytes, for tests and benchmarks. */
+    static long fileSize(DataSource dataSource) throws SQLException {
+        return embeddedStore(dataSource).getFileStore().size();
     }
 
     /** How much of the embedded store's file is in use, in per cent, for tests. */
     static int fillRate(DataSource dataSource) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            SessionLocal local = (SessionLocal) c.unwrap(JdbcConnection.class).getSession();
-            return local.getDatabase().getStore().getMvStore().getFileStore().getFillRate();
-        }
+        return embeddedStore(dataSource).getFileStore().getFillRate();
     }
 
     @Override

@@ -57,12 +57,15 @@ public class RateBudgets {
     /** The fastest round trip of one channel:operation, and whether it has settled. */
     private final class RoundTrips {
         private long fastest = Long.MAX_VALUE;
+        /** The fastest round trip when it last fell by more than the margin (small falls add up against it). */
+        private long settling = Long.MAX_VALUE;
         private long fellAt;
         private int answersSince;
 
         /** Records one answer; returns the fastest round trip if it has settled, else -1. */
         synchronized long answer(long roundTrip, long answeredNanos) {
-            if (fastest == Long.MAX_VALUE || roundTrip < fastest - marginNanos) {
+            if (settling == Long.MAX_VALUE || roundTrip < settling - marginNanos) {
+                settling = roundTrip;
                 fellAt = answeredNanos;
                 answersSince = 0;
             } else {

@@ -80,6 +80,9 @@ class RateBudgetsTest {
         // a round trip faster by less than the margin lowers the fastest at once
         assertThat(budgets.holdMillis(answered(49_000, 0), NOW)).isEqualTo(953);
         assertThat(budgets.fastestRoundTripMillis("acme:push")).isEqualTo(49.0);
+        assertThat(budgets.holdMillis(answered(48_200, 0), NOW)).isEqualTo(954);
+        // ... but small falls add up: 47.9 ms is more than the margin below the 50 ms it settled at
+        assertThat(budgets.holdMillis(answered(47_900, 0), NOW)).isEqualTo(1000);
         // other channels and endpoints keep their own
         assertThat(budgets.fastestRoundTripMillis("acme:pnp-template")).isNull();
         // no answer: a whole second, whatever the round trips before
