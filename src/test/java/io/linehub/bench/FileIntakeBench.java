@@ -52,8 +52,8 @@ public final class FileIntakeBench {
 
         Hub hub = Hub.start(Map.of("hub.http.port", String.valueOf(TestHub.freePort()), "hub.data.dir", data.toString(),
                 "hub.sandbox", "on", "hub.sandbox.port", "0", "hub.delivery.enabled", "false", "hub.demo.enabled", "false",
-                "hub.inbox.poll-ms", "200", "hub.inbox.stable-ms", "500",
-                "hub.db.h2-housekeeping-ms", System.getenv().getOrDefault("HUB_DB_H2_HOUSEKEEPING_MS", "200")));
+                "hub.inbox.poll-ms", "200", "hub.inbox.stable-ms", "500"));
+        Path h2File = data.resolve("db").resolve("hub.mv.db"); // the hub reads HUB_DB_H2_HOUSEKEEPING_MS itself
         AtomicLong peakUsed = new AtomicLong();
         Thread sampler = new Thread(() -> {
             while (!Thread.currentThread().isInterrupted()) {
@@ -93,7 +93,7 @@ public final class FileIntakeBench {
                         status = rs.getString(1);
                         if (System.nanoTime() - lastPrint > 10_000_000_000L) {
                             System.out.printf("  … row %d after %.0f s, H2 file %.0f MB%n", rs.getLong(2), (System.nanoTime() - t0) / 1e9,
-                                    Files.size(data.resolve("db").resolve("hub.mv.db")) / 1e6);
+                                    Files.size(h2File) / 1e6);
                             lastPrint = System.nanoTime();
                         }
                     }
@@ -109,7 +109,7 @@ public final class FileIntakeBench {
             System.out.printf("status %s: %d notifications queued in %.1f s (drop to done, incl. %d ms stable-file wait) = %.0f rows/s%n",
                     status, queued, seconds, 500, queued / seconds);
             System.out.printf("H2 file: %.0f MB (embedded database, HUB_DB_H2_HOUSEKEEPING_MS=%s)%n",
-                    Files.size(data.resolve("db").resolve("hub.mv.db")) / 1e6, System.getenv().getOrDefault("HUB_DB_H2_HOUSEKEEPING_MS", "200"));
+                    Files.size(h2File) / 1e6, System.getenv().getOrDefault("HUB_DB_H2_HOUSEKEEPING_MS", "200 (default)"));
             System.out.printf("heap: limit %d MB; peak live (most heap in use right after a GC) %d MB; peak used incl. garbage not yet collected (sampled every 20 ms) %d MB%n",
                     Runtime.getRuntime().maxMemory() >> 20, peakLive.get() >> 20, peakUsed.get() >> 20);
         } finally {
