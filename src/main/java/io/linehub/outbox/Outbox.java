@@ -933,20 +933,39 @@ public class Outbox {
 
     /** Stops a channel sending until a time (LINE's monthly limit reached); operators see the reason. */
     public void pauseChannel(String channel, OffsetDateTime until, String reason) {
-        inTransaction(c -> {
-            try (PreparedStatement del = c.prepareStatement("DELETE FROM channel_pause WHERE channel = ?")) {
-                del.setString(1, channel);
-                del.executeUpdate();
+        OffsetDateTime now = now();
+        String why = truncate(reason, 2000);
+        try {
+            inTransaction(c -> {
+                if (updatePause(c, channel, until, why, now) == 0) {
+                    try (PreparedStatement ps = c.prepareStatement("INSERT INTO channel_pause (channel, paused_until, reason, paused_at) VALUES (?,?,?,?)")) {
+                        ps.setString(1, channel);
+                        ps.setObject(2, until);
+                        ps.setString(3, why);
+                        ps.setObject(4, now);
+                        ps.executeUpdate();
+                    }
+                }
+            });
+        } catch (OutboxException e) {
+            // another writer (the other outcome writer, another hub) paused the channel at the same moment: its row
+            // is in now, so this pause updates it
+            if (!(e.getCause() instanceof SQLException sql) || !"23505".equals(sql.getSQLState())) {
+                throw e;
             }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO channel_pause (channel, paused_until, reason, paused_at) VALUES (?,?,?,?)")) {
-                ps.setString(1, channel);
-                ps.setObject(2, until);
-                ps.setString(3, truncate(reason, 2000));
-                ps.setObject(4, now());
-                ps.executeUpdate();
-            }
-        });
+            inTransaction(c -> updatePause(c, channel, until, why, now));
+        }
         LOG.error("ALERT channel {} paused until {}: {}", channel, until, reason);
+    }
+
+    private static int updatePause(Connection c, String channel, OffsetDateTime until, String reason, OffsetDateTime now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE channel_pause SET paused_until = ?, reason = ?, paused_at = ? WHERE channel = ?")) {
+            ps.setObject(1, until);
+            ps.setString(2, reason);
+            ps.setObject(3, now);
+            ps.setString(4, channel);
+            return ps.executeUpdate();
+        }
     }
 
     /** Channels paused now, with until and reason. */

@@ -19,7 +19,7 @@ import java.util.function.BiConsumer;
  * fails, its outcomes are recorded one by one so one bad outcome cannot hold back the others. The routes go on
  * on {@code continuation} (not on the writer thread), so the writer starts the next transaction at once. Two
  * writers overlap one transaction's statements with the next one's (a notification has one outcome at a time, so
- * they never touch the same rows); one writer, waiting on each round trip, kept up with no more than about 2,000
+ * they never touch the same notification; both may pause a channel at once, which {@link Outbox#pauseChannel} allows); one writer, waiting on each round trip, kept up with no more than about 2,000
  * answers a second on a busy 2-core machine.
  */
 public class OutcomeWriter extends ServiceSupport {

@@ -151,8 +151,8 @@ class DeliveryEngineTest {
         Thread.sleep(1500);
         assertThat(outbox().pausedChannels().get(0).get("reason").toString()).contains("monthly limit");
         Map<String, Long> s = statuses();
-        assertThat(s.getOrDefault("SENT", 0L)).isEqualTo(3L);
-        assertThat(s.getOrDefault("RETRY_WAIT", 0L)).isEqualTo(2L);
+        assertThat(s.getOrDefault("SENT", 0L)).as("statuses %s", s).isEqualTo(3L);
+        assertThat(s.getOrDefault("RETRY_WAIT", 0L)).as("statuses %s", s).isEqualTo(2L);
         long quota429 = hub.sandbox().requests().stream().filter(r -> r.status() == 429).count();
         assertThat(quota429).as("the paused channel stops sending").isLessThanOrEqualTo(2);
         var paused = hub.get("/api/channels/paused");
