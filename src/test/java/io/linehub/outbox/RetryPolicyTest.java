@@ -53,7 +53,7 @@ class RetryPolicyTest {
     void aRetryableFailureWaitsWithBackoffUntilTheLastAttemptFails() {
         RetryPolicy.Decision d = failed("push", 1, line(500, LineErrorKind.RETRYABLE, false));
         assertThat(d.next()).isEqualTo(NotificationStatus.RETRY_WAIT);
-        assertThat(d.retryAt()).isBetween(NOW.plusMillis(500), NOW.plusSeconds(1));
+        assertThat(d.retryAt()).isBetween(NOW.plus(Duration.ofMillis(500)), NOW.plusSeconds(1));
         assertThat(d.httpStatus()).isEqualTo(500);
 
         RetryPolicy.Decision last = failed("push", 3, line(500, LineErrorKind.RETRYABLE, false));
