@@ -12,14 +12,26 @@ import io.linehub.line.LineChannel;
 import io.linehub.line.LineChannels;
 import io.linehub.line.LineComponent;
 import io.linehub.line.LineWebhook;
-import io.linehub.outbox.DeliverySteps;
-import io.linehub.outbox.Outbox;
+import io.linehub.outbox.ChannelPauses;
+import io.linehub.outbox.Claims;
+import io.linehub.outbox.DeadLetters;
+import io.linehub.outbox.DeliveryReceipts;
+import io.linehub.outbox.Dispatcher;
+import io.linehub.outbox.InFlight;
+import io.linehub.outbox.LeaseStillHeld;
+import io.linehub.outbox.NarrowcastProgress;
+import io.linehub.outbox.NotificationQueue;
+import io.linehub.outbox.NotificationReadModel;
 import io.linehub.outbox.OutboxSettings;
+import io.linehub.outbox.OutcomeStore;
 import io.linehub.outbox.OutcomeWriter;
+import io.linehub.outbox.PrepareDelivery;
 import io.linehub.outbox.QuotaGuard;
 import io.linehub.outbox.RateBudgets;
 import io.linehub.outbox.RecordOutcome;
+import io.linehub.outbox.RetryPolicy;
 import io.linehub.outbox.ThrottleWaitingRoom;
+import io.linehub.outbox.TimeBasedOutcomes;
 import io.linehub.sandbox.LineSandbox;
 import io.linehub.sandbox.SandboxChannel;
 import io.linehub.sandbox.SandboxConfig;
@@ -162,9 +174,13 @@ public class HubConfiguration implements CamelConfiguration {
         line.setMaxConnections(s.lineMaxConnections());
         context.addComponent("line", line);
 
-        Outbox outbox = new Outbox(hubDb, Clock.systemUTC(), nodeId(), new OutboxSettings(Duration.ofSeconds(s.deliveryLeaseSeconds()),
+        OutboxSettings outboxSettings = new OutboxSettings(Duration.ofSeconds(s.deliveryLeaseSeconds()),
                 s.deliveryMaxAttempts(), s.deliveryRetryWindow(), s.deliveryHourlyBudget(), s.deliveryPackingWindow(), s.deliveryUncertainAfter(),
-                OutboxSettings.UncertainPolicy.valueOf(s.deliveryUncertainPolicy().toUpperCase(java.util.Locale.ROOT)), s.deliveryUndeliveredAfter()));
+                OutboxSettings.UncertainPolicy.valueOf(s.deliveryUncertainPolicy().toUpperCase(java.util.Locale.ROOT)), s.deliveryUndeliveredAfter());
+        Clock clock = Clock.systemUTC();
+        NotificationQueue notificationQueue = new NotificationQueue(hubDb, clock, outboxSettings);
+        ChannelPauses channelPauses = new ChannelPauses(hubDb, clock);
+        OutcomeStore outcomeStore = new OutcomeStore(hubDb, clock, new RetryPolicy(outboxSettings.maxAttempts()), channelPauses);
         TemplateCatalog catalog = TemplateCatalog.load(Path.of(s.templatesDir()));
         TemplateRenderer renderer = new TemplateRenderer(catalog);
         reportMissingLonKeys(catalog, channels);
@@ -172,19 +188,24 @@ public class HubConfiguration implements CamelConfiguration {
         Registry r = context.getRegistry();
         r.bind("hubDataSource", hubDb);
         r.bind("customerDataSource", customerDb);
-        r.bind("outbox", outbox);
+        r.bind("notificationQueue", notificationQueue);
+        r.bind("channelPauses", channelPauses);
         RateBudgets rateBudgets = new RateBudgets(s.deliveryRatePerSecond(), java.util.Map.of(), s.rateWindow(), s.deliveryRateMarginMs());
         r.bind("rateBudgets", rateBudgets);
         r.bind("rateWindowHold", rateBudgets.holdExpression());
-        DeliverySteps deliverySteps = new DeliverySteps(outbox, rateBudgets);
-        r.bind("deliverySteps", deliverySteps);
-        r.bind("prepareDelivery", (org.apache.camel.Processor) deliverySteps::prepare);
-        r.bind("leaseStillHeld", (org.apache.camel.Predicate) deliverySteps::starting);
+        // the delivery routes' steps, in their order: claim, prepare, (throttle) lease check, (line:) record
+        InFlight inFlight = new InFlight();
+        r.bind("dispatcher", new Dispatcher(new Claims(hubDb, clock, nodeId(), outboxSettings), inFlight));
+        r.bind("prepareDelivery", new PrepareDelivery(rateBudgets, inFlight));
+        r.bind("leaseStillHeld", new LeaseStillHeld(outboxSettings.lease()));
         // the routes go on after their outcome's commit on their own threads, so the writer starts the next one at once
-        OutcomeWriter outcomes = new OutcomeWriter(outbox, 200, 2, scheduler("outbox-outcome-done", 2, toClose));
+        OutcomeWriter outcomes = new OutcomeWriter(outcomeStore, 200, 2, scheduler("outbox-outcome-done", 2, toClose));
         context.addService(outcomes, true, true);
-        r.bind("recordSent", RecordOutcome.sent(deliverySteps, outcomes));
-        r.bind("recordFailure", RecordOutcome.failure(deliverySteps, outcomes));
+        r.bind("recordSent", RecordOutcome.sent(outcomes, inFlight));
+        r.bind("recordFailure", RecordOutcome.failure(outcomes, inFlight));
+        r.bind("deliveryReceipts", new DeliveryReceipts(hubDb, clock));
+        r.bind("narrowcastProgress", new NarrowcastProgress(hubDb, clock));
+        r.bind("timeBasedOutcomes", new TimeBasedOutcomes(hubDb, clock, outboxSettings));
         // the throttle's waiting room and the rate window's timer. Camel's default pools reject beyond 1,000 queued
         // tasks and then run the task on the caller, i.e. sleep out the rate window on the thread that called
         // (e.g. the outcome writer); at 2,000 requests a second both hold more than that, so their queues are
@@ -196,17 +217,17 @@ public class HubConfiguration implements CamelConfiguration {
         LinePayloads payloads = new LinePayloads(renderer);
         FriendStatus friends = new FriendStatus(hubDb, Clock.systemUTC());
         r.bind("friendStatus", friends);
-        r.bind("intake", new NotificationIntake(payloads, outbox, channels, friends, s.defaultRegion(), DEFAULT_CHANNEL));
-        r.bind("quotaGuard", new QuotaGuard(context.createProducerTemplate(), friends, outbox, Duration.ofHours(1)));
+        r.bind("intake", new NotificationIntake(payloads, notificationQueue, channels, friends, s.defaultRegion(), DEFAULT_CHANNEL));
+        r.bind("quotaGuard", new QuotaGuard(context.createProducerTemplate(), friends, outcomeStore, Duration.ofHours(1)));
         r.bind("templateApi", new TemplateApi(new TemplatePreview(catalog, payloads), channels.get(DEFAULT_CHANNEL)));
         r.bind("apiErrors", new ApiErrors());
-        r.bind("notificationQueries", new NotificationQueries(outbox));
+        r.bind("notificationQueries", new NotificationQueries(new NotificationReadModel(hubDb), new DeadLetters(hubDb, clock, outboxSettings), channelPauses));
         r.bind("lineWebhook", new LineWebhook(channels));
 
         JdbcMessageIdRepository webhookEvents = new JdbcMessageIdRepository(hubDb, "line-webhook");
         webhookEvents.setCreateTableIfNotExists(false);
         r.bind("webhookEventIds", webhookEvents);
-        TriggerConfiguration.bind(context, s.dataDir(), hubDb, customerDb, outbox, nodeId());
+        TriggerConfiguration.bind(context, s.dataDir(), hubDb, customerDb, notificationQueue, nodeId());
 
         context.getPropertiesComponent().addOverrideProperty("hub.demo.active", String.valueOf(sandboxActive && s.demoEnabled()));
     }

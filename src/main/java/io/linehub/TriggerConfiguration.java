@@ -7,7 +7,7 @@ import io.linehub.erp.ErpRequests;
 import io.linehub.inbox.FileProgress;
 import io.linehub.inbox.InboxFiles;
 import io.linehub.inbox.InboxLocks;
-import io.linehub.outbox.Outbox;
+import io.linehub.outbox.NotificationQueue;
 import io.linehub.schedule.ScheduledJobs;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
@@ -24,7 +24,7 @@ final class TriggerConfiguration {
     private TriggerConfiguration() {
     }
 
-    static void bind(CamelContext context, Path dataDir, DataSource hubDb, DataSource customerDb, Outbox outbox, String processName)
+    static void bind(CamelContext context, Path dataDir, DataSource hubDb, DataSource customerDb, NotificationQueue outbox, String processName)
             throws Exception {
         TriggerSettings t = TriggerSettings.from(context.getPropertiesComponent());
         // several hubs may run in one JVM (tests): each claims under a name of its own

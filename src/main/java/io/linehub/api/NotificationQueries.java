@@ -1,31 +1,37 @@
 package io.linehub.api;
 
 import io.linehub.json.Json;
-import io.linehub.outbox.Outbox;
+import io.linehub.outbox.ChannelPauses;
+import io.linehub.outbox.DeadLetters;
+import io.linehub.outbox.NotificationReadModel;
 import org.apache.camel.Exchange;
 
 /** {@code GET /api/notifications/{id}}: status and every attempt. */
 public class NotificationQueries {
 
-    private final Outbox outbox;
+    private final NotificationReadModel notifications;
+    private final DeadLetters deadLetters;
+    private final ChannelPauses pauses;
 
-    public NotificationQueries(Outbox outbox) {
-        this.outbox = outbox;
+    public NotificationQueries(NotificationReadModel notifications, DeadLetters deadLetters, ChannelPauses pauses) {
+        this.notifications = notifications;
+        this.deadLetters = deadLetters;
+        this.pauses = pauses;
     }
 
     /** {@code GET /api/dead-letters}: FAILED, EXPIRED and UNDELIVERED notifications, newest first. */
     public void deadLetters(Exchange exchange) {
         Integer limit = exchange.getMessage().getHeader("limit", 100, Integer.class);
-        respond(exchange, Json.write(outbox.deadLetters(Math.max(1, Math.min(limit, 1000)))));
+        respond(exchange, Json.write(deadLetters.list(Math.max(1, Math.min(limit, 1000)))));
     }
 
     /** {@code POST /api/notifications/{id}/replay}: a dead letter goes out again. */
     public void replay(Exchange exchange) {
         String id = exchange.getMessage().getHeader("id", String.class);
-        if (id == null || id.length() > 36 || outbox.view(id).isEmpty()) {
+        if (id == null || id.length() > 36 || notifications.view(id).isEmpty()) {
             throw new NotFoundException("no notification with this id");
         }
-        if (!outbox.replay(id)) {
+        if (!deadLetters.replay(id)) {
             throw new InvalidRequestException(409, "id", "only FAILED, EXPIRED and UNDELIVERED notifications can be replayed");
         }
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 202);
@@ -38,7 +44,7 @@ public class NotificationQueries {
      */
     public void fallbackRequest(Exchange exchange) {
         String id = exchange.getMessage().getHeader("HubNotificationId", String.class);
-        var view = outbox.view(id).orElseThrow(() -> new NotFoundException("no notification with this id"));
+        var view = notifications.view(id).orElseThrow(() -> new NotFoundException("no notification with this id"));
         var recipient = (java.util.Map<?, ?>) view.get("recipient");
         java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
         body.put("notificationId", id);
@@ -49,7 +55,7 @@ public class NotificationQueries {
 
     /** {@code GET /api/channels/paused}: channels that may not send now, and why. */
     public void pausedChannels(Exchange exchange) {
-        respond(exchange, Json.write(outbox.pausedChannels()));
+        respond(exchange, Json.write(pauses.paused()));
     }
 
     private static void respond(Exchange exchange, String json) {
@@ -64,7 +70,7 @@ public class NotificationQueries {
 
     public void get(Exchange exchange) {
         String id = exchange.getMessage().getHeader("id", String.class);
-        var view = (id == null || id.length() > 36) ? java.util.Optional.<java.util.Map<String, Object>>empty() : outbox.view(id);
+        var view = (id == null || id.length() > 36) ? java.util.Optional.<java.util.Map<String, Object>>empty() : notifications.view(id);
         if (view.isEmpty()) {
             throw new NotFoundException("no notification with this id");
         }

@@ -5,7 +5,7 @@ import io.linehub.intake.IntakeBatch;
 import io.linehub.intake.IntakeRejection;
 import io.linehub.json.Json;
 import io.linehub.outbox.EnqueueOutcome;
-import io.linehub.outbox.Outbox;
+import io.linehub.outbox.NotificationQueue;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -33,7 +33,7 @@ import java.util.List;
 /**
  * The steps of the inbox route (routes/file-inbox.camel.yaml): open a dropped file (content hash, progress,
  * report), turn each row into the API's JSON for {@code direct:intake}, whose notifications wait in the file's
- * {@link IntakeBatch}; every few hundred rows a checkpoint stores the batch ({@code Outbox.enqueueAll}), then writes
+ * {@link IntakeBatch}; every few hundred rows a checkpoint stores the batch ({@code NotificationQueue.enqueueAll}), then writes
  * the rows' outcomes to {@code reports/<file>.result.csv}, then saves the progress; and finish.
  */
 public class InboxFiles {
@@ -46,13 +46,13 @@ public class InboxFiles {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC);
 
     private final FileProgress progress;
-    private final Outbox outbox;
+    private final NotificationQueue outbox;
     private final Path reportsDir;
     private final String owner;
     private final int checkpointRows;
     private final Clock clock;
 
-    public InboxFiles(FileProgress progress, Outbox outbox, Path reportsDir, String owner, int checkpointRows, Clock clock) {
+    public InboxFiles(FileProgress progress, NotificationQueue outbox, Path reportsDir, String owner, int checkpointRows, Clock clock) {
         this.progress = progress;
         this.outbox = outbox;
         this.reportsDir = reportsDir;

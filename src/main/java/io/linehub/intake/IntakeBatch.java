@@ -2,7 +2,7 @@ package io.linehub.intake;
 
 import io.linehub.outbox.EnqueueOutcome;
 import io.linehub.outbox.NewNotification;
-import io.linehub.outbox.Outbox;
+import io.linehub.outbox.NotificationQueue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +11,7 @@ import java.util.List;
  * Notifications a trigger has intake store together instead of in a transaction each (the inbox: a file's rows
  * between two checkpoints). The trigger puts the batch on the exchange as {@link #PROPERTY}; intake's last step
  * then adds the notification here and answers with its {@link Slot}; {@link #flush} stores everything added since
- * the last flush together ({@link Outbox#enqueueAll}: JDBC batches, few commits) and says what became of each
+ * the last flush together ({@link NotificationQueue#enqueueAll}: JDBC batches, few commits) and says what became of each
  * slot. One thread at a time (the inbox's split is sequential).
  */
 public final class IntakeBatch {
@@ -23,10 +23,10 @@ public final class IntakeBatch {
     public record Slot(int index) {
     }
 
-    private final Outbox outbox;
+    private final NotificationQueue outbox;
     private final List<NewNotification> waiting = new ArrayList<>();
 
-    public IntakeBatch(Outbox outbox) {
+    public IntakeBatch(NotificationQueue outbox) {
         this.outbox = outbox;
     }
 

@@ -10,7 +10,7 @@ import io.linehub.line.LineChannels;
 import io.linehub.line.LineOperation;
 import io.linehub.outbox.EnqueueResult;
 import io.linehub.outbox.NewNotification;
-import io.linehub.outbox.Outbox;
+import io.linehub.outbox.NotificationQueue;
 import io.linehub.phone.InvalidPhoneNumberException;
 import io.linehub.phone.PhoneNumbers;
 import io.linehub.template.RenderOptions;
@@ -64,13 +64,13 @@ public class NotificationIntake {
     private static final Logger LOG = LoggerFactory.getLogger(NotificationIntake.class);
 
     private final LinePayloads payloads;
-    private final Outbox outbox;
+    private final NotificationQueue outbox;
     private final LineChannels channels;
     private final FriendStatus friends;
     private final String defaultRegion;
     private final String defaultChannel;
 
-    public NotificationIntake(LinePayloads payloads, Outbox outbox, LineChannels channels, FriendStatus friends, String defaultRegion,
+    public NotificationIntake(LinePayloads payloads, NotificationQueue outbox, LineChannels channels, FriendStatus friends, String defaultRegion,
                               String defaultChannel) {
         this.payloads = payloads;
         this.friends = friends;

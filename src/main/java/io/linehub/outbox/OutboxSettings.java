@@ -23,4 +23,11 @@ public record OutboxSettings(Duration lease, int maxAttempts, Duration retryWind
         return new OutboxSettings(Duration.ofSeconds(60), 10, Duration.ofHours(23), 60, Duration.ofMillis(200),
                 Duration.ofMinutes(30), UncertainPolicy.GIVE_UP, Duration.ofHours(24));
     }
+
+    /** The defaults with this lease and number of attempts, and no packing (each push goes out on its own). */
+    public static OutboxSettings unpacked(Duration lease, int maxAttempts) {
+        OutboxSettings d = defaults();
+        return new OutboxSettings(lease, maxAttempts, d.retryWindow(), d.hourlyBudget(), Duration.ZERO, d.uncertainAfter(),
+                d.uncertainPolicy(), d.undeliveredAfter());
+    }
 }

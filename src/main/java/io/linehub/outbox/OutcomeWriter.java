@@ -14,22 +14,22 @@ import java.util.function.BiConsumer;
 /**
  * Group commit of LINE's answers: the delivery routes hand each outcome over and go on when it is durable; each
  * of a few writer threads records whatever has arrived meanwhile (up to {@code maxBatch}) in one transaction of three
- * batched statements ({@link Outbox#recordOutcomes}). At 2,000 answers a second this is a few transactions a
+ * batched statements ({@link OutcomeStore#recordOutcomes}). At 2,000 answers a second this is a few transactions a
  * second instead of 2,000 with four round trips each. Nothing is acknowledged before its commit; if a group
  * fails, its outcomes are recorded one by one so one bad outcome cannot hold back the others. The routes go on
  * on {@code continuation} (not on the writer thread), so the writer starts the next transaction at once. Two
  * writers overlap one transaction's statements with the next one's (a notification has one outcome at a time, so
- * they never touch the same notification; both may pause a channel at once, which {@link Outbox#pauseChannel} allows); one writer, waiting on each round trip, kept up with no more than about 2,000
+ * they never touch the same notification; both may pause a channel at once, which {@link ChannelPauses#pause} allows); one writer, waiting on each round trip, kept up with no more than about 2,000
  * answers a second on a busy 2-core machine.
  */
 public class OutcomeWriter extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(OutcomeWriter.class);
 
-    record Pending(Outbox.Outcome outcome, BiConsumer<NotificationStatus, Throwable> done) {
+    record Pending(Outcome outcome, BiConsumer<NotificationStatus, Throwable> done) {
     }
 
-    private final Outbox outbox;
+    private final OutcomeStore store;
     private final int maxBatch;
     private final Executor continuation;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
@@ -38,26 +38,26 @@ public class OutcomeWriter extends ServiceSupport {
     private final List<Thread> threads = new ArrayList<>();
 
     /** One writer; routes go on on the writer thread (tests). */
-    public OutcomeWriter(Outbox outbox, int maxBatch) {
-        this(outbox, maxBatch, 1, Runnable::run);
+    public OutcomeWriter(OutcomeStore store, int maxBatch) {
+        this(store, maxBatch, 1, Runnable::run);
     }
 
     /**
      * @param writers      writer threads (each with its own transaction)
      * @param continuation where each group's callers hear their results and their routes go on
      */
-    public OutcomeWriter(Outbox outbox, int maxBatch, int writers, Executor continuation) {
+    public OutcomeWriter(OutcomeStore store, int maxBatch, int writers, Executor continuation) {
         if (writers < 1) {
             throw new IllegalArgumentException("the outcome writer needs at least one thread, was " + writers);
         }
-        this.outbox = outbox;
+        this.store = store;
         this.maxBatch = maxBatch;
         this.writers = writers;
         this.continuation = continuation;
     }
 
     /** Records the outcome soon; {@code done} gets the notification's next status, or why it could not be recorded. */
-    public void submit(Outbox.Outcome outcome, BiConsumer<NotificationStatus, Throwable> done) {
+    public void submit(Outcome outcome, BiConsumer<NotificationStatus, Throwable> done) {
         if (!running) {
             record(List.of(new Pending(outcome, done))); // stopping or not started: record it right away, on the caller's thread
             return;
@@ -119,7 +119,7 @@ public class OutcomeWriter extends ServiceSupport {
     void record(List<Pending> group) {
         List<NotificationStatus> next;
         try {
-            next = outbox.recordOutcomes(group.stream().map(Pending::outcome).toList());
+            next = store.recordOutcomes(group.stream().map(Pending::outcome).toList());
         } catch (RuntimeException groupFailed) {
             if (group.size() == 1) {
                 complete(group.get(0), null, groupFailed);
@@ -128,7 +128,7 @@ public class OutcomeWriter extends ServiceSupport {
             LOG.warn("recording {} outcomes together failed ({}); recording them one by one", group.size(), groupFailed.toString());
             for (Pending p : group) {
                 try {
-                    complete(p, outbox.recordOutcomes(List.of(p.outcome())).get(0), null);
+                    complete(p, store.recordOutcomes(List.of(p.outcome())).get(0), null);
                 } catch (RuntimeException e) {
                     complete(p, null, e);
                 }

@@ -19,22 +19,22 @@ public class QuotaGuard {
 
     private final ProducerTemplate producer;
     private final FriendStatus friends;
-    private final Outbox outbox;
+    private final OutcomeStore outcomes;
     private final Duration holdFor;
     /** Remaining quota per channel as last read, with when it was read: LINE is asked at most every few seconds. */
     private final java.util.Map<String, long[]> remaining = new java.util.concurrent.ConcurrentHashMap<>();
     static final long CACHE_MILLIS = 3000;
 
-    public QuotaGuard(ProducerTemplate producer, FriendStatus friends, Outbox outbox, Duration holdFor) {
+    public QuotaGuard(ProducerTemplate producer, FriendStatus friends, OutcomeStore outcomes, Duration holdFor) {
         this.producer = producer;
         this.friends = friends;
-        this.outbox = outbox;
+        this.outcomes = outcomes;
         this.holdFor = holdFor;
     }
 
     /** @return true to send; false when the send was held (its reason is on the notification) */
     public boolean check(Exchange exchange) {
-        OutboxEntry e = exchange.getProperty(DeliverySteps.ENTRY, OutboxEntry.class);
+        OutboxEntry e = exchange.getProperty(DeliveryHeaders.ENTRY, OutboxEntry.class);
         String channel = e.channel();
         long needed = recipients(e, channel);
         long[] cached = remaining.compute(channel, (k, v) -> v != null && System.currentTimeMillis() - v[1] < CACHE_MILLIS ? v
@@ -47,7 +47,7 @@ public class QuotaGuard {
                 return true;
             }
         }
-        outbox.hold(e, holdFor, "held: " + e.lineOperation() + " to about " + needed + " recipients does not fit the " + cached[0]
+        outcomes.hold(e, holdFor, "held: " + e.lineOperation() + " to about " + needed + " recipients does not fit the " + cached[0]
                 + " messages left of this month's quota");
         return false;
     }

@@ -116,7 +116,7 @@ public class RateBudgets {
         long sent = roundTrip[0];
         long answered = roundTrip[1];
         long countedBy = answered;
-        String key = exchange.getMessage().getHeader(DeliverySteps.RATE_KEY, String.class);
+        String key = exchange.getMessage().getHeader(DeliveryHeaders.RATE_KEY, String.class);
         if (window == Window.ESTIMATED_ARRIVAL && key != null) {
             long fastestRoundTrip = roundTrips.computeIfAbsent(key, k -> new RoundTrips()).answer(Math.max(0, answered - sent), answered);
             if (fastestRoundTrip >= 0) {

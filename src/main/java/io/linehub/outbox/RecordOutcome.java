@@ -1,8 +1,14 @@
 package io.linehub.outbox;
 
+import io.linehub.line.LineConstants;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.apache.camel.support.AsyncProcessorSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
 
 /**
  * The delivery route's step after the {@code line:} call: records LINE's answer ({@code recordSent}) or the
@@ -12,29 +18,31 @@ import org.apache.camel.support.AsyncProcessorSupport;
  */
 public class RecordOutcome extends AsyncProcessorSupport {
 
-    private final DeliverySteps steps;
+    private static final Logger LOG = LoggerFactory.getLogger(RecordOutcome.class);
+
     private final OutcomeWriter writer;
+    private final InFlight inFlight;
     private final boolean sent;
 
-    private RecordOutcome(DeliverySteps steps, OutcomeWriter writer, boolean sent) {
-        this.steps = steps;
+    private RecordOutcome(OutcomeWriter writer, InFlight inFlight, boolean sent) {
         this.writer = writer;
+        this.inFlight = inFlight;
         this.sent = sent;
     }
 
-    public static RecordOutcome sent(DeliverySteps steps, OutcomeWriter writer) {
-        return new RecordOutcome(steps, writer, true);
+    public static RecordOutcome sent(OutcomeWriter writer, InFlight inFlight) {
+        return new RecordOutcome(writer, inFlight, true);
     }
 
-    public static RecordOutcome failure(DeliverySteps steps, OutcomeWriter writer) {
-        return new RecordOutcome(steps, writer, false);
+    public static RecordOutcome failure(OutcomeWriter writer, InFlight inFlight) {
+        return new RecordOutcome(writer, inFlight, false);
     }
 
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
-        Outbox.Outcome outcome;
+        Outcome outcome;
         try {
-            outcome = sent ? steps.sentOutcome(exchange) : steps.failedOutcome(exchange);
+            outcome = sent ? sentOutcome(exchange) : failedOutcome(exchange);
         } catch (RuntimeException e) {
             exchange.setException(e);
             callback.done(true);
@@ -44,11 +52,39 @@ public class RecordOutcome extends AsyncProcessorSupport {
             if (failure != null) {
                 exchange.setException(failure);
             } else {
-                DeliverySteps.logOutcome(outcome, next);
-                steps.release(exchange);
+                log(outcome, next);
+                inFlight.release(exchange);
             }
             callback.done(false);
         });
         return false;
+    }
+
+    /** LINE accepted the request: what to record. */
+    private static Outcome sentOutcome(Exchange exchange) {
+        Message m = exchange.getMessage();
+        OutboxEntry e = exchange.getProperty(DeliveryHeaders.ENTRY, OutboxEntry.class);
+        String requestId = m.getHeader(LineConstants.ACCEPTED_REQUEST_ID, m.getHeader(LineConstants.REQUEST_ID, String.class), String.class);
+        return Outcome.sent(e, startedAt(exchange), m.getHeader(LineConstants.HTTP_STATUS, Integer.class), requestId);
+    }
+
+    /** LINE refused the request or did not answer (the caught exception): what to record. */
+    private static Outcome failedOutcome(Exchange exchange) {
+        OutboxEntry e = exchange.getProperty(DeliveryHeaders.ENTRY, OutboxEntry.class);
+        return Outcome.failed(e, startedAt(exchange), exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
+    }
+
+    private static Instant startedAt(Exchange exchange) {
+        Instant t = exchange.getProperty(DeliveryHeaders.STARTED_AT, Instant.class);
+        return t != null ? t : exchange.getProperty(DeliveryHeaders.ENTRY, OutboxEntry.class).claimedAt();
+    }
+
+    private static void log(Outcome o, NotificationStatus next) {
+        OutboxEntry e = o.entry();
+        if (o.failure() == null) {
+            LOG.debug("{} {} sent to LINE ({} {})", e.isBatch() ? "multicast batch" : "notification", e.id(), o.httpStatus(), o.lineRequestId());
+        } else {
+            LOG.warn("{} {} not sent, now {}: {}", e.isBatch() ? "multicast batch" : "notification", e.id(), next, o.failure().getMessage());
+        }
     }
 }

@@ -2,7 +2,8 @@ package io.linehub.db;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.linehub.outbox.NewNotification;
-import io.linehub.outbox.Outbox;
+import io.linehub.outbox.NotificationQueue;
+import io.linehub.outbox.OutboxSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,7 +66,7 @@ class H2HousekeepingTest {
             Database.migrate(db);
             H2Housekeeping h = housekeeping ? H2Housekeeping.startIfNeeded(db, url, Duration.ofMillis(100)) : null;
             try {
-                Outbox outbox = new Outbox(db, Clock.systemUTC(), "node-a", Duration.ofSeconds(60), 5);
+                NotificationQueue outbox = new NotificationQueue(db, Clock.systemUTC(), OutboxSettings.unpacked(Duration.ofSeconds(60), 5));
                 queue(outbox, 0);
                 long first = H2Housekeeping.fileSize(db);
                 Thread.sleep(3_000);
@@ -85,7 +86,7 @@ class H2HousekeepingTest {
         }
     }
 
-    private static void queue(Outbox outbox, int first) {
+    private static void queue(NotificationQueue outbox, int first) {
         for (int from = first; from < first + ROWS; from += 200) {
             List<NewNotification> batch = new ArrayList<>();
             for (int i = from; i < from + 200; i++) {

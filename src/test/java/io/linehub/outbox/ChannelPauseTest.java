@@ -7,7 +7,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +28,7 @@ class ChannelPauseTest {
     void twoWritersPausingTheSameChannelAtOnceBothSucceedQuickly(@TempDir Path dir) throws Exception {
         try (HikariDataSource db = Database.open("pause-test", Database.embeddedH2Url(dir), null, null, 4)) {
             Database.migrate(db);
-            Outbox outbox = new Outbox(db, Clock.systemUTC(), "node-a", Duration.ofSeconds(60), 5);
+            ChannelPauses channelPauses = new ChannelPauses(db, Clock.systemUTC());
             ExecutorService pool = Executors.newFixedThreadPool(2);
             try {
                 for (int round = 0; round < 50; round++) {
@@ -39,14 +38,14 @@ class ChannelPauseTest {
                         String reason = "monthly limit, round " + round + ", writer " + w;
                         pauses.add(pool.submit(() -> {
                             together.await();
-                            outbox.pauseChannel("default", OffsetDateTime.now().plusHours(1), reason);
+                            channelPauses.pause("default", OffsetDateTime.now().plusHours(1), reason);
                             return null;
                         }));
                     }
                     for (Future<?> p : pauses) {
                         p.get(500, TimeUnit.MILLISECONDS); // a failure or a wait for the other's lock shows here
                     }
-                    assertThat(outbox.pausedChannels()).hasSize(1);
+                    assertThat(channelPauses.paused()).hasSize(1);
                 }
             } finally {
                 pool.shutdownNow();

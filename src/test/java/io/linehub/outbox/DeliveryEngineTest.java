@@ -60,8 +60,8 @@ class DeliveryEngineTest {
         }
     }
 
-    private Outbox outbox() {
-        return hub.bean("outbox", Outbox.class);
+    private NotificationQueue outbox() {
+        return hub.bean("notificationQueue", NotificationQueue.class);
     }
 
     private String lon(int i) {
@@ -147,9 +147,9 @@ class DeliveryEngineTest {
             ids.add(push(i, "Quota " + i));
         }
         startDelivery();
-        await().atMost(Duration.ofSeconds(20)).until(() -> !outbox().pausedChannels().isEmpty());
+        await().atMost(Duration.ofSeconds(20)).until(() -> !hub.bean("channelPauses", ChannelPauses.class).paused().isEmpty());
         Thread.sleep(1500);
-        assertThat(outbox().pausedChannels().get(0).get("reason").toString()).contains("monthly limit");
+        assertThat(hub.bean("channelPauses", ChannelPauses.class).paused().get(0).get("reason").toString()).contains("monthly limit");
         Map<String, Long> s = statuses();
         assertThat(s.getOrDefault("SENT", 0L)).as("statuses %s", s).isEqualTo(3L);
         assertThat(s.getOrDefault("RETRY_WAIT", 0L)).as("statuses %s", s).isEqualTo(2L);

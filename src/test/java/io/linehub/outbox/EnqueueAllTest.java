@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link Outbox#enqueueAll}: many notifications in one transaction, each with the outcome one {@code enqueue} after
+ * {@link NotificationQueue#enqueueAll}: many notifications in one transaction, each with the outcome one {@code enqueue} after
  * the other would give it, on embedded H2 and on PostgreSQL (HUB_TEST_PG_URL, a schema of its own).
  */
 class EnqueueAllTest {
@@ -34,7 +34,7 @@ class EnqueueAllTest {
     private HikariDataSource db;
     private String pgSchema;
 
-    private Outbox outbox(String database) throws Exception {
+    private NotificationQueue outbox(String database) throws Exception {
         if (database.equals("h2")) {
             db = Database.open("enqueue-all", "jdbc:h2:mem:" + UUID.randomUUID() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1",
                     null, null, 4);
@@ -49,8 +49,8 @@ class EnqueueAllTest {
         return outbox(db);
     }
 
-    private static Outbox outbox(DataSource ds) {
-        return new Outbox(ds, Clock.systemUTC(), "node-a", Duration.ofSeconds(60), 5);
+    private static NotificationQueue outbox(DataSource ds) {
+        return new NotificationQueue(ds, Clock.systemUTC(), OutboxSettings.unpacked(Duration.ofSeconds(60), 5));
     }
 
     @AfterEach
@@ -75,7 +75,7 @@ class EnqueueAllTest {
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgresql"})
     void rowsOfOneBatchWithTheSameKeyGetWhatOneEnqueueAfterTheOtherWouldGive(String database) throws Exception {
-        Outbox outbox = outbox(database);
+        NotificationQueue outbox = outbox(database);
 
         List<EnqueueOutcome> out = outbox.enqueueAll(List.of(row("k-1", "a"), row("k-1", "a"), row("k-2", "b"), row("k-2", "changed"),
                 row(null, "c"), row(null, "c")));
@@ -100,16 +100,16 @@ class EnqueueAllTest {
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgresql"})
     void keysStoredBeforeGiveTheEarlierNotificationOrAConflictAndNewRowsLookLikeEnqueuedOnes(String database) throws Exception {
-        Outbox outbox = outbox(database);
+        NotificationQueue outbox = outbox(database);
         EnqueueResult earlier = outbox.enqueue(row("k-0", "a"));
-        assertThat(outbox.claimDue(10)).hasSize(1); // SENDING now: a duplicate answers with the status it has
+        assertThat(new Claims(db, Clock.systemUTC(), "node-a", OutboxSettings.unpacked(Duration.ofSeconds(60), 5)).claimDue(10)).hasSize(1); // SENDING now: a duplicate answers with the status it has
 
         List<EnqueueOutcome> out = outbox.enqueueAll(List.of(row("k-0", "a"), row("k-0", "changed"), row("k-1", "b", "requested: push")));
 
         assertThat(out.get(0).result()).isEqualTo(new EnqueueResult(earlier.id(), NotificationStatus.SENDING, false));
         assertThat(out.get(1).refusal()).isInstanceOf(IdempotencyConflictException.class).hasMessageContaining(earlier.id());
         String id = out.get(2).result().id();
-        var view = outbox.view(id).orElseThrow();
+        var view = new NotificationReadModel(db).view(id).orElseThrow();
         assertThat(view.get("status")).isEqualTo("QUEUED");
         assertThat(view.get("history").toString()).contains("QUEUED").contains("requested: push");
         assertThat(count("SELECT COUNT(*) FROM notification WHERE id = '" + id + "' AND delivery_tag = id AND idempotency_key = 'k-1'"
@@ -119,27 +119,27 @@ class EnqueueAllTest {
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgresql"})
     void keysBeyondOneLookupAreAllFound(String database) throws Exception {
-        Outbox outbox = outbox(database);
-        EnqueueResult earlier = outbox.enqueue(row("k-" + (Outbox.KEYS_PER_LOOKUP + 7), "x"));
+        NotificationQueue outbox = outbox(database);
+        EnqueueResult earlier = outbox.enqueue(row("k-" + (NotificationQueue.KEYS_PER_LOOKUP + 7), "x"));
         List<NewNotification> batch = new ArrayList<>();
-        for (int i = 0; i < Outbox.KEYS_PER_LOOKUP + 20; i++) {
+        for (int i = 0; i < NotificationQueue.KEYS_PER_LOOKUP + 20; i++) {
             batch.add(row("k-" + i, "x"));
         }
 
         List<EnqueueOutcome> out = outbox.enqueueAll(batch);
 
-        assertThat(out.get(Outbox.KEYS_PER_LOOKUP + 7).result()).isEqualTo(new EnqueueResult(earlier.id(), NotificationStatus.QUEUED, false));
-        assertThat(out).filteredOn(o -> o.result().created()).hasSize(Outbox.KEYS_PER_LOOKUP + 19);
-        assertThat(count("SELECT COUNT(*) FROM notification")).isEqualTo(Outbox.KEYS_PER_LOOKUP + 20);
+        assertThat(out.get(NotificationQueue.KEYS_PER_LOOKUP + 7).result()).isEqualTo(new EnqueueResult(earlier.id(), NotificationStatus.QUEUED, false));
+        assertThat(out).filteredOn(o -> o.result().created()).hasSize(NotificationQueue.KEYS_PER_LOOKUP + 19);
+        assertThat(count("SELECT COUNT(*) FROM notification")).isEqualTo(NotificationQueue.KEYS_PER_LOOKUP + 20);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgresql"})
     void aBatchAnotherWriterGotAheadOfIsStoredOneByOneWithEachRowsRealOutcome(String database) throws Exception {
-        Outbox other = outbox(database);
+        NotificationQueue other = outbox(database);
         List<EnqueueResult> concurrent = new ArrayList<>();
         // between the batch's key look-up and its inserts, another hub (or an API request) stores two of its keys
-        Outbox outbox = outbox(beforeInsert(1, db, () -> {
+        NotificationQueue outbox = outbox(beforeInsert(1, db, () -> {
             concurrent.add(other.enqueue(row("k-2", "b")));
             concurrent.add(other.enqueue(row("k-3", "someone else's")));
         }));
@@ -159,9 +159,9 @@ class EnqueueAllTest {
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgresql"})
     void aLongBatchIsCommittedInSeveralTransactionsAndAFailedOneLeavesTheEarlierOnes(String database) throws Exception {
-        Outbox other = outbox(database);
-        int rows = 2 * Outbox.ROWS_PER_TRANSACTION + 10;
-        int second = Outbox.ROWS_PER_TRANSACTION; // the first row of the second transaction
+        NotificationQueue other = outbox(database);
+        int rows = 2 * NotificationQueue.ROWS_PER_TRANSACTION + 10;
+        int second = NotificationQueue.ROWS_PER_TRANSACTION; // the first row of the second transaction
         List<NewNotification> batch = new ArrayList<>();
         for (int i = 0; i < rows; i++) {
             batch.add(row("k-" + i, "d" + i));
@@ -169,7 +169,7 @@ class EnqueueAllTest {
         batch.set(rows - 2, row("k-" + (second + 10), "d" + (second + 10))); // repeats a row of the second transaction
         List<EnqueueResult> concurrent = new ArrayList<>();
         // before the second transaction, another writer stores the key of one of its rows and of a row after it
-        Outbox outbox = outbox(beforeInsert(2, db, () -> {
+        NotificationQueue outbox = outbox(beforeInsert(2, db, () -> {
             concurrent.add(other.enqueue(row("k-" + (second + 5), "d" + (second + 5))));
             concurrent.add(other.enqueue(row("k-" + (rows - 5), "someone else's")));
         }));

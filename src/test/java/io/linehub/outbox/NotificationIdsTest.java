@@ -16,7 +16,7 @@ class NotificationIdsTest {
     void idsAreVersionSevenUuidsThatSortInTheOrderTheyWereMade() {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 20_000; i++) {
-            ids.add(Outbox.newId());
+            ids.add(NotificationIds.newId());
         }
         assertThat(new HashSet<>(ids)).hasSize(ids.size());
         for (int i = 1; i < ids.size(); i++) {

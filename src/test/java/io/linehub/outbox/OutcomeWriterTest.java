@@ -33,7 +33,9 @@ class OutcomeWriterTest {
 
     private final String schema = "hub_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     private HikariDataSource db;
-    private Outbox outbox;
+    private NotificationQueue queue;
+    private Claims claims;
+    private NotificationReadModel notifications;
     private OutcomeWriter writer;
     private java.util.concurrent.ExecutorService continuation;
 
@@ -44,9 +46,13 @@ class OutcomeWriterTest {
         }
         db = Database.open("pg-test", PostgresOutboxTest.PG_URL + "?currentSchema=" + schema, PostgresOutboxTest.PG_USER, null, 4);
         Database.migrate(db);
-        outbox = new Outbox(db, Clock.systemUTC(), "node-a", Duration.ofSeconds(60), 3);
+        OutboxSettings settings = OutboxSettings.unpacked(Duration.ofSeconds(60), 3);
+        queue = new NotificationQueue(db, Clock.systemUTC(), settings);
+        claims = new Claims(db, Clock.systemUTC(), "node-a", settings);
+        notifications = new NotificationReadModel(db);
         continuation = java.util.concurrent.Executors.newFixedThreadPool(2, r -> new Thread(r, "continuation"));
-        writer = new OutcomeWriter(outbox, 50, 2, continuation);
+        writer = new OutcomeWriter(new OutcomeStore(db, Clock.systemUTC(), new RetryPolicy(settings.maxAttempts()), new ChannelPauses(db, Clock.systemUTC())),
+                50, 2, continuation);
         writer.start();
     }
 
@@ -62,11 +68,11 @@ class OutcomeWriterTest {
 
     private List<OutboxEntry> queueAndClaim(int n, String operation) {
         for (int i = 0; i < n; i++) {
-            outbox.enqueue(new NewNotification("shipping_complete", "default", operation, "C-" + i, operation.startsWith("pnp-") ? "h" + i : null,
+            queue.enqueue(new NewNotification("shipping_complete", "default", operation, "C-" + i, operation.startsWith("pnp-") ? "h" + i : null,
                     "+66 8xxxx5678", "TH", "th", "{}", "{\"to\":\"x\"}", null, "d" + i, operation.equals("push") ? "U" + i : null,
                     operation.equals("push") ? UUID.randomUUID().toString() : null, null, "test"));
         }
-        return outbox.claimDue(n);
+        return claims.claimDue(n);
     }
 
     /** Two writers, the callers hearing their results on the continuation pool: each exactly once. */
@@ -80,11 +86,11 @@ class OutcomeWriterTest {
         Instant started = Instant.now();
         for (int i = 0; i < lon.size(); i++) {
             OutboxEntry e = lon.get(i);
-            Outbox.Outcome o = switch (i % 4) {
-                case 0, 1 -> Outbox.Outcome.sent(e, started, 202, "req-" + i);
+            Outcome o = switch (i % 4) {
+                case 0, 1 -> Outcome.sent(e, started, 202, "req-" + i);
                 // a 500 after sending: LINE may have it, and a LON has no retry key
-                case 2 -> Outbox.Outcome.failed(e, started, new LineApiException(500, "boom", List.of(), "req-" + i, LineErrorKind.RETRYABLE, false, null));
-                default -> Outbox.Outcome.failed(e, started, new LineApiException(400, "bad", List.of(), "req-" + i, LineErrorKind.FINAL, false, null));
+                case 2 -> Outcome.failed(e, started, new LineApiException(500, "boom", List.of(), "req-" + i, LineErrorKind.RETRYABLE, false, null));
+                default -> Outcome.failed(e, started, new LineApiException(400, "bad", List.of(), "req-" + i, LineErrorKind.FINAL, false, null));
             };
             writer.submit(o, (next, failure) -> {
                 if (!Thread.currentThread().getName().equals("continuation")) {
@@ -108,7 +114,7 @@ class OutcomeWriterTest {
             };
             String id = lon.get(i).id();
             assertThat(heard.get(id)).as("status heard for %s", id).isEqualTo(expected);
-            Map<String, Object> view = outbox.view(id).orElseThrow();
+            Map<String, Object> view = notifications.view(id).orElseThrow();
             assertThat(view.get("status")).isEqualTo(expected.name());
             @SuppressWarnings("unchecked")
             List<Map<String, Object>> attempts = (List<Map<String, Object>>) view.get("attempts");
@@ -135,7 +141,7 @@ class OutcomeWriterTest {
         List<OutcomeWriter.Pending> group = new ArrayList<>();
         for (int i = 0; i < push.size(); i++) {
             // the sixth has no start time: its attempt row cannot be written, so the group's transaction fails
-            Outbox.Outcome o = Outbox.Outcome.sent(push.get(i), i == 5 ? null : Instant.now(), 200, "req-" + i);
+            Outcome o = Outcome.sent(push.get(i), i == 5 ? null : Instant.now(), 200, "req-" + i);
             group.add(new OutcomeWriter.Pending(o, (next, failure) -> results.add(new Object[]{o.entry().id(), next, failure})));
         }
         writer.record(group);
@@ -144,7 +150,7 @@ class OutcomeWriterTest {
             boolean broken = r[0].equals(push.get(5).id());
             assertThat(r[2] != null).as("failure for %s", r[0]).isEqualTo(broken);
             assertThat(r[1]).isEqualTo(broken ? null : NotificationStatus.SENT);
-            assertThat(outbox.view((String) r[0]).orElseThrow().get("status")).isEqualTo(broken ? "SENDING" : "SENT");
+            assertThat(notifications.view((String) r[0]).orElseThrow().get("status")).isEqualTo(broken ? "SENDING" : "SENT");
         }
     }
 }

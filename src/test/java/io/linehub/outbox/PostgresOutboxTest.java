@@ -48,10 +48,11 @@ class PostgresOutboxTest {
     @Test
     void migrationsRunAndTwoClaimersNeverTakeTheSameRow() throws Exception {
         Database.migrate(db);
-        Outbox a = new Outbox(db, Clock.systemUTC(), "node-a", Duration.ofSeconds(60), 5);
-        Outbox b = new Outbox(db, Clock.systemUTC(), "node-b", Duration.ofSeconds(60), 5);
+        Claims a = new Claims(db, Clock.systemUTC(), "node-a", OutboxSettings.unpacked(Duration.ofSeconds(60), 5));
+        Claims b = new Claims(db, Clock.systemUTC(), "node-b", OutboxSettings.unpacked(Duration.ofSeconds(60), 5));
+        NotificationQueue queue = new NotificationQueue(db, Clock.systemUTC(), OutboxSettings.unpacked(Duration.ofSeconds(60), 5));
         for (int i = 0; i < 20; i++) {
-            a.enqueue(NewNotification.lonTemplate("shipping_complete", "default", "C-" + i, "h" + i, "+66 8xxxx5678", "TH", "th",
+            queue.enqueue(NewNotification.lonTemplate("shipping_complete", "default", "C-" + i, "h" + i, "+66 8xxxx5678", "TH", "th",
                     "{}", "{\"to\":\"h\"}", null, "d" + i));
         }
         // hold node-a's claim open in its own transaction while node-b claims: SKIP LOCKED must skip a's rows
@@ -76,15 +77,17 @@ class PostgresOutboxTest {
     @Test
     void sentAndDeliveredAreRecordedWithHistory() throws Exception {
         Database.migrate(db);
-        Outbox outbox = new Outbox(db, Clock.systemUTC(), "node-a", Duration.ofSeconds(60), 5);
-        EnqueueResult r = outbox.enqueue(NewNotification.lonTemplate("shipping_complete", "default", "C-1", "abc", "+66 8xxxx5678",
+        OutboxSettings settings = OutboxSettings.unpacked(Duration.ofSeconds(60), 5);
+        NotificationQueue queue = new NotificationQueue(db, Clock.systemUTC(), settings);
+        EnqueueResult r = queue.enqueue(NewNotification.lonTemplate("shipping_complete", "default", "C-1", "abc", "+66 8xxxx5678",
                 "TH", "th", "{}", "{\"to\":\"abc\"}", "key-1", "digest"));
-        OutboxEntry e = outbox.claimDue(1).get(0);
-        outbox.recordSent(e, Instant.now(), 202, "req-1");
-        assertThat(outbox.markDelivered("default", r.id())).isTrue();
-        var view = outbox.view(r.id()).orElseThrow();
+        OutboxEntry e = new Claims(db, Clock.systemUTC(), "node-a", settings).claimDue(1).get(0);
+        new OutcomeStore(db, Clock.systemUTC(), new RetryPolicy(settings.maxAttempts()), new ChannelPauses(db, Clock.systemUTC()))
+                .recordSent(e, Instant.now(), 202, "req-1");
+        assertThat(new DeliveryReceipts(db, Clock.systemUTC()).markDelivered("default", r.id())).isTrue();
+        var view = new NotificationReadModel(db).view(r.id()).orElseThrow();
         assertThat(view.get("status")).isEqualTo("DELIVERED");
-        assertThat(outbox.enqueue(NewNotification.lonTemplate("shipping_complete", "default", "C-1", "abc", "+66 8xxxx5678",
+        assertThat(queue.enqueue(NewNotification.lonTemplate("shipping_complete", "default", "C-1", "abc", "+66 8xxxx5678",
                 "TH", "th", "{}", "{\"to\":\"abc\"}", "key-1", "digest")).id()).isEqualTo(r.id());
     }
 }

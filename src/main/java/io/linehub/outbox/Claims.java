@@ -1,0 +1,225 @@
+package io.linehub.outbox;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import static io.linehub.outbox.OutboxDatabase.historyBatch;
+import static io.linehub.outbox.OutboxDatabase.transition;
+
+/**
+ * Claims take due rows with {@code FOR UPDATE SKIP LOCKED} and put a lease on them, so several dispatchers (or hub
+ * nodes) never take the same row and a stopped claimer's rows come back. Identical pushes are packed into multicast
+ * batches inside the claim transaction ({@link MulticastPacking}).
+ */
+public class Claims {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Claims.class);
+
+    static final Set<String> HOURLY_OPERATIONS = Set.of("broadcast", "narrowcast");
+
+    private final OutboxDatabase db;
+    private final String nodeId;
+    private final OutboxSettings settings;
+    /** Lease recovery and the hourly operations' budget take a few queries each: done once a second, not every claim. */
+    static final long PERIODIC_CLAIM_WORK_NANOS = 1_000_000_000L;
+    private volatile long lastRecovery;
+    private volatile long lastHourly;
+
+    public Claims(DataSource dataSource, Clock clock, String nodeId, OutboxSettings settings) {
+        this.db = new OutboxDatabase(dataSource, clock);
+        this.nodeId = nodeId;
+        this.settings = settings;
+    }
+
+    /**
+     * Claims up to {@code max} due notifications for this node and marks them SENDING with a lease. Skips paused
+     * channels; takes broadcasts and narrowcasts only within the channel's hourly budget; packs identical pushes
+     * (same channel and content) into multicast batches of up to 500. First (at most once a second) takes back the
+     * rows of stopped dispatchers.
+     */
+    public List<OutboxEntry> claimDue(int max) {
+        long tick = System.nanoTime();
+        if (due(lastRecovery, tick)) {
+            lastRecovery = tick;
+            recoverExpiredLeases();
+        }
+        boolean hourly = due(lastHourly, tick);
+        OffsetDateTime now = db.now();
+        try (Connection c = db.connection()) {
+            c.setAutoCommit(false);
+            try {
+                List<ClaimedRow> rows = new ArrayList<>();
+                // one status at a time, so each is a range of the (status, next_attempt_at) index read in order
+                // and the scan stops at max rows, however long the queue
+                for (String status : List.of("RETRY_WAIT", "QUEUED")) {
+                    if (rows.size() >= max) {
+                        break;
+                    }
+                    try (PreparedStatement ps = c.prepareStatement(ROW_SELECT
+                            + " WHERE status = ? AND next_attempt_at <= ? AND line_operation NOT IN ('broadcast','narrowcast')"
+                            + " AND (line_operation <> 'push' OR batch_id IS NOT NULL OR created_at <= ?)"
+                            + " AND channel NOT IN (SELECT channel FROM channel_pause WHERE paused_until > ?)"
+                            + " ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED")) {
+                        ps.setString(1, status);
+                        ps.setObject(2, now);
+                        ps.setObject(3, now.minus(settings.packingWindow()));
+                        ps.setObject(4, now);
+                        ps.setInt(5, max - rows.size());
+                        readRows(ps, rows);
+                    }
+                }
+                if (hourly) {
+                    lastHourly = tick;
+                    claimHourly(c, now, rows);
+                }
+                List<OutboxEntry> entries = MulticastPacking.toEntries(c, rows, now, !settings.packingWindow().isZero());
+                markSending(c, rows, now);
+                c.commit();
+                return entries;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new OutboxException("could not claim notifications", e);
+        }
+    }
+
+    /** Whether a periodic part of the claim (lease recovery, the hourly operations) is due again. */
+    private static boolean due(long last, long tick) {
+        return last == 0 || tick - last >= PERIODIC_CLAIM_WORK_NANOS;
+    }
+
+    /** The columns {@link #readRows} reads, in its order: every claim query starts with it. */
+    private static final String ROW_SELECT = "SELECT id, channel, line_operation, line_request, delivery_tag, attempts,"
+            + " retry_key, content_digest, recipient_user_id, batch_id FROM notification";
+
+    private static void readRows(PreparedStatement ps, List<ClaimedRow> rows) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                rows.add(new ClaimedRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getInt(6),
+                        rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10)));
+            }
+        }
+    }
+
+    /** Broadcasts and narrowcasts: at most the hourly budget per channel and operation, counted from the attempts made. */
+    private void claimHourly(Connection c, OffsetDateTime now, List<ClaimedRow> rows) throws SQLException {
+        for (String op : HOURLY_OPERATIONS) {
+            List<String> channels = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT channel FROM notification WHERE status IN ('QUEUED','RETRY_WAIT')"
+                    + " AND line_operation = ? AND next_attempt_at <= ?")) {
+                ps.setString(1, op);
+                ps.setObject(2, now);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        channels.add(rs.getString(1));
+                    }
+                }
+            }
+            for (String channel : channels) {
+                int used;
+                try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM notification_attempt a JOIN notification n ON n.id = a.notification_id"
+                        + " WHERE n.channel = ? AND n.line_operation = ? AND a.started_at > ?")) {
+                    ps.setString(1, channel);
+                    ps.setString(2, op);
+                    ps.setObject(3, now.minusHours(1));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        used = rs.getInt(1);
+                    }
+                }
+                int inFlight;
+                try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM notification WHERE channel = ? AND line_operation = ? AND status = 'SENDING'")) {
+                    ps.setString(1, channel);
+                    ps.setString(2, op);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        inFlight = rs.getInt(1);
+                    }
+                }
+                int room = settings.hourlyBudget() - used - inFlight;
+                if (room <= 0) {
+                    continue;
+                }
+                try (PreparedStatement ps = c.prepareStatement(ROW_SELECT + " WHERE status IN ('QUEUED','RETRY_WAIT')"
+                        + " AND line_operation = ? AND channel = ? AND next_attempt_at <= ?"
+                        + " AND channel NOT IN (SELECT channel FROM channel_pause WHERE paused_until > ?)"
+                        + " ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED")) {
+                    ps.setString(1, op);
+                    ps.setString(2, channel);
+                    ps.setObject(3, now);
+                    ps.setObject(4, now);
+                    ps.setInt(5, room);
+                    readRows(ps, rows);
+                }
+            }
+        }
+    }
+
+
+    private void markSending(Connection c, List<ClaimedRow> rows, OffsetDateTime now) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        // one statement for the whole claim (an array of ids), not one per row
+        try (PreparedStatement ps = c.prepareStatement("UPDATE notification SET status = 'SENDING', attempts = attempts + 1,"
+                + " lease_owner = ?, lease_until = ?, updated_at = ? WHERE id = ANY(?)")) {
+            ps.setString(1, nodeId);
+            ps.setObject(2, now.plus(settings.lease()));
+            ps.setObject(3, now);
+            ps.setArray(4, c.createArrayOf("VARCHAR", rows.stream().map(ClaimedRow::id).toArray()));
+            ps.executeUpdate();
+        }
+        historyBatch(c, rows.stream().map(ClaimedRow::id).toList(), NotificationStatus.SENDING, null, now);
+    }
+
+    /**
+     * Rows left SENDING by a dispatcher that stopped (crash, kill) before recording LINE's answer. Operations
+     * with a retry key go back to RETRY_WAIT: re-sending them with the same key is safe (LINE answers 409 if
+     * it had accepted them). LINE notification messages have no retry key and may already have reached LINE:
+     * they become UNCERTAIN and are not re-sent blindly.
+     */
+    public int recoverExpiredLeases() {
+        OffsetDateTime now = db.now();
+        int n = 0;
+        try (Connection c = db.connection()) {
+            c.setAutoCommit(false);
+            List<String[]> expired = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, line_operation FROM notification WHERE status = 'SENDING' AND lease_until < ?"
+                    + " FOR UPDATE SKIP LOCKED")) {
+                ps.setObject(1, now);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        expired.add(new String[]{rs.getString(1), rs.getString(2)});
+                    }
+                }
+            }
+            for (String[] e : expired) {
+                if (e[1].startsWith("pnp-")) {
+                    n += transition(c, e[0], NotificationStatus.UNCERTAIN, "the hub stopped while sending; LINE may have received it", now, null);
+                } else {
+                    n += transition(c, e[0], NotificationStatus.RETRY_WAIT, "the hub stopped while sending; will resend with the same retry key", now, now);
+                }
+            }
+            c.commit();
+        } catch (SQLException e) {
+            throw new OutboxException("could not recover expired leases", e);
+        }
+        if (n > 0) {
+            LOG.warn("{} notification(s) were left SENDING by a stopped dispatcher and were recovered", n);
+        }
+        return n;
+    }
+}

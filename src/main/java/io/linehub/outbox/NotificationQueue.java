@@ -1,0 +1,256 @@
+package io.linehub.outbox;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+import static io.linehub.outbox.OutboxDatabase.history;
+import static io.linehub.outbox.OutboxDatabase.historyBatch;
+import static io.linehub.outbox.OutboxDatabase.truncate;
+
+/**
+ * The outbox's way in: new notifications stored as QUEUED, each with its QUEUED history row and the end of its
+ * retry window, idempotent by the caller's key (the same request again gets the notification stored first; a
+ * different request under a used key is a conflict).
+ */
+public class NotificationQueue {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NotificationQueue.class);
+
+    private final OutboxDatabase db;
+    private final Duration retryWindow;
+
+    public NotificationQueue(DataSource dataSource, Clock clock, OutboxSettings settings) {
+        this.db = new OutboxDatabase(dataSource, clock);
+        this.retryWindow = settings.retryWindow();
+    }
+
+    private static final String INSERT_QUEUED = "INSERT INTO notification (id, type, channel, line_operation, status, customer_id,"
+            + " recipient_hash, recipient_masked, recipient_country, language, data, line_request, delivery_tag, idempotency_key,"
+            + " request_digest, attempts, next_attempt_at, created_at, updated_at, recipient_user_id, retry_key, content_digest,"
+            + " channel_decision, expires_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0,?,?,?,?,?,?,?,?)";
+    /** Idempotency keys looked up per query by {@link #enqueueAll}. */
+    static final int KEYS_PER_LOOKUP = 500;
+
+    /** Stores a notification as QUEUED. With an idempotency key already used: the earlier one, or a conflict. */
+    public EnqueueResult enqueue(NewNotification n) {
+        try (Connection c = db.connection()) {
+            if (n.idempotencyKey() != null) {
+                Optional<EnqueueResult> earlier = findByIdempotencyKey(c, n);
+                if (earlier.isPresent()) {
+                    return earlier.get();
+                }
+            }
+            String id = NotificationIds.newId();
+            OffsetDateTime now = db.now();
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(INSERT_QUEUED)) {
+                bindQueued(ps, id, n, now);
+                ps.executeUpdate();
+                history(c, id, NotificationStatus.QUEUED, n.channelDecision(), now);
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                if (n.idempotencyKey() != null) {
+                    Optional<EnqueueResult> earlier = findByIdempotencyKey(c, n); // a concurrent request with the same key won
+                    if (earlier.isPresent()) {
+                        return earlier.get();
+                    }
+                }
+                throw e;
+            }
+            return new EnqueueResult(id, NotificationStatus.QUEUED, true);
+        } catch (SQLException e) {
+            throw new OutboxException("could not store the notification", e);
+        }
+    }
+
+    /**
+     * Stores many notifications (the inbox: a file's rows between two checkpoints) with one look-up of their
+     * idempotency keys and JDBC batches for the rows and their history, committed every
+     * {@link #ROWS_PER_TRANSACTION} new rows. Each gets the outcome {@link #enqueue} would give it had they been
+     * stored one after the other in the list's order: a key used before, in the database or earlier in the list,
+     * gives that notification, or a conflict when the request differs. When a transaction fails (another writer
+     * stored one of the keys after the look-up) it is rolled back and the rest of the list, from its first row
+     * on, is stored one by one with {@link #enqueue}.
+     *
+     * @return one outcome per notification, in the list's order
+     * @throws OutboxException when the database cannot store them (the transactions committed before stay)
+     */
+    public List<EnqueueOutcome> enqueueAll(List<NewNotification> batch) {
+        List<EnqueueOutcome> outcomes = new ArrayList<>(batch.size());
+        if (batch.isEmpty()) {
+            return outcomes;
+        }
+        try {
+            enqueueTogether(batch, outcomes);
+        } catch (SQLException e) {
+            // exception types only: database messages can quote row values
+            LOG.warn("{} of {} notifications could not be stored together ({}, SQL state {}); storing them one by one",
+                    batch.size() - outcomes.size(), batch.size(), e.getClass().getName(), e.getSQLState());
+        }
+        for (NewNotification n : batch.subList(outcomes.size(), batch.size())) {
+            try {
+                outcomes.add(EnqueueOutcome.stored(enqueue(n)));
+            } catch (IdempotencyConflictException e) {
+                outcomes.add(EnqueueOutcome.refused(e));
+            }
+        }
+        return outcomes;
+    }
+
+    /**
+     * New rows per transaction of {@link #enqueueAll}. H2 2.5.252, the embedded database, can leave a transaction of
+     * hundreds of rows half committed, its other rows locked for good, when the process is killed soon after the
+     * commit (6 of 30 kills at 500 rows; none of 30 at 20; docs/architecture.md, "Why 20 rows per commit").
+     */
+    static final int ROWS_PER_TRANSACTION = 20;
+
+    /** Adds to {@code outcomes} the outcome of each notification once it is settled (its transaction committed). */
+    private void enqueueTogether(List<NewNotification> batch, List<EnqueueOutcome> outcomes) throws SQLException {
+        try (Connection c = db.connection()) {
+            Map<String, Earlier> byKey = findByIdempotencyKeys(c, batch);
+            List<EnqueueOutcome> planned = new ArrayList<>(batch.size());
+            List<Integer> fresh = new ArrayList<>(); // positions in the batch of the new notifications
+            for (NewNotification n : batch) {
+                Earlier earlier = n.idempotencyKey() == null ? null : byKey.get(n.idempotencyKey());
+                if (earlier != null) {
+                    try {
+                        planned.add(EnqueueOutcome.stored(earlier.resultFor(n)));
+                    } catch (IdempotencyConflictException e) {
+                        planned.add(EnqueueOutcome.refused(e));
+                    }
+                    continue;
+                }
+                String id = NotificationIds.newId();
+                if (n.idempotencyKey() != null) {
+                    byKey.put(n.idempotencyKey(), new Earlier(id, NotificationStatus.QUEUED, n.requestDigest())); // for later rows with this key
+                }
+                fresh.add(planned.size());
+                planned.add(EnqueueOutcome.stored(new EnqueueResult(id, NotificationStatus.QUEUED, true)));
+            }
+            c.setAutoCommit(false);
+            for (int from = 0; from < fresh.size(); from += ROWS_PER_TRANSACTION) {
+                List<Integer> chunk = fresh.subList(from, Math.min(fresh.size(), from + ROWS_PER_TRANSACTION));
+                outcomes.addAll(planned.subList(outcomes.size(), chunk.get(0))); // settled by the look-up or earlier transactions
+                insertQueued(c, chunk.stream().map(i -> planned.get(i).result().id()).toList(), chunk.stream().map(batch::get).toList());
+                outcomes.addAll(planned.subList(outcomes.size(), chunk.get(chunk.size() - 1) + 1));
+            }
+            outcomes.addAll(planned.subList(outcomes.size(), planned.size()));
+        }
+    }
+
+    /** New notifications and their QUEUED history in one transaction, with JDBC batches. */
+    private void insertQueued(Connection c, List<String> ids, List<NewNotification> notifications) throws SQLException {
+        OffsetDateTime now = db.now();
+        try {
+            Map<String, List<String>> byDecision = new LinkedHashMap<>();
+            try (PreparedStatement ps = c.prepareStatement(INSERT_QUEUED)) {
+                for (int i = 0; i < ids.size(); i++) {
+                    bindQueued(ps, ids.get(i), notifications.get(i), now);
+                    ps.addBatch();
+                    byDecision.computeIfAbsent(notifications.get(i).channelDecision(), k -> new ArrayList<>()).add(ids.get(i));
+                }
+                ps.executeBatch();
+            }
+            // the QUEUED history row's reason is the channel decision: a handful of distinct ones
+            for (Map.Entry<String, List<String>> d : byDecision.entrySet()) {
+                historyBatch(c, d.getValue(), NotificationStatus.QUEUED, d.getKey(), now);
+            }
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        }
+    }
+
+    /** The QUEUED row of a new notification, as {@link #INSERT_QUEUED} takes it. */
+    private void bindQueued(PreparedStatement ps, String id, NewNotification n, OffsetDateTime now) throws SQLException {
+        int i = 1;
+        ps.setString(i++, id);
+        ps.setString(i++, n.type());
+        ps.setString(i++, n.channel());
+        ps.setString(i++, n.lineOperation());
+        ps.setString(i++, NotificationStatus.QUEUED.name());
+        ps.setString(i++, n.customerId());
+        ps.setString(i++, n.recipientHash());
+        ps.setString(i++, n.recipientMasked());
+        ps.setString(i++, n.recipientCountry());
+        ps.setString(i++, n.language());
+        ps.setString(i++, n.dataJson());
+        ps.setString(i++, n.lineRequestJson());
+        ps.setString(i++, n.lineOperation().startsWith("pnp-") ? id : null);
+        ps.setString(i++, n.idempotencyKey());
+        ps.setString(i++, n.requestDigest());
+        ps.setObject(i++, now);
+        ps.setObject(i++, now);
+        ps.setObject(i++, now);
+        ps.setString(i++, n.recipientUserId());
+        ps.setString(i++, n.retryKey());
+        ps.setString(i++, n.contentDigest());
+        ps.setString(i++, truncate(n.channelDecision(), 300));
+        ps.setObject(i, now.plus(retryWindow));
+    }
+
+    /** A notification stored earlier under an idempotency key. */
+    private record Earlier(String id, NotificationStatus status, String requestDigest) {
+
+        /** The same request again gets the earlier notification; a different one is a conflict. */
+        EnqueueResult resultFor(NewNotification n) {
+            if (!requestDigest.equals(n.requestDigest())) {
+                throw new IdempotencyConflictException(id);
+            }
+            return new EnqueueResult(id, status, false);
+        }
+    }
+
+    private Optional<EnqueueResult> findByIdempotencyKey(Connection c, NewNotification n) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, status, request_digest FROM notification WHERE idempotency_key = ?")) {
+            ps.setString(1, n.idempotencyKey());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new Earlier(rs.getString("id"), NotificationStatus.valueOf(rs.getString("status")),
+                        rs.getString("request_digest")).resultFor(n));
+            }
+        }
+    }
+
+    /** The notifications stored earlier under the batch's idempotency keys, by key. */
+    private static Map<String, Earlier> findByIdempotencyKeys(Connection c, List<NewNotification> batch) throws SQLException {
+        List<String> keys = batch.stream().map(NewNotification::idempotencyKey).filter(Objects::nonNull).distinct().toList();
+        Map<String, Earlier> found = new HashMap<>();
+        for (int from = 0; from < keys.size(); from += KEYS_PER_LOOKUP) {
+            List<String> chunk = keys.subList(from, Math.min(keys.size(), from + KEYS_PER_LOOKUP));
+            try (PreparedStatement ps = c.prepareStatement("SELECT idempotency_key, id, status, request_digest FROM notification"
+                    + " WHERE idempotency_key IN (" + String.join(",", Collections.nCopies(chunk.size(), "?")) + ")")) {
+                for (int i = 0; i < chunk.size(); i++) {
+                    ps.setString(i + 1, chunk.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        found.put(rs.getString(1), new Earlier(rs.getString(2), NotificationStatus.valueOf(rs.getString(3)), rs.getString(4)));
+                    }
+                }
+            }
+        }
+        return found;
+    }
+}

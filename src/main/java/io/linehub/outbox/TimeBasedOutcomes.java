@@ -1,0 +1,76 @@
+package io.linehub.outbox;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.linehub.outbox.OutboxDatabase.transitionFrom;
+
+/**
+ * Outcomes that come from time passing, not from LINE's answers: the housekeeping route's step. LINE notification
+ * messages left UNCERTAIN or SENT without a delivery webhook, and notifications never sent within their retry window.
+ */
+public class TimeBasedOutcomes {
+
+    private final OutboxDatabase db;
+    private final OutboxSettings settings;
+
+    public TimeBasedOutcomes(DataSource dataSource, Clock clock, OutboxSettings settings) {
+        this.db = new OutboxDatabase(dataSource, clock);
+        this.settings = settings;
+    }
+
+    /**
+     * Time-based outcomes: UNCERTAIN LONs without a delivery webhook after {@code uncertainAfter} are resent or
+     * given up (policy); SENT LONs without one after {@code undeliveredAfter} are UNDELIVERED; queued or waiting
+     * notifications past their retry window are EXPIRED.
+     *
+     * @return the ids that became UNDELIVERED (for the fallback route)
+     */
+    public List<String> resolveByTime() {
+        OffsetDateTime now = db.now();
+        List<String> undelivered = new ArrayList<>();
+        db.inTransaction(c -> {
+            for (String id : ids(c, "SELECT id FROM notification WHERE status = 'UNCERTAIN' AND updated_at < ? FOR UPDATE SKIP LOCKED",
+                    now.minus(settings.uncertainAfter()))) {
+                if (settings.uncertainPolicy() == OutboxSettings.UncertainPolicy.RESEND) {
+                    transitionFrom(c, id, "UNCERTAIN", NotificationStatus.RETRY_WAIT,
+                            "no delivery webhook within " + settings.uncertainAfter() + "; resending (policy RESEND)", now, now);
+                } else if (transitionFrom(c, id, "UNCERTAIN", NotificationStatus.UNDELIVERED,
+                        "no delivery webhook within " + settings.uncertainAfter() + "; not resent (policy GIVE_UP)", now, null) == 1) {
+                    undelivered.add(id);
+                }
+            }
+            for (String id : ids(c, "SELECT id FROM notification WHERE status = 'SENT' AND line_operation LIKE 'pnp-%' AND sent_at < ?"
+                    + " FOR UPDATE SKIP LOCKED", now.minus(settings.undeliveredAfter()))) {
+                if (transitionFrom(c, id, "SENT", NotificationStatus.UNDELIVERED,
+                        "LINE reported no delivery within " + settings.undeliveredAfter(), now, null) == 1) {
+                    undelivered.add(id);
+                }
+            }
+            for (String id : ids(c, "SELECT id FROM notification WHERE status IN ('QUEUED','RETRY_WAIT') AND expires_at < ? FOR UPDATE SKIP LOCKED", now)) {
+                transitionFrom(c, id, null, NotificationStatus.EXPIRED, "not sent within the retry window of " + settings.retryWindow(), now, null);
+            }
+        });
+        return undelivered;
+    }
+
+    private static List<String> ids(Connection c, String sql, OffsetDateTime t) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, t);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+}
