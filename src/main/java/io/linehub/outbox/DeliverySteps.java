@@ -170,7 +170,7 @@ public class DeliverySteps {
     public void delivered(Exchange exchange) {
         Message m = exchange.getMessage();
         String channel = m.getHeader("channel", String.class);
-        String data = m.getHeader("LineDeliveryData", String.class);
+        String data = m.getHeader(LineConstants.DELIVERY_DATA, String.class);
         if (!outbox.markDelivered(channel, data)) {
             LOG.info("delivery event on channel {} matched no notification awaiting delivery", channel);
         }
