@@ -46,7 +46,7 @@ public class LineComponent extends DefaultComponent {
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
         LineConfiguration configuration = new LineConfiguration();
-        configuration.setOperation(LineOperation.fromUriName(remaining));
+        configuration.operation(LineOperation.fromUriName(remaining));
         // no generated configurers: the options are bound on the configuration, what is left (Camel's own
         // endpoint options) on the endpoint; anything still left is an unknown option and fails the URI
         setProperties(configuration, parameters);

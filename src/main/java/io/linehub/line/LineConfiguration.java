@@ -64,7 +64,8 @@ public class LineConfiguration {
         return operation;
     }
 
-    public void setOperation(LineOperation operation) {
+    /** Set from the URI's path only: no setter, so {@code ?operation=} is an unknown option, as it always was. */
+    void operation(LineOperation operation) {
         this.operation = operation;
     }
 

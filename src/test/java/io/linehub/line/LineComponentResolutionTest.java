@@ -53,6 +53,8 @@ class LineComponentResolutionTest {
                     .hasMessageContaining("chanel");
             assertThatThrownBy(() -> camel.getEndpoint("line:push?retryKey=always")).isInstanceOf(ResolveEndpointFailedException.class)
                     .hasRootCauseMessage("retryKey must be auto or none; give a key of your own in the LineRetryKey header");
+            assertThatThrownBy(() -> camel.getEndpoint("line:push?operation=broadcast")).isInstanceOf(ResolveEndpointFailedException.class)
+                    .hasMessageContaining("operation");
             assertThatThrownBy(() -> camel.getEndpoint("line:send")).isInstanceOf(ResolveEndpointFailedException.class)
                     .hasRootCauseMessage("unknown LINE operation 'send'; known: [pnp-template, pnp-flex, push, multicast, broadcast,"
                             + " narrowcast, narrowcast-progress, quota, quota-consumption, pnp-template-stats, pnp-flex-stats]");
