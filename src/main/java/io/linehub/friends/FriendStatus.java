@@ -1,5 +1,6 @@
 package io.linehub.friends;
 
+import io.linehub.line.LineConstants;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -32,12 +33,12 @@ public class FriendStatus {
     /** Route step for a {@code follow} or {@code unfollow} event (headers channel, LineUserId, LineEventType, LineEventTimestamp). */
     public void record(Exchange exchange) {
         Message m = exchange.getMessage();
-        String userId = m.getHeader("LineUserId", String.class);
+        String userId = m.getHeader(LineConstants.USER_ID, String.class);
         if (userId == null) {
             return;
         }
-        Status status = "follow".equals(m.getHeader("LineEventType", String.class)) ? Status.FOLLOWING : Status.BLOCKED;
-        record(m.getHeader("channel", String.class), userId, status, m.getHeader("LineEventTimestamp", 0L, Long.class));
+        Status status = "follow".equals(m.getHeader(LineConstants.EVENT_TYPE, String.class)) ? Status.FOLLOWING : Status.BLOCKED;
+        record(m.getHeader("channel", String.class), userId, status, m.getHeader(LineConstants.EVENT_TIMESTAMP, 0L, Long.class));
     }
 
     /** @return whether the status changed */

@@ -1,44 +1,56 @@
 package io.linehub.line;
 
 import org.apache.camel.Endpoint;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.DefaultComponent;
-
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.PoolOptions;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The {@code line:} component: every call the hub makes to LINE goes through it, e.g.
- * {@code line:pnp-template?channel=default}. Holds the configured channels and the one HTTP client shared by all
- * endpoints: Vert.x's (Netty, non-blocking, HTTP/1.1 keep-alive pool of up to {@link #setMaxConnections} connections).
- * Vert.x rather than the JDK's {@code java.net.http} client: at LINE's 2,000 requests per second the JDK client cost
- * about three times the CPU (docs/performance.md).
+ * {@code line:pnp-template?channel=default}. Holds the configured channels (with their credentials), the one HTTP
+ * client shared by all endpoints ({@link LineClient}) and the threads routes continue on after LINE answered. An
+ * endpoint's options are a {@link LineConfiguration}; the headers it reads and writes are {@link LineConstants}.
+ * Depends on nothing of the hub but {@code io.linehub.json}, so it can become an artifact of its own.
  */
+@Component("line")
 public class LineComponent extends DefaultComponent {
 
+    @Metadata(label = "security", secret = true,
+              description = "The LINE channels (Official Accounts) endpoints send through, by name: each with its channel access"
+                            + " token and channel secret, LINE's base URL and its country and language")
     private LineChannels channels = new LineChannels(List.of());
+
+    @Metadata(label = "advanced", defaultValue = "5s", javaType = "java.time.Duration",
+              description = "How long to wait for a connection to LINE")
     private Duration connectTimeout = Duration.ofSeconds(5);
+
+    @Metadata(label = "advanced", defaultValue = "500",
+              description = "Most keep-alive connections to LINE at once (each carries one request at a time)")
     private int maxConnections = 500;
-    private Vertx vertx;
-    /** Several clients, each with its own share of the pool: Vert.x scans a pool's connections on every request. */
-    private HttpClient[] httpClients;
-    private final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-    static final int POOL_SHARD = 32;
-    private ScheduledExecutorService scheduler;
-    private java.util.concurrent.ExecutorService replyExecutor;
+
+    @Metadata(label = "advanced", defaultValue = "8",
+              description = "Threads that continue routes after LINE answered (the delivery records outcomes on them)")
     private int replyThreads = 8;
+
+    private LineClient client;
+    private ScheduledExecutorService scheduler;
+    private ExecutorService replyExecutor;
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
-        LineEndpoint endpoint = new LineEndpoint(uri, this, LineOperation.fromUriName(remaining));
+        LineConfiguration configuration = new LineConfiguration();
+        configuration.operation(LineOperation.fromUriName(remaining));
+        // no generated configurers: the options are bound on the configuration, what is left (Camel's own
+        // endpoint options) on the endpoint; anything still left is an unknown option and fails the URI
+        setProperties(configuration, parameters);
+        LineEndpoint endpoint = new LineEndpoint(uri, this, configuration);
         setProperties(endpoint, parameters);
         return endpoint;
     }
@@ -50,27 +62,7 @@ public class LineComponent extends DefaultComponent {
         // the route goes on (and writes LINE's answer to the database) on these threads, never on the HTTP
         // client's own, which must stay free to write requests the moment the throttle lets them go
         replyExecutor = getCamelContext().getExecutorServiceManager().newFixedThreadPool(this, "line-reply", replyThreads);
-        // its own small Vert.x: two event loops write requests and read answers, nothing else runs on them
-        vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(1).setInternalBlockingPoolSize(1)
-                .setUseDaemonThread(true).setPreferNativeTransport(true));
-        if (!vertx.isNativeTransportEnabled()) {
-            org.slf4j.LoggerFactory.getLogger(LineComponent.class).info("line: Netty's native epoll transport is not available here"
-                    + " ({}); using Java NIO", vertx.unavailableNativeTransportCause() == null ? "not Linux x86_64"
-                    : vertx.unavailableNativeTransportCause().getClass().getSimpleName());
-        }
-        // Vert.x picks a connection by looking at every connection of the pool, so at LINE's rate a pool of
-        // hundreds costs more CPU than the request: the connections are spread over clients of up to 32 each
-        int shards = Math.max(1, (maxConnections + POOL_SHARD - 1) / POOL_SHARD);
-        httpClients = new HttpClient[shards];
-        for (int i = 0; i < shards; i++) {
-            httpClients[i] = vertx.createHttpClient(new HttpClientOptions()
-                            .setConnectTimeout((int) connectTimeout.toMillis())
-                            .setKeepAlive(true)
-                            .setKeepAliveTimeout(30)
-                            .setTryUseCompression(false)
-                            .setName("line-" + i),
-                    new PoolOptions().setHttp1MaxSize(Math.max(1, maxConnections / shards)));
-        }
+        client = new LineClient(connectTimeout, maxConnections);
     }
 
     public LineChannels getChannels() {
@@ -98,20 +90,6 @@ public class LineComponent extends DefaultComponent {
         this.maxConnections = maxConnections;
     }
 
-    /** The next of the clients, in turn. */
-    HttpClient httpClient() {
-        HttpClient[] clients = httpClients;
-        return clients[Math.floorMod(next.getAndIncrement(), clients.length)];
-    }
-
-    ScheduledExecutorService scheduler() {
-        return scheduler;
-    }
-
-    java.util.concurrent.Executor replyExecutor() {
-        return replyExecutor;
-    }
-
     public int getReplyThreads() {
         return replyThreads;
     }
@@ -119,6 +97,18 @@ public class LineComponent extends DefaultComponent {
     /** Threads that continue routes after LINE answered (the delivery records outcomes on them). */
     public void setReplyThreads(int replyThreads) {
         this.replyThreads = replyThreads;
+    }
+
+    LineClient client() {
+        return client;
+    }
+
+    ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
+    Executor replyExecutor() {
+        return replyExecutor;
     }
 
     @Override
@@ -131,10 +121,9 @@ public class LineComponent extends DefaultComponent {
             getCamelContext().getExecutorServiceManager().shutdownGraceful(replyExecutor);
             replyExecutor = null;
         }
-        if (vertx != null) {
-            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-            vertx = null;
-            httpClients = null;
+        if (client != null) {
+            client.close();
+            client = null;
         }
         super.doStop();
     }

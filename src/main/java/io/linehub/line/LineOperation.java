@@ -21,15 +21,15 @@ public enum LineOperation {
     BROADCAST("broadcast", "POST", "/v2/bot/message/broadcast", true, false, RateLimit.PER_HOUR_60),
     /** Narrowcast to an audience or filter; 202, then progress; 60 per hour. */
     NARROWCAST("narrowcast", "POST", "/v2/bot/message/narrowcast", true, false, RateLimit.PER_HOUR_60),
-    /** Progress of a narrowcast by its request ID (header LineNarrowcastRequestId). */
+    /** Progress of a narrowcast by its request ID ({@link LineConstants#NARROWCAST_REQUEST_ID}). */
     NARROWCAST_PROGRESS("narrowcast-progress", "GET", "/v2/bot/message/progress/narrowcast", false, false, RateLimit.PER_SECOND_2000),
     /** The month's message quota. */
     QUOTA("quota", "GET", "/v2/bot/message/quota", false, false, RateLimit.PER_SECOND_2000),
     /** Messages sent this month (approximate). */
     QUOTA_CONSUMPTION("quota-consumption", "GET", "/v2/bot/message/quota/consumption", false, false, RateLimit.PER_SECOND_2000),
-    /** LINE notification messages (template) delivered on a day (header LineDate, yyyyMMdd in UTC+9). */
+    /** LINE notification messages (template) delivered on a day ({@link LineConstants#DATE}, yyyyMMdd in UTC+9). */
     PNP_TEMPLATE_STATS("pnp-template-stats", "GET", "/v2/bot/message/delivery/pnp/templated", false, false, RateLimit.PER_SECOND_2000),
-    /** LINE notification messages (flexible) delivered on a day (header LineDate, yyyyMMdd in UTC+9). */
+    /** LINE notification messages (flexible) delivered on a day ({@link LineConstants#DATE}, yyyyMMdd in UTC+9). */
     PNP_FLEX_STATS("pnp-flex-stats", "GET", "/v2/bot/message/delivery/pnp", false, false, RateLimit.PER_SECOND_2000);
 
     /** LINE's documented limit for an endpoint, per channel. */

@@ -3,6 +3,9 @@ package io.linehub.line;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.linehub.json.Json;
+import io.linehub.line.LineClient.Request;
+import io.linehub.line.LineClient.Response;
+import io.linehub.line.LineClient.Timing;
 import io.linehub.line.model.MessageQuotaResponse;
 import io.linehub.line.model.NarrowcastProgressResponse;
 import io.linehub.line.model.NumberOfMessagesResponse;
@@ -14,9 +17,6 @@ import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Message;
 import org.apache.camel.support.DefaultAsyncProducer;
 
-import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 
@@ -32,7 +32,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
- * Calls LINE without blocking a thread while LINE answers. Success: the body becomes LINE's answer and the
+ * Turns a message into LINE's request and LINE's answer back into the message; {@link LineClient} sends the one and
+ * reads the other without blocking a thread while LINE answers. Success: the body becomes LINE's answer and the
  * {@link LineConstants} headers are set. Failure: a {@link LineApiException} carrying LINE's status,
  * message, details and the classification the delivery engine acts on.
  */
@@ -43,28 +44,23 @@ public class LineProducer extends DefaultAsyncProducer {
     private static final DateTimeFormatter YYYYMMDD = DateTimeFormatter.ofPattern("yyyyMMdd");
 
     private final LineEndpoint endpoint;
+    private final LineConfiguration config;
 
     public LineProducer(LineEndpoint endpoint) {
         super(endpoint);
         this.endpoint = endpoint;
+        this.config = endpoint.getConfiguration();
     }
 
-    /** A request to LINE: the options (method, URL, headers, timeout) and the JSON body (null for GET). */
-    record Request(RequestOptions options, String body) {
-        String header(String name) {
-            return options.getHeaders().get(name);
-        }
-    }
-
-    /** LINE's answer, read whole. */
-    record Response(int statusCode, String requestId, String acceptedRequestId, String body) {
+    private CompletableFuture<Response> send(Request request, Timing timing) {
+        return endpoint.getComponent().client().send(request, timing);
     }
 
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
         Request request;
         try {
-            request = buildRequest(exchange.getMessage(), endpoint.getOperation());
+            request = buildRequest(exchange.getMessage(), config.getOperation());
         } catch (RuntimeException | InvalidPayloadException e) {
             exchange.setException(e);
             callback.done(true);
@@ -82,9 +78,9 @@ public class LineProducer extends DefaultAsyncProducer {
                 }
                 if (failure != null) {
                     exchange.setException(LineErrors.fromFailure(failure));
-                } else if (handleResponse(exchange, response) && endpoint.getOperation() == LineOperation.NARROWCAST
-                        && endpoint.isWaitForCompletion()) {
-                    pollProgress(exchange, callback, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(endpoint.getProgressTimeout()));
+                } else if (handleResponse(exchange, response) && config.getOperation() == LineOperation.NARROWCAST
+                        && config.isWaitForCompletion()) {
+                    pollProgress(exchange, callback, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.getProgressTimeout()));
                     return;
                 }
             } catch (RuntimeException e) {
@@ -95,44 +91,8 @@ public class LineProducer extends DefaultAsyncProducer {
         return false;
     }
 
-    /** When a request was written and its answer began to arrive, on the wall clock and on the monotonic clock. */
-    private static final class Timing {
-        volatile long sentAt;
-        volatile long sentNanos;
-        volatile long answeredAt;
-        volatile long answeredNanos;
-
-        void sent() {
-            sentNanos = System.nanoTime();
-            sentAt = System.currentTimeMillis();
-        }
-
-        void answered() {
-            answeredNanos = System.nanoTime();
-            answeredAt = System.currentTimeMillis();
-        }
-    }
-
-    private CompletableFuture<Response> send(Request request, Timing timing) {
-        Future<Response> answer = endpoint.getComponent().httpClient().request(request.options())
-                .compose(req -> {
-                    timing.sent(); // a connection is ours: the request is written now, on this thread
-                    return (request.body() == null ? req.send() : req.send(Buffer.buffer(request.body(), "UTF-8")))
-                            .compose(res -> {
-                                timing.answered(); // LINE's answer has begun to arrive
-                                return res.body().map(body -> response(res, body));
-                            });
-                });
-        return answer.toCompletionStage().toCompletableFuture();
-    }
-
-    private static Response response(HttpClientResponse res, Buffer body) {
-        return new Response(res.statusCode(), res.getHeader("x-line-request-id"), res.getHeader("x-line-accepted-request-id"),
-                body.toString(StandardCharsets.UTF_8));
-    }
-
     private LineChannel channel(Message in) {
-        return endpoint.getComponent().getChannels().get(in.getHeader(LineConstants.CHANNEL, endpoint.getChannel(), String.class));
+        return endpoint.getComponent().getChannels().get(in.getHeader(LineConstants.CHANNEL, config.getChannel(), String.class));
     }
 
     Request buildRequest(Message in, LineOperation op) throws InvalidPayloadException {
@@ -145,7 +105,7 @@ public class LineProducer extends DefaultAsyncProducer {
                 .setHost(base.getHost())
                 .setPort(base.getPort() != -1 ? base.getPort() : ssl ? 443 : 80)
                 .setURI(basePath + op.path() + query(in, op))
-                .setIdleTimeout(endpoint.getRequestTimeout())
+                .setIdleTimeout(config.getRequestTimeout())
                 .putHeader("Authorization", "Bearer " + channel.accessToken());
         if (!op.sends()) {
             return new Request(b.setMethod(HttpMethod.GET), null);
@@ -153,7 +113,7 @@ public class LineProducer extends DefaultAsyncProducer {
         String body = body(in, op);
         b.setMethod(HttpMethod.POST).putHeader("Content-Type", "application/json");
 
-        String tag = in.getHeader(LineConstants.DELIVERY_TAG, endpoint.getDeliveryTag(), String.class);
+        String tag = in.getHeader(LineConstants.DELIVERY_TAG, config.getDeliveryTag(), String.class);
         if (tag != null) {
             if (!op.deliveryTagSupported()) {
                 throw new IllegalArgumentException("LINE accepts X-Line-Delivery-Tag only on LINE notification messages, not on " + op.uriName());
@@ -164,7 +124,7 @@ public class LineProducer extends DefaultAsyncProducer {
             b.putHeader("X-Line-Delivery-Tag", tag);
         }
         String retryKey = in.getHeader(LineConstants.RETRY_KEY, String.class);
-        if (retryKey == null && "auto".equals(endpoint.getRetryKey()) && op.retryKeySupported()) {
+        if (retryKey == null && config.generatesRetryKey() && op.retryKeySupported()) {
             retryKey = UUID.randomUUID().toString();
             in.setHeader(LineConstants.RETRY_KEY, retryKey);
         }
@@ -182,7 +142,7 @@ public class LineProducer extends DefaultAsyncProducer {
 
     private String body(Message in, LineOperation op) throws InvalidPayloadException {
         Object body = in.getBody();
-        Boolean disabled = endpoint.getNotificationDisabled();
+        Boolean disabled = config.getNotificationDisabled();
         if (disabled == null || op == LineOperation.PNP_TEMPLATE) {
             if (body instanceof String s) {
                 return s;
@@ -242,11 +202,11 @@ public class LineProducer extends DefaultAsyncProducer {
             exchange.setException(LineErrors.fromResponse(status, response.body(), requestId));
             return false;
         }
-        out.setBody(answer(endpoint.getOperation(), response.body()));
+        out.setBody(answer(config.getOperation(), response.body()));
         if (out.getBody() instanceof PushMessageResponse push && push.sentMessages() != null) {
             out.setHeader(LineConstants.SENT_MESSAGE_IDS, push.sentMessages().stream().map(PushMessageResponse.SentMessage::id).toList());
         }
-        if (endpoint.getOperation() == LineOperation.NARROWCAST) {
+        if (config.getOperation() == LineOperation.NARROWCAST) {
             out.setHeader(LineConstants.NARROWCAST_REQUEST_ID, acceptedId != null ? acceptedId : requestId);
         }
         if (out.getBody() instanceof NarrowcastProgressResponse progress) {
@@ -317,7 +277,7 @@ public class LineProducer extends DefaultAsyncProducer {
                 }
                 callback.done(false);
             }, endpoint.getComponent().replyExecutor());
-        }, endpoint.getProgressInterval(), TimeUnit.MILLISECONDS);
+        }, config.getProgressInterval(), TimeUnit.MILLISECONDS);
     }
 
     private static String stripSlash(String url) {

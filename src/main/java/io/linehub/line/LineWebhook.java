@@ -11,16 +11,10 @@ import java.util.List;
 
 /**
  * LINE's webhook, for the route on {@code POST /webhook/line/{channel}}: the signature is checked over the raw
- * body bytes before anything parses them; then the events are handed on one by one.
+ * body bytes before anything parses them; then the events are handed on one by one, each described by the
+ * {@link LineConstants} headers labelled {@code webhook}.
  */
 public class LineWebhook {
-
-    /** Headers set on each event. */
-    public static final String EVENT_TYPE = "LineEventType";
-    public static final String EVENT_ID = "LineWebhookEventId";
-    public static final String DELIVERY_DATA = "LineDeliveryData";
-    public static final String USER_ID = "LineUserId";
-    public static final String EVENT_TIMESTAMP = "LineEventTimestamp";
 
     private final LineChannels channels;
 
@@ -49,17 +43,17 @@ public class LineWebhook {
     }
 
 
-    /** Sets the event's headers (type, id, delivery data, user id) for routing. */
+    /** Sets the event's headers (type, id, delivery data, timestamp, user id; see {@link LineConstants}) for routing. */
     public void describe(Exchange exchange) throws org.apache.camel.InvalidPayloadException {
         Message m = exchange.getMessage();
         JsonNode event = m.getMandatoryBody(JsonNode.class);
-        m.setHeader(EVENT_TYPE, event.path("type").asText(""));
-        m.setHeader(EVENT_ID, event.path("webhookEventId").asText(null));
+        m.setHeader(LineConstants.EVENT_TYPE, event.path("type").asText(""));
+        m.setHeader(LineConstants.WEBHOOK_EVENT_ID, event.path("webhookEventId").asText(null));
         JsonNode data = event.path("delivery").path("data");
-        m.setHeader(DELIVERY_DATA, data.isTextual() ? data.asText() : null);
-        m.setHeader(EVENT_TIMESTAMP, event.path("timestamp").asLong(0));
+        m.setHeader(LineConstants.DELIVERY_DATA, data.isTextual() ? data.asText() : null);
+        m.setHeader(LineConstants.EVENT_TIMESTAMP, event.path("timestamp").asLong(0));
         JsonNode user = event.path("source").path("userId");
-        m.setHeader(USER_ID, user.isTextual() ? user.asText() : null);
+        m.setHeader(LineConstants.USER_ID, user.isTextual() ? user.asText() : null);
     }
 
     /** The events of a verified webhook body, each a JSON object; unknown event types are kept for routes to ignore. */

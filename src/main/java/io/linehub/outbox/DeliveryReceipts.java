@@ -1,5 +1,6 @@
 package io.linehub.outbox;
 
+import io.linehub.line.LineConstants;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -28,7 +29,7 @@ public class DeliveryReceipts {
     public void delivered(Exchange exchange) {
         Message m = exchange.getMessage();
         String channel = m.getHeader("channel", String.class);
-        String data = m.getHeader("LineDeliveryData", String.class);
+        String data = m.getHeader(LineConstants.DELIVERY_DATA, String.class);
         if (!markDelivered(channel, data)) {
             LOG.info("delivery event on channel {} matched no notification awaiting delivery", channel);
         }

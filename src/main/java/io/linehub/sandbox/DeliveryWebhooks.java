@@ -145,7 +145,7 @@ final class DeliveryWebhooks implements AutoCloseable {
             return;
         }
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        String signature = LineSignature.sign(channel.channel().channelSecret(), bytes);
+        String signature = WebhookSigner.sign(channel.channel().channelSecret(), bytes);
         URI url = channel.channel().webhookUrl();
         HttpRequest request = HttpRequest.newBuilder(url)
                 .timeout(HUB_RESPONSE_TIMEOUT)

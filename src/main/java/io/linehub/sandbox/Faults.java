@@ -33,7 +33,7 @@ import java.util.random.RandomGenerator;
 public record Faults(Duration latencyFixed, Duration latencyJitter, Map<Double, Duration> latencyPercentiles,
                      double resetShare, double timeoutShare, double serverErrorShare,
                      double serverErrorAfterEffectShare, double timeoutAfterEffectShare, Duration timeoutHold,
-                     Set<LineEndpoint> endpoints) {
+                     Set<ApiPath> endpoints) {
 
     /** No latency, no faults. */
     public static final Faults NONE = builder().build();
@@ -71,7 +71,7 @@ public record Faults(Duration latencyFixed, Duration latencyJitter, Map<Double, 
         return new Builder();
     }
 
-    boolean affects(LineEndpoint endpoint) {
+    boolean affects(ApiPath endpoint) {
         return endpoints.isEmpty() || endpoints.contains(endpoint);
     }
 
@@ -126,7 +126,7 @@ public record Faults(Duration latencyFixed, Duration latencyJitter, Map<Double, 
         private double serverErrorAfterEffectShare;
         private double timeoutAfterEffectShare;
         private Duration timeoutHold = Duration.ofSeconds(60);
-        private Set<LineEndpoint> endpoints = Set.of();
+        private Set<ApiPath> endpoints = Set.of();
 
         private Builder() {
         }
@@ -143,7 +143,7 @@ public record Faults(Duration latencyFixed, Duration latencyJitter, Map<Double, 
         /** How long a timed-out request is held before the connection is closed (default 60 s). */
         public Builder timeoutHold(Duration hold) { timeoutHold = hold; return this; }
         /** Restricts the faults to these endpoints (default: all). */
-        public Builder endpoints(LineEndpoint... affected) { endpoints = Set.of(affected); return this; }
+        public Builder endpoints(ApiPath... affected) { endpoints = Set.of(affected); return this; }
 
         public Faults build() {
             return new Faults(latencyFixed, latencyJitter, latencyPercentiles, resetShare, timeoutShare, serverErrorShare,

@@ -38,7 +38,7 @@ final class LineCall {
 
     private final RoutingContext rc;
     private final SandboxContext sandbox;
-    private final LineEndpoint endpoint;
+    private final ApiPath endpoint;
     private Faults.Fault afterEffect = Faults.Fault.NONE;
     private java.time.Duration timeoutHold = java.time.Duration.ZERO;
     private final Instant at;
@@ -52,7 +52,7 @@ final class LineCall {
         this(rc, sandbox, null);
     }
 
-    LineCall(RoutingContext rc, SandboxContext sandbox, LineEndpoint endpoint) {
+    LineCall(RoutingContext rc, SandboxContext sandbox, ApiPath endpoint) {
         this.rc = rc;
         this.endpoint = endpoint;
         this.sandbox = sandbox;
@@ -85,7 +85,7 @@ final class LineCall {
         return at;
     }
 
-    LineEndpoint endpoint() {
+    ApiPath endpoint() {
         return endpoint;
     }
 
@@ -116,7 +116,7 @@ final class LineCall {
             rejectRetryKey();
         }
         if (!UUID_FORM.matcher(key.strip()).matches()) {
-            throw new LineApiException(400, LineError.of("The X-Line-Retry-Key header must be a UUID in hexadecimal format "
+            throw new ErrorAnswer(400, LineError.of("The X-Line-Retry-Key header must be a UUID in hexadecimal format "
                     + "(e.g. 123e4567-e89b-12d3-a456-426614174000)"));
         }
         return key.strip().toLowerCase(Locale.ROOT);
@@ -149,15 +149,15 @@ final class LineCall {
         java.util.List<LineError.Detail> details = violations.stream().filter(LineSchemas.Violation::inBody)
                 .map(LineSchemas.Violation::toDetail).toList();
         if (!details.isEmpty()) {
-            throw new LineApiException(400, LineError.bodyErrors(details));
+            throw new ErrorAnswer(400, LineError.bodyErrors(details));
         }
-        throw new LineApiException(400, LineError.of(violations.get(0).message()));
+        throw new ErrorAnswer(400, LineError.of(violations.get(0).message()));
     }
 
     /** The channel whose token was sent, or 401 (README §1). */
     ChannelState requireChannel() {
         if (channel == null) {
-            throw new LineApiException(401, LineError.of(String.format(AUTH_FAILED, authorizationPresent ? "invalid token" : "no token")));
+            throw new ErrorAnswer(401, LineError.of(String.format(AUTH_FAILED, authorizationPresent ? "invalid token" : "no token")));
         }
         return channel;
     }
@@ -167,14 +167,14 @@ final class LineCall {
         String ct = rc.request().getHeader("Content-Type");
         String mediaType = ct == null ? "" : ct.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
         if (!mediaType.equals("application/json")) {
-            throw new LineApiException(415, LineError.of("The content type, " + (ct == null ? "" : ct) + ", is not supported"));
+            throw new ErrorAnswer(415, LineError.of("The content type, " + (ct == null ? "" : ct) + ", is not supported"));
         }
     }
 
     /** Any X-Line-Retry-Key is refused with 400 on endpoints that do not support retry keys (README §1, §3). */
     void rejectRetryKey() {
         if (rc.request().getHeader("X-Line-Retry-Key") != null) {
-            throw new LineApiException(400, LineError.of("The X-Line-Retry-Key header is not supported by this API"));
+            throw new ErrorAnswer(400, LineError.of("The X-Line-Retry-Key header is not supported by this API"));
         }
     }
 
@@ -202,14 +202,14 @@ final class LineCall {
         try {
             JsonNode node = sandbox.json.readTree(text);
             if (node == null || node.isMissingNode()) {
-                throw new LineApiException(400, LineError.of("The request body could not be parsed as JSON (line: 1, column: 1)"));
+                throw new ErrorAnswer(400, LineError.of("The request body could not be parsed as JSON (line: 1, column: 1)"));
             }
             return node;
         } catch (JsonProcessingException e) {
             JsonLocation loc = e.getLocation();
             int line = loc == null ? 1 : Math.max(1, loc.getLineNr());
             int column = loc == null ? 1 : Math.max(1, loc.getColumnNr());
-            throw new LineApiException(400, LineError.of("The request body could not be parsed as JSON (line: " + line + ", column: " + column + ")"));
+            throw new ErrorAnswer(400, LineError.of("The request body could not be parsed as JSON (line: " + line + ", column: " + column + ")"));
         }
     }
 

@@ -23,7 +23,7 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * An embedded, LINE-compatible HTTP server ("the LINE sandbox") for running the hub without LINE.
- * Serves the endpoints of {@link LineEndpoint} (LONs, push, multicast, broadcast, narrowcast and progress, quota,
+ * Serves the endpoints of {@link ApiPath} (LONs, push, multicast, broadcast, narrowcast and progress, quota,
  * consumption, sent counts; README §4–§7) with LINE's rate limits, retry keys and quota, validates each request
  * against LINE's OpenAPI files, sends the delivery completion webhook (README §10.4) and, on demand, follow and
  * unfollow events (§10.5), and injects faults ({@link Faults}); every other path answers 404 like LINE.
@@ -195,14 +195,14 @@ public final class LineSandbox implements AutoCloseable {
      * @param path the endpoint path, e.g. {@code /v2/bot/message/push}
      */
     public java.util.NavigableMap<Long, Integer> countsPerSecond(String channel, String path) {
-        LineEndpoint endpoint = LineEndpoint.byPath(path);
+        ApiPath endpoint = ApiPath.byPath(path);
         if (endpoint == null) {
             throw new IllegalArgumentException("not a LINE endpoint of the sandbox: " + path);
         }
         return countsPerSecond(channel, endpoint);
     }
 
-    public java.util.NavigableMap<Long, Integer> countsPerSecond(String channel, LineEndpoint endpoint) {
+    public java.util.NavigableMap<Long, Integer> countsPerSecond(String channel, ApiPath endpoint) {
         sandbox.channelByName(channel);
         return sandbox.rateLimits().countsPerSecond(channel, endpoint);
     }

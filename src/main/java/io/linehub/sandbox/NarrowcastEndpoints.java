@@ -37,8 +37,8 @@ final class NarrowcastEndpoints implements SandboxEndpoint {
 
     @Override
     public void mount(Router router, SandboxContext sandbox) {
-        router.post(LineEndpoint.NARROWCAST.path()).handler(sandbox.lineApi(LineEndpoint.NARROWCAST, this::narrowcast));
-        router.get(LineEndpoint.NARROWCAST_PROGRESS.path()).handler(sandbox.lineApi(LineEndpoint.NARROWCAST_PROGRESS, this::progress));
+        router.post(ApiPath.NARROWCAST.path()).handler(sandbox.lineApi(ApiPath.NARROWCAST, this::narrowcast));
+        router.get(ApiPath.NARROWCAST_PROGRESS.path()).handler(sandbox.lineApi(ApiPath.NARROWCAST_PROGRESS, this::progress));
     }
 
     private void narrowcast(LineCall call) {
@@ -75,13 +75,13 @@ final class NarrowcastEndpoints implements SandboxEndpoint {
         call.retryKey(); // refused here
         String id = call.queryParam("requestId");
         if (id == null || id.isBlank()) {
-            throw new LineApiException(400, LineError.of("The value for the 'requestId' parameter is invalid"));
+            throw new ErrorAnswer(400, LineError.of("The value for the 'requestId' parameter is invalid"));
         }
         call.validateSchema();
         ChannelState.Narrowcast n = channel.narrowcast(id);
         Instant now = call.at();
         if (n == null || !now.isBefore(n.acceptedAt().plus(KEPT))) {
-            throw new LineApiException(404, LineError.of("Not found"));
+            throw new ErrorAnswer(404, LineError.of("Not found"));
         }
         SandboxConfig config = call.sandbox().config();
         Instant sendingFrom = n.acceptedAt().plus(config.narrowcastWaiting());

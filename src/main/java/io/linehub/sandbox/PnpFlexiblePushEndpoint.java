@@ -20,7 +20,7 @@ final class PnpFlexiblePushEndpoint implements SandboxEndpoint {
 
     @Override
     public void mount(Router router, SandboxContext sandbox) {
-        router.post(LineEndpoint.PNP_FLEXIBLE_PUSH.path()).handler(sandbox.lineApi(LineEndpoint.PNP_FLEXIBLE_PUSH, this::handle));
+        router.post(ApiPath.PNP_FLEXIBLE_PUSH.path()).handler(sandbox.lineApi(ApiPath.PNP_FLEXIBLE_PUSH, this::handle));
     }
 
     private void handle(LineCall call) {
@@ -45,7 +45,7 @@ final class PnpFlexiblePushEndpoint implements SandboxEndpoint {
         }
         PnpTemplatedPushEndpoint.validateUnits((ObjectNode) root, errors);
         if (!errors.isEmpty()) {
-            throw new LineApiException(400, LineError.bodyErrors(errors.list));
+            throw new ErrorAnswer(400, LineError.bodyErrors(errors.list));
         }
         call.validateSchema();
         PnpTemplatedPushEndpoint.acceptLon(call, channel, to, tag, ChannelState.Counter.PNP_FLEXIBLE, 200);

@@ -35,7 +35,7 @@ final class PnpTemplatedPushEndpoint implements SandboxEndpoint {
 
     @Override
     public void mount(Router router, SandboxContext sandbox) {
-        router.post(PATH).handler(sandbox.lineApi(LineEndpoint.PNP_TEMPLATED_PUSH, this::handle));
+        router.post(PATH).handler(sandbox.lineApi(ApiPath.PNP_TEMPLATED_PUSH, this::handle));
     }
 
     private void handle(LineCall call) {
@@ -47,7 +47,7 @@ final class PnpTemplatedPushEndpoint implements SandboxEndpoint {
         requireObject(root);
         String to = validate((ObjectNode) root, errors);
         if (!errors.isEmpty()) {
-            throw new LineApiException(400, LineError.bodyErrors(errors.list));
+            throw new ErrorAnswer(400, LineError.bodyErrors(errors.list));
         }
         call.validateSchema(); // anything LINE's schema refuses that the checks above did not name
         acceptLon(call, channel, to, tag, ChannelState.Counter.PNP_TEMPLATED, 202);
@@ -65,7 +65,7 @@ final class PnpTemplatedPushEndpoint implements SandboxEndpoint {
 
     static void requireObject(JsonNode root) {
         if (!root.isObject()) {
-            throw new LineApiException(400, LineError.of("The request body must be a JSON object"));
+            throw new ErrorAnswer(400, LineError.of("The request body must be a JSON object"));
         }
     }
 
@@ -76,7 +76,7 @@ final class PnpTemplatedPushEndpoint implements SandboxEndpoint {
     static void acceptLon(LineCall call, ChannelState channel, String to, String tag, ChannelState.Counter counter, int status) {
         SandboxContext sandbox = call.sandbox();
         if (!sandbox.isLonRecipient(to)) {
-            throw new LineApiException(422, LineError.of("Failed to send messages"));
+            throw new ErrorAnswer(422, LineError.of("Failed to send messages"));
         }
         boolean delivered = !sandbox.drawUndelivered();
         sandbox.commit(call, channel, null, List.of(to), 0, delivered ? counter : null, 1, null);
@@ -250,8 +250,8 @@ final class PnpTemplatedPushEndpoint implements SandboxEndpoint {
     }
 
     /** README §1 message for a property that cannot be read as the expected type (no source position known). */
-    static LineApiException invalidProperty(String path) {
-        return new LineApiException(400, LineError.of("The property, " + path + ", in the request body is invalid (line: -, column: -)"));
+    static ErrorAnswer invalidProperty(String path) {
+        return new ErrorAnswer(400, LineError.of("The property, " + path + ", in the request body is invalid (line: -, column: -)"));
     }
 
     static String lengthMessage(int min, int max) {

@@ -25,13 +25,13 @@ final class QuotaAndStatsEndpoints implements SandboxEndpoint {
 
     @Override
     public void mount(Router router, SandboxContext sandbox) {
-        router.get(LineEndpoint.QUOTA.path()).handler(sandbox.lineApi(LineEndpoint.QUOTA, this::quota));
-        router.get(LineEndpoint.QUOTA_CONSUMPTION.path()).handler(sandbox.lineApi(LineEndpoint.QUOTA_CONSUMPTION, this::consumption));
-        stats(router, sandbox, LineEndpoint.DELIVERY_PNP_TEMPLATED, ChannelState.Counter.PNP_TEMPLATED);
-        stats(router, sandbox, LineEndpoint.DELIVERY_PNP, ChannelState.Counter.PNP_FLEXIBLE);
-        stats(router, sandbox, LineEndpoint.DELIVERY_PUSH, ChannelState.Counter.PUSH);
-        stats(router, sandbox, LineEndpoint.DELIVERY_MULTICAST, ChannelState.Counter.MULTICAST);
-        stats(router, sandbox, LineEndpoint.DELIVERY_BROADCAST, ChannelState.Counter.BROADCAST);
+        router.get(ApiPath.QUOTA.path()).handler(sandbox.lineApi(ApiPath.QUOTA, this::quota));
+        router.get(ApiPath.QUOTA_CONSUMPTION.path()).handler(sandbox.lineApi(ApiPath.QUOTA_CONSUMPTION, this::consumption));
+        stats(router, sandbox, ApiPath.DELIVERY_PNP_TEMPLATED, ChannelState.Counter.PNP_TEMPLATED);
+        stats(router, sandbox, ApiPath.DELIVERY_PNP, ChannelState.Counter.PNP_FLEXIBLE);
+        stats(router, sandbox, ApiPath.DELIVERY_PUSH, ChannelState.Counter.PUSH);
+        stats(router, sandbox, ApiPath.DELIVERY_MULTICAST, ChannelState.Counter.MULTICAST);
+        stats(router, sandbox, ApiPath.DELIVERY_BROADCAST, ChannelState.Counter.BROADCAST);
     }
 
     private void quota(LineCall call) {
@@ -56,7 +56,7 @@ final class QuotaAndStatsEndpoints implements SandboxEndpoint {
         call.respond(200, Map.of("totalUsage", channel.usage().get()));
     }
 
-    private static void stats(Router router, SandboxContext sandbox, LineEndpoint endpoint, ChannelState.Counter counter) {
+    private static void stats(Router router, SandboxContext sandbox, ApiPath endpoint, ChannelState.Counter counter) {
         router.get(endpoint.path()).handler(sandbox.lineApi(endpoint, call -> {
             ChannelState channel = call.requireChannel();
             call.retryKey();
@@ -78,12 +78,12 @@ final class QuotaAndStatsEndpoints implements SandboxEndpoint {
 
     static LocalDate parseDate(String date) {
         if (date == null || !date.matches("^[0-9]{8}$")) {
-            throw new LineApiException(400, LineError.of(BAD_DATE));
+            throw new ErrorAnswer(400, LineError.of(BAD_DATE));
         }
         try {
             return LocalDate.parse(date, DATE);
         } catch (DateTimeParseException e) {
-            throw new LineApiException(400, LineError.of(BAD_DATE));
+            throw new ErrorAnswer(400, LineError.of(BAD_DATE));
         }
     }
 }

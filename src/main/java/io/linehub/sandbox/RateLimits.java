@@ -26,12 +26,12 @@ final class RateLimits {
 
     private final Map<String, Window> windows = new ConcurrentHashMap<>();
 
-    private static String key(String channel, LineEndpoint endpoint) {
+    private static String key(String channel, ApiPath endpoint) {
         return channel + '\n' + endpoint.name();
     }
 
     /** Counts the request; false when it is over the limit (answer 429). */
-    boolean admit(String channel, LineEndpoint endpoint, RateLimit limit, Instant now) {
+    boolean admit(String channel, ApiPath endpoint, EndpointRateLimit limit, Instant now) {
         Window w = windows.computeIfAbsent(key(channel, endpoint), k -> new Window());
         long second = now.getEpochSecond();
         int inSecond = w.perSecond.computeIfAbsent(second, s -> new AtomicInteger()).incrementAndGet();
@@ -56,7 +56,7 @@ final class RateLimits {
     }
 
     /** Epoch second → number of requests (admitted and rejected) of this channel to this endpoint, oldest first. */
-    NavigableMap<Long, Integer> countsPerSecond(String channel, LineEndpoint endpoint) {
+    NavigableMap<Long, Integer> countsPerSecond(String channel, ApiPath endpoint) {
         TreeMap<Long, Integer> out = new TreeMap<>();
         Window w = windows.get(key(channel, endpoint));
         if (w != null) {

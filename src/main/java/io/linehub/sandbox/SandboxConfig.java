@@ -21,7 +21,7 @@ public final class SandboxConfig {
     private final Clock clock;
     private final long randomSeed;
     private final boolean validateRequests;
-    private final java.util.Map<LineEndpoint, RateLimit> rateLimits;
+    private final java.util.Map<ApiPath, EndpointRateLimit> rateLimits;
     private final Long monthlyQuota;
     private final Duration narrowcastWaiting;
     private final Duration narrowcastSending;
@@ -62,8 +62,8 @@ public final class SandboxConfig {
         this.clock = Objects.requireNonNull(b.clock, "clock");
         this.randomSeed = b.randomSeed;
         this.validateRequests = b.validateRequests;
-        java.util.EnumMap<LineEndpoint, RateLimit> limits = new java.util.EnumMap<>(LineEndpoint.class);
-        for (LineEndpoint e : LineEndpoint.values()) {
+        java.util.EnumMap<ApiPath, EndpointRateLimit> limits = new java.util.EnumMap<>(ApiPath.class);
+        for (ApiPath e : ApiPath.values()) {
             limits.put(e, b.rateLimits.getOrDefault(e, e.defaultRateLimit()));
         }
         this.rateLimits = java.util.Collections.unmodifiableMap(limits);
@@ -100,8 +100,8 @@ public final class SandboxConfig {
     /** Whether every request is validated against LINE's OpenAPI files (400 in LINE's format when invalid). */
     public boolean validateRequests() { return validateRequests; }
     /** The rate limit of each endpoint (README §2 defaults unless configured). */
-    public java.util.Map<LineEndpoint, RateLimit> rateLimits() { return rateLimits; }
-    public RateLimit rateLimit(LineEndpoint endpoint) { return rateLimits.get(endpoint); }
+    public java.util.Map<ApiPath, EndpointRateLimit> rateLimits() { return rateLimits; }
+    public EndpointRateLimit rateLimit(ApiPath endpoint) { return rateLimits.get(endpoint); }
     /** Initial monthly target limit of every channel ({@code GET /v2/bot/message/quota}); null = {"type":"none"}. */
     public Long monthlyQuota() { return monthlyQuota; }
     /** How long a narrowcast stays in phase {@code waiting}. */
@@ -137,7 +137,7 @@ public final class SandboxConfig {
         private Clock clock = Clock.systemUTC();
         private long randomSeed = 42L;
         private boolean validateRequests = true;
-        private final java.util.Map<LineEndpoint, RateLimit> rateLimits = new java.util.EnumMap<>(LineEndpoint.class);
+        private final java.util.Map<ApiPath, EndpointRateLimit> rateLimits = new java.util.EnumMap<>(ApiPath.class);
         private Long monthlyQuota;
         private Duration narrowcastWaiting = Duration.ofSeconds(1);
         private Duration narrowcastSending = Duration.ofSeconds(1);
@@ -172,7 +172,7 @@ public final class SandboxConfig {
         public Builder randomSeed(long randomSeed) { this.randomSeed = randomSeed; return this; }
         public Builder validateRequests(boolean validate) { this.validateRequests = validate; return this; }
         /** Overrides LINE's default rate limit of one endpoint. */
-        public Builder rateLimit(LineEndpoint endpoint, RateLimit limit) {
+        public Builder rateLimit(ApiPath endpoint, EndpointRateLimit limit) {
             rateLimits.put(Objects.requireNonNull(endpoint, "endpoint"), Objects.requireNonNull(limit, "limit"));
             return this;
         }

@@ -146,7 +146,7 @@ final class SandboxContext {
             LineCall call = new LineCall(rc, this);
             try {
                 endpoint.accept(call);
-            } catch (LineApiException e) {
+            } catch (ErrorAnswer e) {
                 call.respond(e.status(), e.body(), e.headers());
             }
         };
@@ -155,9 +155,9 @@ final class SandboxContext {
     /**
      * Wraps a LINE endpoint: one {@link LineCall} per request, then in order: injected latency, token (401),
      * rate limit (429), injected faults before effect, the endpoint's handler (which may take effect and answer;
-     * an "after effect" fault replaces its successful answer). A {@link LineApiException} becomes LINE's error answer.
+     * an "after effect" fault replaces its successful answer). A {@link ErrorAnswer} becomes LINE's error answer.
      */
-    Handler<RoutingContext> lineApi(LineEndpoint endpoint, Consumer<LineCall> handler) {
+    Handler<RoutingContext> lineApi(ApiPath endpoint, Consumer<LineCall> handler) {
         return rc -> {
             LineCall call = new LineCall(rc, this, endpoint);
             Faults f = faults;
@@ -174,11 +174,11 @@ final class SandboxContext {
         };
     }
 
-    private void run(LineCall call, LineEndpoint endpoint, Faults f, boolean affected, Consumer<LineCall> handler) {
+    private void run(LineCall call, ApiPath endpoint, Faults f, boolean affected, Consumer<LineCall> handler) {
         try {
             ChannelState channel = call.requireChannel();
             if (!rateLimits.admit(channel.name(), endpoint, config.rateLimit(endpoint), call.at())) {
-                throw new LineApiException(429, LineError.of("Too many requests"));
+                throw new ErrorAnswer(429, LineError.of("Too many requests"));
             }
             Faults.Fault fault = Faults.Fault.NONE;
             if (affected) {
@@ -195,11 +195,11 @@ final class SandboxContext {
                     call.hold(f.timeoutHold());
                     return;
                 }
-                case SERVER_ERROR -> throw new LineApiException(500, LineError.of("Internal server error"));
+                case SERVER_ERROR -> throw new ErrorAnswer(500, LineError.of("Internal server error"));
                 default -> call.afterEffect(fault, f.timeoutHold());
             }
             handler.accept(call);
-        } catch (LineApiException e) {
+        } catch (ErrorAnswer e) {
             call.respond(e.status(), e.body(), e.headers());
         }
     }
@@ -226,16 +226,16 @@ final class SandboxContext {
                 if (prior.sentMessages() != null) {
                     body.put("sentMessages", prior.sentMessages());
                 }
-                throw new LineApiException(409, body, "The retry key is already accepted",
+                throw new ErrorAnswer(409, body, "The retry key is already accepted",
                         Map.of(LineCall.ACCEPTED_REQUEST_ID, prior.requestId()));
             }
         }
-        if (quotaUnits > 0 || call.endpoint() != LineEndpoint.PNP_TEMPLATED_PUSH && call.endpoint() != LineEndpoint.PNP_FLEXIBLE_PUSH) {
+        if (quotaUnits > 0 || call.endpoint() != ApiPath.PNP_TEMPLATED_PUSH && call.endpoint() != ApiPath.PNP_FLEXIBLE_PUSH) {
             if (!channel.consume(quotaUnits)) {
                 if (mine != null) {
                     channel.releaseRetryKey(retryKey, mine);
                 }
-                throw new LineApiException(429, LineError.of("You have reached your monthly limit."));
+                throw new ErrorAnswer(429, LineError.of("You have reached your monthly limit."));
             }
         }
         if (counter != null && counted > 0) {

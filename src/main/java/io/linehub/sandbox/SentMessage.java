@@ -17,6 +17,6 @@ import java.util.List;
  *                   empty when nobody is reached (e.g. push to a user who blocked the OA)
  * @param body       the request body as sent (JSON)
  */
-public record SentMessage(Instant at, String channel, LineEndpoint endpoint, String requestId, String retryKey,
+public record SentMessage(Instant at, String channel, ApiPath endpoint, String requestId, String retryKey,
                           List<String> recipients, String body) {
 }

@@ -27,9 +27,9 @@ final class UserIdSendEndpoints implements SandboxEndpoint {
 
     @Override
     public void mount(Router router, SandboxContext sandbox) {
-        router.post(LineEndpoint.PUSH.path()).handler(sandbox.lineApi(LineEndpoint.PUSH, this::push));
-        router.post(LineEndpoint.MULTICAST.path()).handler(sandbox.lineApi(LineEndpoint.MULTICAST, this::multicast));
-        router.post(LineEndpoint.BROADCAST.path()).handler(sandbox.lineApi(LineEndpoint.BROADCAST, this::broadcast));
+        router.post(ApiPath.PUSH.path()).handler(sandbox.lineApi(ApiPath.PUSH, this::push));
+        router.post(ApiPath.MULTICAST.path()).handler(sandbox.lineApi(ApiPath.MULTICAST, this::multicast));
+        router.post(ApiPath.BROADCAST.path()).handler(sandbox.lineApi(ApiPath.BROADCAST, this::broadcast));
     }
 
     /** Common start of a send: token, content type, JSON, retry key, schema. */
@@ -39,7 +39,7 @@ final class UserIdSendEndpoints implements SandboxEndpoint {
         call.validateSchema();
         // what the handlers rely on, also when schema validation is switched off
         if (!root.path("messages").isArray() || root.path("messages").isEmpty()) {
-            throw new LineApiException(400, LineError.bodyErrors(List.of(new LineError.Detail("May not be empty", "messages"))));
+            throw new ErrorAnswer(400, LineError.bodyErrors(List.of(new LineError.Detail("May not be empty", "messages"))));
         }
         return root;
     }
@@ -47,7 +47,7 @@ final class UserIdSendEndpoints implements SandboxEndpoint {
     private static void requireTo(JsonNode root, boolean array) {
         JsonNode to = root.path("to");
         if (array ? !to.isArray() || to.isEmpty() : !to.isTextual()) {
-            throw new LineApiException(400, LineError.bodyErrors(List.of(new LineError.Detail("May not be empty", "to"))));
+            throw new ErrorAnswer(400, LineError.bodyErrors(List.of(new LineError.Detail("May not be empty", "to"))));
         }
     }
 
@@ -62,7 +62,7 @@ final class UserIdSendEndpoints implements SandboxEndpoint {
         if (ChannelState.USER_ID.matcher(to).matches()) {
             Boolean friend = channel.friendState(to);
             if (friend == null) {
-                throw new LineApiException(400, LineError.of(FAILED));
+                throw new ErrorAnswer(400, LineError.of(FAILED));
             }
             recipients = friend ? List.of(to) : List.of(); // blocked: 200, nothing delivered, nothing counted
             units = recipients.size();
@@ -70,7 +70,7 @@ final class UserIdSendEndpoints implements SandboxEndpoint {
             recipients = List.of(to);
             units = channel.groupMembers(to);
         } else {
-            throw new LineApiException(400, LineError.of(FAILED));
+            throw new ErrorAnswer(400, LineError.of(FAILED));
         }
         List<Map<String, String>> sentMessages = new ArrayList<>();
         for (JsonNode m : root.get("messages")) {

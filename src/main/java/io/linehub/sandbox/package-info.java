@@ -5,10 +5,17 @@
  * <p>Public API: {@link io.linehub.sandbox.LineSandbox} (start/stop, records, friend list, quota, faults,
  * follow/unfollow webhooks, per-second counts), {@link io.linehub.sandbox.SandboxConfig},
  * {@link io.linehub.sandbox.SandboxChannel}, {@link io.linehub.sandbox.PhoneDirectory},
- * {@link io.linehub.sandbox.LineEndpoint}, {@link io.linehub.sandbox.RateLimit}, {@link io.linehub.sandbox.Faults},
+ * {@link io.linehub.sandbox.ApiPath}, {@link io.linehub.sandbox.EndpointRateLimit}, {@link io.linehub.sandbox.Faults},
  * {@link io.linehub.sandbox.RecordedRequest}, {@link io.linehub.sandbox.SentMessage},
- * {@link io.linehub.sandbox.SentWebhook}, and the helpers {@link io.linehub.sandbox.LineSignature} and
+ * {@link io.linehub.sandbox.SentWebhook}, and the helpers {@link io.linehub.sandbox.WebhookSigner} and
  * {@link io.linehub.sandbox.LineSchemas} (request validation against LINE's OpenAPI files).
+ *
+ * <p>Names: the sandbox plays LINE, so its classes are named for what they are on LINE's side and never share a
+ * name with the hub's client in {@code io.linehub.line}: a served path is an {@code ApiPath} (the client calls a
+ * {@code LineOperation}), an error the sandbox answers with is an {@code ErrorAnswer} (the client receives a
+ * {@code LineApiException}), the sandbox signs webhooks with {@code WebhookSigner} (the hub verifies them with
+ * {@code LineSignature}), and LINE's limit per endpoint is an {@code EndpointRateLimit}. The sandbox imports nothing
+ * of the hub but {@code io.linehub.json}.
  *
  * <p>Endpoints served (README §4.4–§7): template and flexible LON, push, multicast, broadcast, narrowcast and its
  * progress, quota, quota consumption, sent counts (LON template/flexible, push, multicast, broadcast). Every other
@@ -25,10 +32,10 @@
  * <p>Structure, for adding endpoint families:
  * <ul>
  *   <li>one {@code SandboxEndpoint} class per family, listed in {@code LineSandbox.lineEndpoints()}, each endpoint in
- *       {@link io.linehub.sandbox.LineEndpoint} (path, method, LINE's rate limit, retry-key support);</li>
+ *       {@link io.linehub.sandbox.ApiPath} (path, method, LINE's rate limit, retry-key support);</li>
  *   <li>{@code SandboxContext.lineApi(endpoint, handler)} wraps a handler in a {@code LineCall}, which does what every
  *       LINE API shares (README §1): token, Content-Type, JSON, retry-key header, schema validation, the
- *       {@code x-line-request-id}, LINE's error body ({@code LineError}, thrown as {@code LineApiException}) and
+ *       {@code x-line-request-id}, LINE's error body ({@code LineError}, thrown as {@code ErrorAnswer}) and
  *       the {@code RecordedRequest};</li>
  *   <li>{@code ChannelState} holds per-channel state: friend list (following / blocked), groups, quota and usage,
  *       retry keys, narrowcasts, per-day counts; {@code RateLimits} the per-channel, per-endpoint windows;</li>

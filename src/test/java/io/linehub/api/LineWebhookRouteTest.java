@@ -1,6 +1,7 @@
 package io.linehub.api;
 
 import io.linehub.friends.FriendStatus;
+import io.linehub.line.LineConstants;
 import io.linehub.line.LineSignature;
 import io.linehub.testsupport.TestHub;
 import org.apache.camel.builder.AdviceWith;
@@ -90,7 +91,7 @@ class LineWebhookRouteTest {
 
         events.expectedMessageCount(3);
         events.assertIsSatisfied(5000);
-        assertThat(events.getExchanges()).extracting(e -> e.getMessage().getHeader("LineEventType"))
+        assertThat(events.getExchanges()).extracting(e -> e.getMessage().getHeader(LineConstants.EVENT_TYPE))
                 .containsExactly("follow", "aBrandNewEventType", "unfollow");
         assertThat(friends().status("default", user)).contains(FriendStatus.Status.BLOCKED);
     }

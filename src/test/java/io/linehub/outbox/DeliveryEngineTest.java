@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.linehub.json.Json;
 import io.linehub.phone.PhoneNumbers;
 import io.linehub.sandbox.Faults;
-import io.linehub.sandbox.LineEndpoint;
+import io.linehub.sandbox.ApiPath;
 import io.linehub.sandbox.LineSandbox;
 import io.linehub.sandbox.RecordedRequest;
 import io.linehub.sandbox.SentMessage;
@@ -128,7 +128,7 @@ class DeliveryEngineTest {
         hub.sandbox().faults(Faults.NONE);
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).until(() -> statuses().getOrDefault("SENT", 0L) == 300L);
 
-        List<SentMessage> sent = hub.sandbox().sent().stream().filter(s -> s.endpoint() == LineEndpoint.PUSH).toList();
+        List<SentMessage> sent = hub.sandbox().sent().stream().filter(s -> s.endpoint() == ApiPath.PUSH).toList();
         Map<String, Long> perUser = sent.stream().collect(Collectors.groupingBy(s -> s.recipients().get(0), Collectors.counting()));
         assertThat(perUser).hasSize(300).allSatisfy((u, n) -> assertThat(n).as(u).isEqualTo(1L));
         List<RecordedRequest> requests = hub.sandbox().requests();

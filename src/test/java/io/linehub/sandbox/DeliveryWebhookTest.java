@@ -66,7 +66,7 @@ class DeliveryWebhookTest {
         client = new SandboxClient(sandbox);
     }
 
-    /** HMAC computed here, independently of {@link LineSignature}. */
+    /** HMAC computed here, independently of {@link WebhookSigner}. */
     static String hmac(String secret, byte[] body) throws Exception {
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
@@ -215,10 +215,10 @@ class DeliveryWebhookTest {
     }
 
     @Test
-    @DisplayName("LineSignature matches LINE's published test vector (README §10.2)")
+    @DisplayName("WebhookSigner matches LINE's published test vector (README §10.2)")
     void lineSignatureVector() {
         String body = "{\"destination\":\"U8e742f61d673b39c7fff3cecb7536ef0\",\"events\":[]}";
-        assertThat(LineSignature.sign("8c570fa6dd201bb328f1c1eac23a96d8", body.getBytes(StandardCharsets.UTF_8)))
+        assertThat(WebhookSigner.sign("8c570fa6dd201bb328f1c1eac23a96d8", body.getBytes(StandardCharsets.UTF_8)))
                 .isEqualTo("GhRKmvmHys4Pi8DxkF4+EayaH0OqtJtaZxgTD9fMDLs=");
     }
 }

@@ -132,7 +132,7 @@ class FaultInjectionTest {
     @Test
     @DisplayName("500 after effect on a template LON (no retry key): resending duplicates it — two sends, two delivery webhooks")
     void lonDuplicates() {
-        sandbox.faults(Faults.builder().serverErrorAfterEffectShare(1.0).endpoints(LineEndpoint.PNP_TEMPLATED_PUSH).build());
+        sandbox.faults(Faults.builder().serverErrorAfterEffectShare(1.0).endpoints(ApiPath.PNP_TEMPLATED_PUSH).build());
         Map<String, String> h = SandboxClient.jsonHeaders();
         h.put("X-Line-Delivery-Tag", "message-0000000000000001");
         assertAnswer(client.post(SandboxClient.PATH, h, minimalBody(TH_HASH)), 500, ISE);
@@ -162,7 +162,7 @@ class FaultInjectionTest {
     @Test
     @DisplayName("latency: fixed + jitter delays the answer; percentiles too; faults limited to some endpoints spare the others")
     void latency() throws Exception {
-        sandbox.faults(Faults.builder().latency(Duration.ofMillis(300), Duration.ofMillis(50)).endpoints(LineEndpoint.PUSH).build());
+        sandbox.faults(Faults.builder().latency(Duration.ofMillis(300), Duration.ofMillis(50)).endpoints(ApiPath.PUSH).build());
         long t = System.nanoTime();
         assertThat(rawPush(Duration.ofSeconds(5)).statusCode()).isEqualTo(200);
         assertThat(Duration.ofNanos(System.nanoTime() - t)).isGreaterThanOrEqualTo(Duration.ofMillis(300));

@@ -105,8 +105,8 @@ class LineSdkAgainstSandboxTest {
         assertThat(lon.requestId()).isNotBlank();
 
         assertThat(sandbox.requests()).extracting(RecordedRequest::status).allMatch(s -> s >= 200 && s < 300);
-        assertThat(sandbox.sent()).extracting(SentMessage::endpoint).contains(LineEndpoint.PUSH, LineEndpoint.MULTICAST,
-                LineEndpoint.BROADCAST, LineEndpoint.NARROWCAST, LineEndpoint.PNP_FLEXIBLE_PUSH);
+        assertThat(sandbox.sent()).extracting(SentMessage::endpoint).contains(ApiPath.PUSH, ApiPath.MULTICAST,
+                ApiPath.BROADCAST, ApiPath.NARROWCAST, ApiPath.PNP_FLEXIBLE_PUSH);
     }
 
     @Test

@@ -55,7 +55,7 @@ class PnpFlexibleAndStatsTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> hub.received().size() == 1);
         assertThat(hub.received().get(0).text()).contains("\"type\":\"delivery\"").contains("\"data\":\"" + tag + "\"");
         assertThat(sandbox.sent()).singleElement().satisfies(s -> {
-            assertThat(s.endpoint()).isEqualTo(LineEndpoint.PNP_FLEXIBLE_PUSH);
+            assertThat(s.endpoint()).isEqualTo(ApiPath.PNP_FLEXIBLE_PUSH);
             assertThat(s.recipients()).containsExactly(TH_HASH);
         });
         assertThat(sandbox.usage("a")).isZero(); // LONs are not counted toward the messaging quota

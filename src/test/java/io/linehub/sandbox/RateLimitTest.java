@@ -42,8 +42,8 @@ class RateLimitTest {
     @DisplayName("defaults are LINE's: 2,000/s for push, multicast, LONs, progress, quota, stats; 60/hour for broadcast, narrowcast")
     void defaults() {
         SandboxConfig c = SandboxConfig.builder().build();
-        for (LineEndpoint e : LineEndpoint.values()) {
-            RateLimit expected = e == LineEndpoint.BROADCAST || e == LineEndpoint.NARROWCAST ? RateLimit.perHour(60) : RateLimit.perSecond(2000);
+        for (ApiPath e : ApiPath.values()) {
+            EndpointRateLimit expected = e == ApiPath.BROADCAST || e == ApiPath.NARROWCAST ? EndpointRateLimit.perHour(60) : EndpointRateLimit.perSecond(2000);
             assertThat(c.rateLimit(e)).as(e.name()).isEqualTo(expected);
         }
         assertThat(c.validateRequests()).isTrue();
@@ -52,7 +52,7 @@ class RateLimitTest {
     @Test
     @DisplayName("limit+1 requests in one (fixed) second: the last gets 429 {\"message\":\"Too many requests\"}; the next second is fresh")
     void perSecond() {
-        SandboxClient client = start(SandboxConfig.builder().rateLimit(LineEndpoint.PUSH, RateLimit.perSecond(3)));
+        SandboxClient client = start(SandboxConfig.builder().rateLimit(ApiPath.PUSH, EndpointRateLimit.perSecond(3)));
         String body = "{\"to\":\"" + userId(1) + "\",\"messages\":" + text("x") + "}";
         for (int i = 0; i < 3; i++) {
             assertThat(client.postJson(PUSH, body).statusCode()).isEqualTo(200);
@@ -78,7 +78,7 @@ class RateLimitTest {
     @Test
     @DisplayName("per-hour limits slide: the 3rd broadcast within an hour gets 429, one hour after the first it passes")
     void perHourSliding() {
-        SandboxClient client = start(SandboxConfig.builder().rateLimit(LineEndpoint.BROADCAST, RateLimit.perHour(2)));
+        SandboxClient client = start(SandboxConfig.builder().rateLimit(ApiPath.BROADCAST, EndpointRateLimit.perHour(2)));
         String body = "{\"messages\":" + text("x") + "}";
         assertThat(client.postJson("/v2/bot/message/broadcast", body).statusCode()).isEqualTo(200);
         clock.advance(Duration.ofMinutes(30));
@@ -94,7 +94,7 @@ class RateLimitTest {
     @Test
     @DisplayName("a retried request with the same key counts as a new request against the limit")
     void retriesCount() {
-        SandboxClient client = start(SandboxConfig.builder().rateLimit(LineEndpoint.PUSH, RateLimit.perSecond(2)));
+        SandboxClient client = start(SandboxConfig.builder().rateLimit(ApiPath.PUSH, EndpointRateLimit.perSecond(2)));
         String body = "{\"to\":\"" + userId(1) + "\",\"messages\":" + text("x") + "}";
         String key = java.util.UUID.randomUUID().toString();
         assertThat(client.postJson(PUSH, body, "X-Line-Retry-Key", key).statusCode()).isEqualTo(200);
@@ -114,7 +114,7 @@ class RateLimitTest {
     @Test
     @DisplayName("60 concurrent requests against 10/s in one second: exactly 10 pass, 50 get 429, and countsPerSecond says 60")
     void concurrentBudget() {
-        SandboxClient client = start(SandboxConfig.builder().rateLimit(LineEndpoint.QUOTA, RateLimit.perSecond(10)));
+        SandboxClient client = start(SandboxConfig.builder().rateLimit(ApiPath.QUOTA, EndpointRateLimit.perSecond(10)));
         java.util.List<java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>>> futures = new java.util.ArrayList<>();
         for (int i = 0; i < 60; i++) {
             java.net.http.HttpRequest req = java.net.http.HttpRequest.newBuilder(java.net.URI.create(sandbox.baseUrl() + "/v2/bot/message/quota"))
@@ -124,7 +124,7 @@ class RateLimitTest {
         java.util.Map<Integer, Long> byStatus = futures.stream().map(java.util.concurrent.CompletableFuture::join)
                 .collect(java.util.stream.Collectors.groupingBy(java.net.http.HttpResponse::statusCode, java.util.stream.Collectors.counting()));
         assertThat(byStatus).isEqualTo(Map.of(200, 10L, 429, 50L));
-        assertThat(sandbox.countsPerSecond("a", LineEndpoint.QUOTA)).isEqualTo(Map.of(T0.getEpochSecond(), 60));
+        assertThat(sandbox.countsPerSecond("a", ApiPath.QUOTA)).isEqualTo(Map.of(T0.getEpochSecond(), 60));
         assertThat(client).isNotNull();
     }
 

@@ -25,7 +25,7 @@ public final class SandboxThroughputBenchmark {
         try (LineSandbox sandbox = LineSandbox.start(SandboxConfig.builder()
                 .channel(new SandboxChannel("a", "t", "s", null))
                 .validateRequests(validate).maxRecordedRequests(1000)
-                .rateLimit(LineEndpoint.PUSH, RateLimit.unlimited()).build())) {
+                .rateLimit(ApiPath.PUSH, EndpointRateLimit.unlimited()).build())) {
             String user = SandboxClient.userId(1);
             sandbox.addFriend("a", user);
             String body = "{\"to\":\"" + user + "\",\"messages\":[{\"type\":\"flex\",\"altText\":\"Shipped\",\"contents\":{\"type\":\"bubble\","

@@ -71,7 +71,7 @@ class UserIdSendTest {
         assertThat(sent.get(1).get("id").asText()).isNotEqualTo(sent.get(0).get("id").asText());
 
         assertThat(sandbox.sent()).singleElement().satisfies(s -> {
-            assertThat(s.endpoint()).isEqualTo(LineEndpoint.PUSH);
+            assertThat(s.endpoint()).isEqualTo(ApiPath.PUSH);
             assertThat(s.recipients()).containsExactly(alice);
             assertThat(s.requestId()).isEqualTo(r.headers().firstValue("x-line-request-id").orElseThrow());
         });

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.List;
 
-/** Body of {@code POST /v2/bot/message/push}. */
+/** Body of {@code POST /v2/bot/message/push}. A test fixture: the hub builds its request bodies as JSON (io.linehub.template.LinePayloads). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PushMessageRequest(String to, List<JsonNode> messages, Boolean notificationDisabled, List<String> customAggregationUnits) {
 }

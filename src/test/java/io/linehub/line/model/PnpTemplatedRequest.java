@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 import java.util.List;
 
-/** Body of {@code POST /v2/bot/message/pnp/templated/push}. */
+/** Body of {@code POST /v2/bot/message/pnp/templated/push}. A test fixture: the hub builds its request bodies as JSON (io.linehub.template.LinePayloads). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PnpTemplatedRequest(String to, String templateKey, Body body, List<String> customAggregationUnits) {
 

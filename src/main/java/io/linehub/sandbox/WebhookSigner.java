@@ -6,10 +6,14 @@ import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-/** LINE's webhook signature (README §10.2): Base64(HMAC-SHA256(key = channel secret, data = raw body bytes)). */
-public final class LineSignature {
+/**
+ * Signs the webhooks the sandbox sends, as LINE does (README §10.2): {@code x-line-signature} =
+ * Base64(HMAC-SHA256(key = channel secret, data = raw body bytes)). Kept apart from the hub's own verifier on
+ * purpose: the sandbox is an independent implementation of LINE.
+ */
+public final class WebhookSigner {
 
-    private LineSignature() {
+    private WebhookSigner() {
     }
 
     public static String sign(String channelSecret, byte[] body) {
