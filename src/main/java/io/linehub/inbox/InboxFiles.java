@@ -1,6 +1,6 @@
 package io.linehub.inbox;
 
-import io.linehub.api.InvalidRequestException;
+import io.linehub.intake.RequestRejectedException;
 import io.linehub.intake.IntakeBatch;
 import io.linehub.intake.IntakeRejection;
 import io.linehub.json.Json;
@@ -122,7 +122,7 @@ public class InboxFiles {
         FileRun run = exchange.getProperty(RUN, FileRun.class);
         exchange.setProperty(ROW, row.row());
         if (row.request() == null) {
-            throw new InvalidRequestException(row.errorField(), row.errorReason());
+            throw new RequestRejectedException(row.errorField(), row.errorReason());
         }
         m.setHeader("Idempotency-Key", row.idempotencyKey() != null ? row.idempotencyKey() : "file:" + run.hash + ":" + row.row());
         m.setBody(Json.write(row.request()).getBytes(StandardCharsets.UTF_8));

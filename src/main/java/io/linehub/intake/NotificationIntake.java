@@ -2,7 +2,7 @@ package io.linehub.intake;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.linehub.api.InvalidRequestException;
+
 import io.linehub.friends.FriendStatus;
 import io.linehub.json.Json;
 import io.linehub.line.LineChannel;
@@ -40,7 +40,7 @@ import java.util.regex.Pattern;
 /**
  * The steps of the one intake path every trigger feeds ({@code direct:intake}): validate the request, take
  * the customer's phone data, normalise and hash the number, render LINE's request, store it in the outbox.
- * Each step refuses bad input with an {@link InvalidRequestException} naming the field.
+ * Each step refuses bad input with a {@link RequestRejectedException} naming the field.
  */
 public class NotificationIntake {
 
@@ -85,25 +85,25 @@ public class NotificationIntake {
         Message m = exchange.getMessage();
         byte[] raw = m.getBody(byte[].class);
         if (raw == null || raw.length == 0) {
-            throw new InvalidRequestException("body", "is empty; send a JSON notification");
+            throw new RequestRejectedException("body", "is empty; send a JSON notification");
         }
         if (raw.length > MAX_BODY_BYTES) {
-            throw new InvalidRequestException(413, "body", "is larger than " + MAX_BODY_BYTES + " bytes");
+            throw new RequestRejectedException(RequestRejectedException.Kind.TOO_LARGE, "body", "is larger than " + MAX_BODY_BYTES + " bytes");
         }
         JsonNode root;
         try {
             root = Json.MAPPER.readTree(raw);
         } catch (JsonProcessingException e) {
-            throw new InvalidRequestException("body", "is not valid JSON (line " + e.getLocation().getLineNr()
+            throw new RequestRejectedException("body", "is not valid JSON (line " + e.getLocation().getLineNr()
                     + ", column " + e.getLocation().getColumnNr() + ")");
         } catch (java.io.IOException e) {
-            throw new InvalidRequestException("body", "could not be read");
+            throw new RequestRejectedException("body", "could not be read");
         }
         PendingNotification n = fromJson(root);
         String key = m.getHeader("Idempotency-Key", String.class);
         if (key != null) {
             if (key.isBlank() || key.length() > MAX_IDEMPOTENCY_KEY) {
-                throw new InvalidRequestException("Idempotency-Key", "must be 1 to " + MAX_IDEMPOTENCY_KEY + " characters");
+                throw new RequestRejectedException("Idempotency-Key", "must be 1 to " + MAX_IDEMPOTENCY_KEY + " characters");
             }
             n.idempotencyKey = key;
         }
@@ -118,31 +118,31 @@ public class NotificationIntake {
     /** Validates one notification in the API's JSON form (also used by file and batch triggers). */
     public PendingNotification fromJson(JsonNode root) {
         if (root == null || !root.isObject()) {
-            throw new InvalidRequestException("body", "must be a JSON object");
+            throw new RequestRejectedException("body", "must be a JSON object");
         }
         rejectUnknown(root, TOP_LEVEL, "");
         PendingNotification n = new PendingNotification();
         n.type = requiredText(root, "type", MAX_TYPE);
         if (!TYPE.matcher(n.type).matches()) {
-            throw new InvalidRequestException("type", "must be lower-case letters, digits and underscores");
+            throw new RequestRejectedException("type", "must be lower-case letters, digits and underscores");
         }
         n.deliveryChannel = root.hasNonNull("channel") ? requiredText(root, "channel", 16) : "auto";
         if (!CHANNELS.contains(n.deliveryChannel)) {
-            throw new InvalidRequestException("channel", "'" + n.deliveryChannel + "' is not a channel; use one of " + new java.util.TreeSet<>(CHANNELS));
+            throw new RequestRejectedException("channel", "'" + n.deliveryChannel + "' is not a channel; use one of " + new java.util.TreeSet<>(CHANNELS));
         }
         readRecipient(root.get("to"), n);
         JsonNode data = root.get("data");
         if (data == null || data.isNull()) {
-            throw new InvalidRequestException("data", "is required: the fields of the notification type");
+            throw new RequestRejectedException("data", "is required: the fields of the notification type");
         }
         if (!data.isObject()) {
-            throw new InvalidRequestException("data", "must be a JSON object");
+            throw new RequestRejectedException("data", "must be a JSON object");
         }
         n.data = data;
         if (root.hasNonNull("language")) {
             n.language = requiredText(root, "language", 8);
             if (!LANGUAGES.contains(n.language)) {
-                throw new InvalidRequestException("language", "must be one of " + LANGUAGES);
+                throw new RequestRejectedException("language", "must be one of " + LANGUAGES);
             }
         }
         n.lineChannel = defaultChannel;
@@ -156,14 +156,14 @@ public class NotificationIntake {
             if (everyone) {
                 return;
             }
-            throw new InvalidRequestException("to", "is required: give {\"customerId\": …}, {\"phone\": …}, {\"userId\": …}, {\"userIds\": […]}"
+            throw new RequestRejectedException("to", "is required: give {\"customerId\": …}, {\"phone\": …}, {\"userId\": …}, {\"userIds\": […]}"
                     + " or {\"audienceGroupId\": …}");
         }
         if (!to.isObject()) {
-            throw new InvalidRequestException("to", "must be an object such as {\"customerId\": …}");
+            throw new RequestRejectedException("to", "must be an object such as {\"customerId\": …}");
         }
         if (everyone) {
-            throw new InvalidRequestException("to", "a broadcast goes to every friend of the channel: leave to out");
+            throw new RequestRejectedException("to", "a broadcast goes to every friend of the channel: leave to out");
         }
         rejectUnknown(to, TO_FIELDS, "to.");
         List<String> given = new ArrayList<>();
@@ -173,14 +173,14 @@ public class NotificationIntake {
             }
         });
         if (given.size() != 1) {
-            throw new InvalidRequestException("to", given.isEmpty() ? "needs one of customerId, phone, userId, userIds, audienceGroupId"
+            throw new RequestRejectedException("to", given.isEmpty() ? "needs one of customerId, phone, userId, userIds, audienceGroupId"
                     : "give one of " + given + ", not several");
         }
         switch (given.get(0)) {
             case "customerId" -> {
                 n.customerId = requiredText(to, "customerId", MAX_CUSTOMER_ID, "to.customerId");
                 if (!CUSTOMER_ID_CHARS.matcher(n.customerId).matches()) {
-                    throw new InvalidRequestException("to.customerId", "may contain only letters, digits and . _ : @ -");
+                    throw new RequestRejectedException("to.customerId", "may contain only letters, digits and . _ : @ -");
                 }
             }
             case "phone" -> {
@@ -191,7 +191,7 @@ public class NotificationIntake {
             case "userIds" -> {
                 JsonNode ids = to.get("userIds");
                 if (!ids.isArray() || ids.isEmpty() || ids.size() > 500) {
-                    throw new InvalidRequestException("to.userIds", "must be a list of 1 to 500 LINE user IDs");
+                    throw new RequestRejectedException("to.userIds", "must be a list of 1 to 500 LINE user IDs");
                 }
                 n.userIds = new ArrayList<>();
                 for (int i = 0; i < ids.size(); i++) {
@@ -201,7 +201,7 @@ public class NotificationIntake {
             default -> {
                 JsonNode id = to.get("audienceGroupId");
                 if (!id.canConvertToLong() || id.asLong() <= 0) {
-                    throw new InvalidRequestException("to.audienceGroupId", "must be LINE's audience group ID (a positive number)");
+                    throw new RequestRejectedException("to.audienceGroupId", "must be LINE's audience group ID (a positive number)");
                 }
                 n.audienceGroupId = id.asLong();
             }
@@ -215,13 +215,13 @@ public class NotificationIntake {
             default -> Set.of("auto", "narrowcast").contains(channel);
         };
         if (!fits) {
-            throw new InvalidRequestException("channel", "'" + channel + "' cannot reach to." + given.get(0));
+            throw new RequestRejectedException("channel", "'" + channel + "' cannot reach to." + given.get(0));
         }
     }
 
     private static String userId(String value, String field) {
         if (!USER_ID.matcher(value).matches()) {
-            throw new InvalidRequestException(field, "is not a LINE user ID (U followed by 32 hex digits)");
+            throw new RequestRejectedException(field, "is not a LINE user ID (U followed by 32 hex digits)");
         }
         return value;
     }
@@ -237,7 +237,7 @@ public class NotificationIntake {
         Map<String, Object> row = m.getHeader(CUSTOMER_ROW, Map.class);
         m.removeHeader(CUSTOMER_ROW);
         if (row == null) {
-            throw new InvalidRequestException("to.customerId", "no customer with this id");
+            throw new RequestRejectedException("to.customerId", "no customer with this id");
         }
         Map<String, Object> c = lowerCaseKeys(row);
         n.rawPhone = (String) c.get("phone");
@@ -282,7 +282,7 @@ public class NotificationIntake {
         }
         n.rawPhone = null;
         if (n.phoneProblem != null && "to.phone".equals(n.phoneField)) {
-            throw new InvalidRequestException("to.phone", n.phoneProblem);
+            throw new RequestRejectedException("to.phone", n.phoneProblem);
         }
         Message m = exchange.getMessage();
         m.setHeader("HubRequestedChannel", n.deliveryChannel);
@@ -299,7 +299,7 @@ public class NotificationIntake {
     public void lon(Exchange exchange, String reason) throws org.apache.camel.InvalidPayloadException {
         PendingNotification n = exchange.getMessage().getMandatoryBody(PendingNotification.class);
         if (!n.isLonReachable()) {
-            throw new InvalidRequestException(n.phoneField != null ? n.phoneField : "to", n.phoneProblem != null ? n.phoneProblem
+            throw new RequestRejectedException(n.phoneField != null ? n.phoneField : "to", n.phoneProblem != null ? n.phoneProblem
                     : "no phone number to reach by LINE notification message");
         }
         n.operation = n.deliveryChannel.equals("flex") ? LineOperation.PNP_FLEX.uriName() : LineOperation.PNP_TEMPLATE.uriName();
@@ -313,7 +313,7 @@ public class NotificationIntake {
     public void push(Exchange exchange, String reason) throws org.apache.camel.InvalidPayloadException {
         PendingNotification n = exchange.getMessage().getMandatoryBody(PendingNotification.class);
         if (n.userId == null) {
-            throw new InvalidRequestException(n.customerId != null ? "to.customerId" : "to", "the customer has no LINE user ID; push needs one");
+            throw new RequestRejectedException(n.customerId != null ? "to.customerId" : "to", "the customer has no LINE user ID; push needs one");
         }
         n.operation = LineOperation.PUSH.uriName();
         n.decision = reason;
@@ -344,7 +344,7 @@ public class NotificationIntake {
     public void narrowcast(Exchange exchange, String reason) throws org.apache.camel.InvalidPayloadException {
         PendingNotification n = exchange.getMessage().getMandatoryBody(PendingNotification.class);
         if (n.audienceGroupId == null) {
-            throw new InvalidRequestException("to.audienceGroupId", "a narrowcast needs LINE's audience group ID");
+            throw new RequestRejectedException("to.audienceGroupId", "a narrowcast needs LINE's audience group ID");
         }
         n.operation = LineOperation.NARROWCAST.uriName();
         n.decision = reason;
@@ -359,7 +359,7 @@ public class NotificationIntake {
         PendingNotification n = exchange.getMessage().getMandatoryBody(PendingNotification.class);
         String why = (n.userId == null ? "no LINE user ID known" : "not a friend of the channel")
                 + "; " + (n.phoneProblem != null ? n.phoneProblem : "no phone number");
-        throw new InvalidRequestException(422, n.customerId != null ? "to.customerId" : "to", "LINE cannot reach this customer: " + why);
+        throw new RequestRejectedException(RequestRejectedException.Kind.UNREACHABLE, n.customerId != null ? "to.customerId" : "to", "LINE cannot reach this customer: " + why);
     }
 
     private RenderOptions renderOptions(PendingNotification n) {
@@ -429,7 +429,7 @@ public class NotificationIntake {
         for (Iterator<String> it = object.fieldNames(); it.hasNext(); ) {
             String name = it.next();
             if (!allowed.contains(name)) {
-                throw new InvalidRequestException(prefix + name, "is not a known field");
+                throw new RequestRejectedException(prefix + name, "is not a known field");
             }
         }
     }
@@ -441,17 +441,17 @@ public class NotificationIntake {
     private static String requiredText(JsonNode parent, String name, int max, String field) {
         JsonNode v = parent.get(name);
         if (v == null || v.isNull()) {
-            throw new InvalidRequestException(field, "is required");
+            throw new RequestRejectedException(field, "is required");
         }
         if (!v.isTextual()) {
-            throw new InvalidRequestException(field, "must be a string");
+            throw new RequestRejectedException(field, "must be a string");
         }
         String s = v.asText().trim();
         if (s.isEmpty()) {
-            throw new InvalidRequestException(field, "must not be empty");
+            throw new RequestRejectedException(field, "must not be empty");
         }
         if (s.length() > max) {
-            throw new InvalidRequestException(field, "is longer than " + max + " characters");
+            throw new RequestRejectedException(field, "is longer than " + max + " characters");
         }
         return s;
     }
