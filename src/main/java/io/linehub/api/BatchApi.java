@@ -3,8 +3,8 @@ package io.linehub.api;
 import io.linehub.intake.RequestRejectedException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.linehub.inbox.InboxRow;
-import io.linehub.inbox.InboxRows;
+import io.linehub.rows.NotificationRow;
+import io.linehub.rows.NotificationRows;
 import io.linehub.intake.IntakeRejection;
 import io.linehub.json.Json;
 import io.linehub.outbox.EnqueueResult;
@@ -50,9 +50,9 @@ public class BatchApi {
         String type = String.valueOf(m.getHeader(Exchange.CONTENT_TYPE)).toLowerCase(Locale.ROOT);
         List<Item> items = new ArrayList<>();
         if (type.startsWith("application/x-ndjson") || type.startsWith("application/ndjson") || type.startsWith("application/jsonl")) {
-            try (InboxRows rows = InboxRows.ndjson(new StringReader(new String(raw, StandardCharsets.UTF_8)))) {
+            try (NotificationRows rows = NotificationRows.ndjson(new StringReader(new String(raw, StandardCharsets.UTF_8)))) {
                 while (rows.hasNext()) {
-                    InboxRow r = rows.next();
+                    NotificationRow r = rows.next();
                     add(items, r.request(), r.idempotencyKey(), r.errorField(), r.errorReason());
                 }
             }
