@@ -8,6 +8,9 @@ import io.linehub.db.H2Housekeeping;
 import io.linehub.demo.DemoData;
 import io.linehub.friends.FriendStatus;
 import io.linehub.intake.NotificationIntake;
+import io.linehub.intake.NotificationParser;
+import io.linehub.intake.PayloadPlanner;
+import io.linehub.intake.RecipientFacts;
 import io.linehub.line.LineChannel;
 import io.linehub.line.LineChannels;
 import io.linehub.line.LineComponent;
@@ -217,7 +220,11 @@ public class HubConfiguration implements CamelConfiguration {
         LinePayloads payloads = new LinePayloads(renderer);
         FriendStatus friends = new FriendStatus(hubDb, Clock.systemUTC());
         r.bind("friendStatus", friends);
-        r.bind("intake", new NotificationIntake(payloads, notificationQueue, channels, friends, s.defaultRegion(), DEFAULT_CHANNEL));
+        // the steps of routes/intake.camel.yaml: parse, recipient facts, the channel policy's outcomes, the outbox row
+        r.bind("intakeParser", new NotificationParser(DEFAULT_CHANNEL));
+        r.bind("recipientFacts", new RecipientFacts(friends, s.defaultRegion()));
+        r.bind("payloadPlanner", new PayloadPlanner(payloads, channels));
+        r.bind("intake", new NotificationIntake(notificationQueue));
         r.bind("quotaGuard", new QuotaGuard(context.createProducerTemplate(), friends, outcomeStore, Duration.ofHours(1)));
         r.bind("templateApi", new TemplateApi(new TemplatePreview(catalog, payloads), channels.get(DEFAULT_CHANNEL)));
         r.bind("apiErrors", new ApiErrors());

@@ -1,5 +1,6 @@
 package io.linehub.api;
 
+import io.linehub.intake.RequestRejectedException;
 import io.linehub.json.Json;
 import io.linehub.line.LineSignatureException;
 import io.linehub.line.UnknownChannelException;
@@ -17,10 +18,32 @@ import java.util.UUID;
 /**
  * Turns what went wrong in an HTTP route into the hub's JSON error:
  * {@code {"status":400,"error":"invalid_request","field":"to.phone","reason":"…","message":"to.phone: …"}}.
+ * The domain refuses in its own words ({@link RequestRejectedException.Kind}); only here do they become HTTP statuses.
  */
 public class ApiErrors {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiErrors.class);
+
+    /** The HTTP status of a refusal of this kind: the one place a kind becomes a status. */
+    public static int status(RequestRejectedException.Kind kind) {
+        return switch (kind) {
+            case INVALID -> 400;
+            case TOO_LARGE -> 413;
+            case UNSUPPORTED_FORMAT -> 415;
+            case CONFLICT -> 409;
+            case UNREACHABLE -> 422;
+        };
+    }
+
+    /** The {@code error} word of the JSON error for a refusal of this kind. */
+    static String error(RequestRejectedException.Kind kind) {
+        return switch (kind) {
+            case TOO_LARGE -> "payload_too_large";
+            case CONFLICT -> "conflict";
+            case UNREACHABLE -> "unprocessable";
+            case INVALID, UNSUPPORTED_FORMAT -> "invalid_request";
+        };
+    }
 
     public void respond(Exchange exchange) {
         Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
@@ -28,11 +51,11 @@ public class ApiErrors {
         String error;
         String field = null;
         String reason;
-        if (e instanceof InvalidRequestException ir) {
-            status = ir.status();
-            error = status == 413 ? "payload_too_large" : status == 409 ? "conflict" : status == 422 ? "unprocessable" : "invalid_request";
-            field = ir.field();
-            reason = ir.reason();
+        if (e instanceof RequestRejectedException rr) {
+            status = status(rr.kind());
+            error = error(rr.kind());
+            field = rr.field();
+            reason = rr.reason();
         } else if (e instanceof InvalidNotificationDataException nd) {
             status = 400;
             error = "invalid_request";

@@ -1,9 +1,10 @@
 package io.linehub.api;
 
+import io.linehub.intake.RequestRejectedException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.linehub.inbox.InboxRow;
-import io.linehub.inbox.InboxRows;
+import io.linehub.rows.NotificationRow;
+import io.linehub.rows.NotificationRows;
 import io.linehub.intake.IntakeRejection;
 import io.linehub.json.Json;
 import io.linehub.outbox.EnqueueResult;
@@ -41,17 +42,17 @@ public class BatchApi {
         Message m = exchange.getMessage();
         byte[] raw = m.getBody(byte[].class);
         if (raw == null || raw.length == 0) {
-            throw new InvalidRequestException("body", "is empty; send a JSON array or NDJSON of notifications");
+            throw new RequestRejectedException("body", "is empty; send a JSON array or NDJSON of notifications");
         }
         if (raw.length > MAX_BODY_BYTES) {
-            throw new InvalidRequestException(413, "body", "is larger than " + MAX_BODY_BYTES + " bytes");
+            throw new RequestRejectedException(RequestRejectedException.Kind.TOO_LARGE, "body", "is larger than " + MAX_BODY_BYTES + " bytes");
         }
         String type = String.valueOf(m.getHeader(Exchange.CONTENT_TYPE)).toLowerCase(Locale.ROOT);
         List<Item> items = new ArrayList<>();
         if (type.startsWith("application/x-ndjson") || type.startsWith("application/ndjson") || type.startsWith("application/jsonl")) {
-            try (InboxRows rows = InboxRows.ndjson(new StringReader(new String(raw, StandardCharsets.UTF_8)))) {
+            try (NotificationRows rows = NotificationRows.ndjson(new StringReader(new String(raw, StandardCharsets.UTF_8)))) {
                 while (rows.hasNext()) {
-                    InboxRow r = rows.next();
+                    NotificationRow r = rows.next();
                     add(items, r.request(), r.idempotencyKey(), r.errorField(), r.errorReason());
                 }
             }
@@ -60,10 +61,10 @@ public class BatchApi {
             try {
                 root = Json.MAPPER.readTree(raw);
             } catch (IOException e) {
-                throw new InvalidRequestException("body", "is not valid JSON");
+                throw new RequestRejectedException("body", "is not valid JSON");
             }
             if (root == null || !root.isArray()) {
-                throw new InvalidRequestException("body", "must be a JSON array of notifications");
+                throw new RequestRejectedException("body", "must be a JSON array of notifications");
             }
             for (JsonNode n : root) {
                 if (!(n instanceof ObjectNode obj)) {
@@ -78,13 +79,13 @@ public class BatchApi {
                 add(items, obj, k == null || k.isNull() ? null : k.asText(), null, null);
             }
         } else {
-            throw new InvalidRequestException(415, "Content-Type", "must be application/json (an array) or application/x-ndjson");
+            throw new RequestRejectedException(RequestRejectedException.Kind.UNSUPPORTED_FORMAT, "Content-Type", "must be application/json (an array) or application/x-ndjson");
         }
         if (items.isEmpty()) {
-            throw new InvalidRequestException("body", "has no notifications");
+            throw new RequestRejectedException("body", "has no notifications");
         }
         if (items.size() > MAX_ITEMS) {
-            throw new InvalidRequestException(413, "body", "has " + items.size() + " notifications; at most " + MAX_ITEMS + " per batch");
+            throw new RequestRejectedException(RequestRejectedException.Kind.TOO_LARGE, "body", "has " + items.size() + " notifications; at most " + MAX_ITEMS + " per batch");
         }
         exchange.setProperty(RESULTS, new ArrayList<Map<String, Object>>());
         exchange.setProperty(KEY, m.getHeader("Idempotency-Key", String.class));
@@ -101,7 +102,7 @@ public class BatchApi {
         Item item = m.getMandatoryBody(Item.class);
         exchange.setProperty(INDEX, item.index());
         if (item.request() == null) {
-            throw new InvalidRequestException(item.errorField(), item.errorReason());
+            throw new RequestRejectedException(item.errorField(), item.errorReason());
         }
         String batchKey = exchange.getProperty(KEY, String.class);
         m.removeHeaders("*");
@@ -127,7 +128,7 @@ public class BatchApi {
         IntakeRejection why = IntakeRejection.of(e);
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("status", switch (why.error()) {
-            case "invalid_request" -> e instanceof InvalidRequestException ir ? ir.status() : 400;
+            case "invalid_request" -> e instanceof RequestRejectedException rr ? ApiErrors.status(rr.kind()) : 400;
             case "internal_error" -> 500;
             default -> 422;
         });

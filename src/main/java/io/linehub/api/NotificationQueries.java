@@ -1,5 +1,6 @@
 package io.linehub.api;
 
+import io.linehub.intake.RequestRejectedException;
 import io.linehub.json.Json;
 import io.linehub.outbox.ChannelPauses;
 import io.linehub.outbox.DeadLetters;
@@ -32,7 +33,7 @@ public class NotificationQueries {
             throw new NotFoundException("no notification with this id");
         }
         if (!deadLetters.replay(id)) {
-            throw new InvalidRequestException(409, "id", "only FAILED, EXPIRED and UNDELIVERED notifications can be replayed");
+            throw new RequestRejectedException(RequestRejectedException.Kind.CONFLICT, "id", "only FAILED, EXPIRED and UNDELIVERED notifications can be replayed");
         }
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 202);
         respond(exchange, Json.write(java.util.Map.of("id", id, "status", "QUEUED")));

@@ -1,6 +1,7 @@
 package io.linehub.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.linehub.intake.RequestRejectedException;
 import io.linehub.json.Json;
 import io.linehub.line.LineChannel;
 import io.linehub.template.LinePayloads;
@@ -35,10 +36,10 @@ public class TemplateApi {
         try {
             request = raw == null || raw.length == 0 ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(raw);
         } catch (IOException e) {
-            throw new InvalidRequestException("body", "is not valid JSON");
+            throw new RequestRejectedException("body", "is not valid JSON");
         }
         if (!request.isObject()) {
-            throw new InvalidRequestException("body", "must be a JSON object such as {\"data\": {…}, \"language\": \"th\"}");
+            throw new RequestRejectedException("body", "must be a JSON object such as {\"data\": {…}, \"language\": \"th\"}");
         }
         respond(m, Json.write(preview.preview(type, request, channelDefaults)));
     }

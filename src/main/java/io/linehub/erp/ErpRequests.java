@@ -2,7 +2,7 @@ package io.linehub.erp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.linehub.api.InvalidRequestException;
+import io.linehub.intake.RequestRejectedException;
 import io.linehub.intake.IntakeRejection;
 import io.linehub.json.Json;
 import io.linehub.outbox.EnqueueResult;
@@ -133,7 +133,7 @@ public class ErpRequests {
         try {
             data = Json.MAPPER.readTree(String.valueOf(row.get("data")));
         } catch (Exception e) {
-            throw new InvalidRequestException("data", "is not valid JSON");
+            throw new RequestRejectedException("data", "is not valid JSON");
         }
         req.set("data", data);
         if (row.get("language") != null) {

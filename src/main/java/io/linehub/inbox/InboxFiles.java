@@ -1,9 +1,12 @@
 package io.linehub.inbox;
 
-import io.linehub.api.InvalidRequestException;
+import io.linehub.intake.RequestRejectedException;
 import io.linehub.intake.IntakeBatch;
 import io.linehub.intake.IntakeRejection;
 import io.linehub.json.Json;
+import io.linehub.rows.NotificationRow;
+import io.linehub.rows.NotificationRows;
+import io.linehub.rows.UnreadableRowsException;
 import io.linehub.outbox.EnqueueOutcome;
 import io.linehub.outbox.NotificationQueue;
 import org.apache.camel.Exchange;
@@ -62,7 +65,7 @@ public class InboxFiles {
     }
 
     /** The file consumer's file: hash it, start or resume its run, open the report; the body becomes the row iterator. */
-    public InboxRows open(Exchange exchange) throws IOException {
+    public NotificationRows open(Exchange exchange) throws IOException {
         Path file = Path.of(exchange.getMessage().getHeader(Exchange.FILE_PATH, String.class));
         String name = file.getFileName().toString();
         String hash = sha256(file);
@@ -78,16 +81,16 @@ public class InboxFiles {
         } else {
             LOG.info("inbox file {} started (run {})", name, start.run());
         }
-        InboxRows rows;
+        NotificationRows rows;
         try {
             InputStream in = Files.newInputStream(file);
             try {
-                rows = InboxRows.open(in, name, start.lastRow());
+                rows = NotificationRows.open(in, name, start.lastRow());
             } catch (RuntimeException e) {
                 in.close();
                 throw e;
             }
-        } catch (InboxFileException e) {
+        } catch (UnreadableRowsException e) {
             run.write(0, "rejected", null, "file", e.getMessage());
             run.close();
             progress.finish(name, hash, "FAILED", e.getMessage());
@@ -118,11 +121,11 @@ public class InboxFiles {
     /** One row: the notification JSON as the body and its idempotency key (the row's own, else file hash + row). */
     public void request(Exchange exchange) throws org.apache.camel.InvalidPayloadException {
         Message m = exchange.getMessage();
-        InboxRow row = m.getMandatoryBody(InboxRow.class);
+        NotificationRow row = m.getMandatoryBody(NotificationRow.class);
         FileRun run = exchange.getProperty(RUN, FileRun.class);
         exchange.setProperty(ROW, row.row());
         if (row.request() == null) {
-            throw new InvalidRequestException(row.errorField(), row.errorReason());
+            throw new RequestRejectedException(row.errorField(), row.errorReason());
         }
         m.setHeader("Idempotency-Key", row.idempotencyKey() != null ? row.idempotencyKey() : "file:" + run.hash + ":" + row.row());
         m.setBody(Json.write(row.request()).getBytes(StandardCharsets.UTF_8));
@@ -145,7 +148,7 @@ public class InboxFiles {
         FileRun run = exchange.getProperty(RUN, FileRun.class);
         Long row = exchange.getProperty(ROW, Long.class);
         if (row == null) {
-            row = exchange.getMessage().getBody(InboxRow.class).row();
+            row = exchange.getMessage().getBody(NotificationRow.class).row();
         }
         run.hold(new Held(row, null, why));
     }
@@ -199,7 +202,7 @@ public class InboxFiles {
                 if (field.startsWith("data.")) {
                     String f = field.substring(5);
                     if (f.endsWith(".currency")) {
-                        yield f.substring(0, f.length() - 9) + InboxRows.CURRENCY_SUFFIX;
+                        yield f.substring(0, f.length() - 9) + NotificationRows.CURRENCY_SUFFIX;
                     }
                     yield f.endsWith(".amount") ? f.substring(0, f.length() - 7) : f;
                 }
@@ -231,7 +234,7 @@ public class InboxFiles {
         final IntakeBatch batch;
         /** The rows since the last checkpoint, in order. */
         final List<Held> held = new ArrayList<>();
-        InboxRows rows;
+        NotificationRows rows;
         long reportBytes;
         long lastRow;
         long accepted;

@@ -1,6 +1,6 @@
 package io.linehub.intake;
 
-import io.linehub.api.InvalidRequestException;
+
 import io.linehub.outbox.IdempotencyConflictException;
 import io.linehub.template.InvalidNotificationDataException;
 import io.linehub.template.MissingTemplateKeyException;
@@ -20,7 +20,7 @@ public record IntakeRejection(String error, String field, String reason) {
         while (e != null && !known(e) && e.getCause() != null && e.getCause() != e) {
             e = e.getCause();
         }
-        if (e instanceof InvalidRequestException ir) {
+        if (e instanceof RequestRejectedException ir) {
             return new IntakeRejection("invalid_request", ir.field(), ir.reason());
         }
         if (e instanceof InvalidNotificationDataException nd) {
@@ -42,7 +42,7 @@ public record IntakeRejection(String error, String field, String reason) {
     }
 
     private static boolean known(Throwable e) {
-        return e instanceof InvalidRequestException || e instanceof InvalidNotificationDataException
+        return e instanceof RequestRejectedException || e instanceof InvalidNotificationDataException
                 || e instanceof MissingTemplateKeyException || e instanceof IdempotencyConflictException;
     }
 }

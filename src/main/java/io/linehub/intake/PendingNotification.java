@@ -9,9 +9,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public final class PendingNotification {
 
+    /** The recipient form of a request without {@code to} (a broadcast goes to every friend). */
+    static final String NO_RECIPIENT = "none";
+
     String type;
     String deliveryChannel;
     String lineChannel;
+    /** Which recipient form the request used: customerId, phone, userId, userIds, audienceGroupId, or none. */
+    String recipientForm;
     String customerId;
     String phoneField;
     String rawPhone;

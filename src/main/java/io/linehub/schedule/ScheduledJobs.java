@@ -1,7 +1,7 @@
 package io.linehub.schedule;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.linehub.api.InvalidRequestException;
+import io.linehub.intake.RequestRejectedException;
 import io.linehub.intake.IntakeRejection;
 import io.linehub.json.Json;
 import io.linehub.outbox.EnqueueResult;
@@ -101,7 +101,7 @@ public class ScheduledJobs {
         Run run = exchange.getProperty("HubScheduleRun", Run.class);
         Object customer = row.get(customerColumn.toLowerCase(Locale.ROOT));
         if (customer == null) {
-            throw new InvalidRequestException("to.customerId", "the query gave no " + customerColumn);
+            throw new RequestRejectedException("to.customerId", "the query gave no " + customerColumn);
         }
         ObjectNode req = Json.MAPPER.createObjectNode();
         req.put("type", type);

@@ -62,6 +62,13 @@ public final class LinePayloads {
         return body;
     }
 
+    /** {@code POST /v2/bot/message/narrowcast}: the broadcast's messages, to the audience. */
+    public ObjectNode narrowcast(long audienceGroupId, String type, JsonNode data, RenderOptions options) {
+        ObjectNode body = broadcast(type, data, options);
+        body.putObject("recipient").put("type", "audience").put("audienceGroupId", audienceGroupId);
+        return body;
+    }
+
     /** The zone a customer without one of their own lives in, by the country of their number. */
     public static ZoneId defaultZone(String country) {
         return switch (country == null ? "" : country) {

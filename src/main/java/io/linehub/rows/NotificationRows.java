@@ -1,4 +1,4 @@
-package io.linehub.inbox;
+package io.linehub.rows;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -26,37 +26,38 @@ import java.util.NoSuchElementException;
 import java.util.Set;
 
 /**
- * Streams the rows of an inbox file, one at a time (a file of any size is read in bounded memory).
+ * Streams notification rows, one at a time (a file of any size is read in bounded memory): the inbox's files and
+ * the batch API's NDJSON body, each row turned into the API's JSON form for {@code direct:intake}.
  * CSV: UTF-8 with or without BOM, a header row, comma, semicolon or tab (taken from the header), quoted fields
  * with separators and newlines, CRLF or LF; blank records are skipped. NDJSON: one notification per line.
  */
-public abstract class InboxRows implements Iterator<InboxRow>, Closeable {
+public abstract class NotificationRows implements Iterator<NotificationRow>, Closeable {
 
     /** The CSV columns that are not business data fields. */
     static final Set<String> RESERVED = Set.of("customer_id", "phone", "type", "channel", "language", "idempotency_key");
-    static final String CURRENCY_SUFFIX = "_currency";
+    public static final String CURRENCY_SUFFIX = "_currency";
     private static final java.util.regex.Pattern LINE_BREAKS = java.util.regex.Pattern.compile("\\s*[\\r\\n]+\\s*");
 
-    private InboxRow next;
+    private NotificationRow next;
     private boolean broken;
     private boolean ended;
     protected final Reader reader;
 
-    protected InboxRows(Reader reader) {
+    protected NotificationRows(Reader reader) {
         this.reader = reader;
     }
 
     /** Opens {@code in} as CSV or NDJSON by the file name's extension, skipping the rows up to {@code afterRow}. */
-    public static InboxRows open(InputStream in, String fileName, long afterRow) {
+    public static NotificationRows open(InputStream in, String fileName, long afterRow) {
         BufferedReader reader = utf8(in);
         String lower = fileName.toLowerCase(Locale.ROOT);
-        InboxRows rows;
+        NotificationRows rows;
         if (lower.endsWith(".csv") || lower.endsWith(".txt")) {
             rows = new Csv(reader);
         } else if (lower.endsWith(".ndjson") || lower.endsWith(".jsonl")) {
             rows = new Ndjson(reader);
         } else {
-            throw new InboxFileException("unknown file type; use .csv, .ndjson or .jsonl");
+            throw new UnreadableRowsException("unknown file type; use .csv, .ndjson or .jsonl");
         }
         while (afterRow > 0 && rows.hasNext() && rows.peekRow() <= afterRow) {
             rows.next();
@@ -65,7 +66,7 @@ public abstract class InboxRows implements Iterator<InboxRow>, Closeable {
     }
 
     /** Reads NDJSON from a request body (the batch API). */
-    public static InboxRows ndjson(Reader reader) {
+    public static NotificationRows ndjson(Reader reader) {
         return new Ndjson(new BufferedReader(reader));
     }
 
@@ -79,15 +80,15 @@ public abstract class InboxRows implements Iterator<InboxRow>, Closeable {
                 r.reset();
             }
         } catch (CharacterCodingException e) {
-            throw new InboxFileException("the file is not UTF-8 text", e);
+            throw new UnreadableRowsException("the file is not UTF-8 text", e);
         } catch (IOException e) {
-            throw new InboxFileException("the file cannot be read: " + e.getMessage(), e);
+            throw new UnreadableRowsException("the file cannot be read: " + e.getMessage(), e);
         }
         return r;
     }
 
     /** The next row, or null at the end. A read error ends the file with one row that says where it broke. */
-    protected abstract InboxRow read(long lastRow) throws IOException;
+    protected abstract NotificationRow read(long lastRow) throws IOException;
 
     private long lastRow;
 
@@ -103,18 +104,18 @@ public abstract class InboxRows implements Iterator<InboxRow>, Closeable {
                 ended = next == null;
             } catch (IOException | RuntimeException e) {
                 broken = true;
-                next = InboxRow.bad(lastRow + 1, "file", "the rest of the file cannot be read from here: " + describe(e));
+                next = NotificationRow.bad(lastRow + 1, "file", "the rest of the file cannot be read from here: " + describe(e));
             }
         }
         return next != null;
     }
 
     @Override
-    public InboxRow next() {
+    public NotificationRow next() {
         if (!hasNext()) {
             throw new NoSuchElementException();
         }
-        InboxRow r = next;
+        NotificationRow r = next;
         next = null;
         lastRow = r.row();
         return r;
@@ -143,7 +144,7 @@ public abstract class InboxRows implements Iterator<InboxRow>, Closeable {
     }
 
     /** CSV with a header row. */
-    static final class Csv extends InboxRows {
+    static final class Csv extends NotificationRows {
         private final MappingIterator<String[]> records;
         private final String[] header;
         private final Map<String, Integer> index = new HashMap<>();
@@ -156,7 +157,7 @@ public abstract class InboxRows implements Iterator<InboxRow>, Closeable {
                 reader.mark(64 * 1024);
                 String first = reader.readLine();
                 if (first == null || first.isBlank()) {
-                    throw new InboxFileException("the file is empty; a CSV file starts with a header row");
+                    throw new UnreadableRowsException("the file is empty; a CSV file starts with a header row");
                 }
                 separator = separatorOf(first);
                 reader.reset();
@@ -167,16 +168,16 @@ public abstract class InboxRows implements Iterator<InboxRow>, Closeable {
                 CsvSchema schema = CsvSchema.emptySchema().withColumnSeparator(separator).withoutHeader();
                 records = mapper.readerFor(String[].class).with(schema).readValues(reader);
                 if (!records.hasNext()) {
-                    throw new InboxFileException("the file is empty; a CSV file starts with a header row");
+                    throw new UnreadableRowsException("the file is empty; a CSV file starts with a header row");
                 }
                 header = records.next();
             } catch (CharacterCodingException e) {
-                throw new InboxFileException("the file is not UTF-8 text", e);
+                throw new UnreadableRowsException("the file is not UTF-8 text", e);
             } catch (IOException | RuntimeException e) {
-                if (e instanceof InboxFileException ife) {
+                if (e instanceof UnreadableRowsException ife) {
                     throw ife;
                 }
-                throw new InboxFileException("the header row cannot be read: " + describe(e), e);
+                throw new UnreadableRowsException("the header row cannot be read: " + describe(e), e);
             }
             for (int i = 0; i < header.length; i++) {
                 String name = header[i].replace("\uFEFF", "").trim();
@@ -186,14 +187,14 @@ public abstract class InboxRows implements Iterator<InboxRow>, Closeable {
                 String key = RESERVED.contains(name.toLowerCase(Locale.ROOT)) ? name.toLowerCase(Locale.ROOT) : name;
                 header[i] = key;
                 if (index.put(key, i) != null) {
-                    throw new InboxFileException("the header names column '" + key + "' twice");
+                    throw new UnreadableRowsException("the header names column '" + key + "' twice");
                 }
             }
             if (!index.containsKey("type")) {
-                throw new InboxFileException("the header has no 'type' column (columns: type, customer_id or phone, data fields; see docs/api.md)");
+                throw new UnreadableRowsException("the header has no 'type' column (columns: type, customer_id or phone, data fields; see docs/api.md)");
             }
             if (!index.containsKey("customer_id") && !index.containsKey("phone")) {
-                throw new InboxFileException("the header has neither a 'customer_id' nor a 'phone' column");
+                throw new UnreadableRowsException("the header has neither a 'customer_id' nor a 'phone' column");
             }
         }
 
@@ -216,7 +217,7 @@ public abstract class InboxRows implements Iterator<InboxRow>, Closeable {
         }
 
         @Override
-        protected InboxRow read(long lastRow) {
+        protected NotificationRow read(long lastRow) {
             while (records.hasNext()) {
                 String[] values = records.next();
                 if (allBlank(values)) {
@@ -227,10 +228,10 @@ public abstract class InboxRows implements Iterator<InboxRow>, Closeable {
             return null;
         }
 
-        private InboxRow toRow(long n, String[] values) {
+        private NotificationRow toRow(long n, String[] values) {
             for (int i = header.length; i < values.length; i++) {
                 if (!values[i].isBlank()) {
-                    return InboxRow.bad(n, "row", "has " + values.length + " values but the header has " + header.length + " columns");
+                    return NotificationRow.bad(n, "row", "has " + values.length + " values but the header has " + header.length + " columns");
                 }
             }
             ObjectNode req = Json.MAPPER.createObjectNode();
@@ -262,7 +263,7 @@ public abstract class InboxRows implements Iterator<InboxRow>, Closeable {
                     data.put(name, v);
                 }
             }
-            return new InboxRow(n, req, value(values, "idempotency_key"), null, null);
+            return new NotificationRow(n, req, value(values, "idempotency_key"), null, null);
         }
 
         private String value(String[] values, String column) {
@@ -297,7 +298,7 @@ public abstract class InboxRows implements Iterator<InboxRow>, Closeable {
     }
 
     /** One notification (the API's JSON, plus an optional idempotencyKey member) per line. */
-    static final class Ndjson extends InboxRows {
+    static final class Ndjson extends NotificationRows {
         private final BufferedReader lines;
         private long line;
 
@@ -307,7 +308,7 @@ public abstract class InboxRows implements Iterator<InboxRow>, Closeable {
         }
 
         @Override
-        protected InboxRow read(long lastRow) throws IOException {
+        protected NotificationRow read(long lastRow) throws IOException {
             String text;
             while ((text = lines.readLine()) != null) {
                 line++;
@@ -319,25 +320,25 @@ public abstract class InboxRows implements Iterator<InboxRow>, Closeable {
             return null;
         }
 
-        static InboxRow parse(long n, String text) {
+        static NotificationRow parse(long n, String text) {
             JsonNode node;
             try {
                 node = Json.MAPPER.readTree(text);
             } catch (JsonProcessingException e) {
-                return InboxRow.bad(n, "body", "is not valid JSON (column " + e.getLocation().getColumnNr() + ")");
+                return NotificationRow.bad(n, "body", "is not valid JSON (column " + e.getLocation().getColumnNr() + ")");
             }
             if (!(node instanceof ObjectNode obj)) {
-                return InboxRow.bad(n, "body", "must be a JSON object");
+                return NotificationRow.bad(n, "body", "must be a JSON object");
             }
             String key = null;
             JsonNode k = obj.remove("idempotencyKey");
             if (k != null && !k.isNull()) {
                 if (!k.isTextual()) {
-                    return InboxRow.bad(n, "idempotencyKey", "must be a string");
+                    return NotificationRow.bad(n, "idempotencyKey", "must be a string");
                 }
                 key = k.asText();
             }
-            return new InboxRow(n, obj, key, null, null);
+            return new NotificationRow(n, obj, key, null, null);
         }
     }
 }

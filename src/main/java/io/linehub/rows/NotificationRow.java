@@ -1,9 +1,9 @@
-package io.linehub.inbox;
+package io.linehub.rows;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * One row of an inbox file: the notification in the API's JSON form, or why the row could not even be read
+ * One row of an inbox file or of an NDJSON batch: the notification in the API's JSON form, or why the row could not even be read
  * as one (then {@code request} is null).
  *
  * @param row             the row number in the report: CSV, the data record after the header (blank records not
@@ -11,9 +11,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param request         the notification JSON
  * @param idempotencyKey  the row's own key (column idempotency_key / member idempotencyKey), or null
  */
-public record InboxRow(long row, ObjectNode request, String idempotencyKey, String errorField, String errorReason) {
+public record NotificationRow(long row, ObjectNode request, String idempotencyKey, String errorField, String errorReason) {
 
-    static InboxRow bad(long row, String field, String reason) {
-        return new InboxRow(row, null, null, field, reason);
+    static NotificationRow bad(long row, String field, String reason) {
+        return new NotificationRow(row, null, null, field, reason);
     }
 }

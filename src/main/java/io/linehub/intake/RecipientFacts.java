@@ -1,0 +1,123 @@
+package io.linehub.intake;
+
+import io.linehub.customer.CustomerCache;
+import io.linehub.friends.FriendStatus;
+import io.linehub.phone.InvalidPhoneNumberException;
+import io.linehub.phone.PhoneNumbers;
+import org.apache.camel.Exchange;
+import org.apache.camel.InvalidPayloadException;
+import org.apache.camel.Message;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Steps 2 and 3 of {@code direct:intake}: what is known about the recipient — the customer's row, friend status,
+ * the number normalised to E.164, hashed as LINE wants and masked — put where the channel policy
+ * (routes/intake.camel.yaml) reads it. These are facts only: which LINE operation follows from them, or whether
+ * the notification is refused, is decided by the policy alone.
+ */
+public class RecipientFacts {
+
+    /** Header: the channel the request asked for (auto, template, flex, push, multicast, broadcast, narrowcast). */
+    public static final String REQUESTED_CHANNEL = "HubRequestedChannel";
+    /** Header: a LINE user ID is known and may be pushed to (the customer follows the channel, or the request gave it). */
+    public static final String FRIEND = "HubFriend";
+    /** Header: the request named an audience (narrowcast). */
+    public static final String AUDIENCE = "HubAudience";
+    /** Header: the request listed user IDs (multicast). */
+    public static final String USER_IDS = "HubUserIds";
+    /** Header: a LINE notification message can reach the number (E.164 from JP, TH or TW). */
+    public static final String LON_REACHABLE = "HubLonReachable";
+    /** Property: the recipient form the request used: customerId, phone, userId, userIds, audienceGroupId or none. */
+    public static final String RECIPIENT = "HubRecipient";
+    /** Property: a LINE user ID is known (given, or the customer's), friend or not. */
+    public static final String USER_ID_KNOWN = "HubUserIdKnown";
+    /** Property: why a LINE notification message cannot reach the recipient, or null when it can. Never the number. */
+    public static final String PHONE_PROBLEM = "HubPhoneProblem";
+
+    private final FriendStatus friends;
+    private final String defaultRegion;
+
+    public RecipientFacts(FriendStatus friends, String defaultRegion) {
+        this.friends = friends;
+        this.defaultRegion = defaultRegion;
+    }
+
+    /** Step 2 (customers only): the row the customer lookup found, or a 400 when there is none. */
+    public void applyCustomer(Exchange exchange) throws InvalidPayloadException {
+        Message m = exchange.getMessage();
+        PendingNotification n = m.getMandatoryBody(PendingNotification.class);
+        if (n.customerId == null) {
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> row = m.getHeader(CustomerCache.CUSTOMER_ROW, Map.class);
+        m.removeHeader(CustomerCache.CUSTOMER_ROW);
+        if (row == null) {
+            throw new RequestRejectedException("to.customerId", "no customer with this id");
+        }
+        Map<String, Object> c = lowerCaseKeys(row);
+        n.rawPhone = (String) c.get("phone");
+        n.phoneField = "to.customerId";
+        Object uid = c.get("line_user_id");
+        if (uid instanceof String u && NotificationParser.USER_ID.matcher(u).matches()) {
+            n.userId = u;
+            Optional<FriendStatus.Status> known = friends.status(n.lineChannel, u);
+            n.friend = known.map(st -> st == FriendStatus.Status.FOLLOWING).orElse(Boolean.TRUE.equals(c.get("is_friend")));
+        }
+        n.region = (String) c.get("country_code");
+        if (n.language == null) {
+            n.language = (String) c.get("language");
+        }
+        n.timeZone = (String) c.get("time_zone");
+    }
+
+    /**
+     * Step 3: the facts the channel policy decides on. A number is normalised to E.164 with libphonenumber,
+     * hashed as LINE wants and masked; the raw number is dropped. A number that cannot be used is a fact too
+     * ({@link #PHONE_PROBLEM}): the policy refuses a number given in the request that LINE cannot reach, while a
+     * customer with such a number may still be reached by user ID.
+     */
+    public void resolveRecipient(Exchange exchange) throws InvalidPayloadException {
+        PendingNotification n = exchange.getMessage().getMandatoryBody(PendingNotification.class);
+        if (n.rawPhone != null && !n.rawPhone.isBlank()) {
+            String region = n.region != null && !n.region.isBlank() ? n.region : defaultRegion;
+            try {
+                String e164 = PhoneNumbers.toE164(n.rawPhone, region);
+                String country = PhoneNumbers.regionOf(e164);
+                n.recipientMasked = PhoneNumbers.mask(e164);
+                n.recipientCountry = country;
+                if (PhoneNumbers.LON_REGIONS.contains(country)) {
+                    n.recipientHash = PhoneNumbers.hash(e164);
+                } else {
+                    n.phoneProblem = "the number is from " + country + "; LINE notification messages reach only numbers from Japan, Thailand and Taiwan";
+                }
+            } catch (InvalidPhoneNumberException e) {
+                n.phoneProblem = (n.phoneField.equals("to.phone") ? "" : "the customer's phone number ") + e.getMessage();
+            }
+        } else if (n.customerId != null) {
+            n.phoneProblem = "the customer has no phone number";
+        }
+        n.rawPhone = null;
+        Message m = exchange.getMessage();
+        m.setHeader(REQUESTED_CHANNEL, n.deliveryChannel);
+        // a user ID given in the request is taken as the caller's word that the user can receive a push
+        m.setHeader(FRIEND, n.userId != null && (n.customerId == null || n.friend));
+        m.setHeader(AUDIENCE, n.audienceGroupId != null);
+        m.setHeader(USER_IDS, n.userIds != null);
+        m.setHeader(LON_REACHABLE, n.isLonReachable());
+        // properties, not headers: the headers above are what an API response has always carried
+        exchange.setProperty(RECIPIENT, n.recipientForm);
+        exchange.setProperty(USER_ID_KNOWN, n.userId != null);
+        exchange.setProperty(PHONE_PROBLEM, n.isLonReachable() ? null : n.phoneProblem != null ? n.phoneProblem : "no phone number");
+    }
+
+    private static Map<String, Object> lowerCaseKeys(Map<String, Object> row) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        row.forEach((k, v) -> out.put(k.toLowerCase(Locale.ROOT), v));
+        return out;
+    }
+}
