@@ -1,5 +1,6 @@
 package io.linehub.api;
 
+import io.linehub.headers.HubHeaders;
 import io.linehub.intake.RequestRejectedException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -29,9 +30,6 @@ public class BatchApi {
 
     public static final int MAX_ITEMS = 1000;
     public static final int MAX_BODY_BYTES = 5 * 1024 * 1024;
-    private static final String RESULTS = "HubBatchResults";
-    private static final String INDEX = "HubBatchIndex";
-    private static final String KEY = "HubBatchKey";
 
     /** One item: the notification JSON (or why it is not one) and its own idempotency key. */
     public record Item(int index, ObjectNode request, String idempotencyKey, String errorField, String errorReason) {
@@ -87,8 +85,8 @@ public class BatchApi {
         if (items.size() > MAX_ITEMS) {
             throw new RequestRejectedException(RequestRejectedException.Kind.TOO_LARGE, "body", "has " + items.size() + " notifications; at most " + MAX_ITEMS + " per batch");
         }
-        exchange.setProperty(RESULTS, new ArrayList<Map<String, Object>>());
-        exchange.setProperty(KEY, m.getHeader("Idempotency-Key", String.class));
+        exchange.setProperty(HubHeaders.BATCH_RESULTS, new ArrayList<Map<String, Object>>());
+        exchange.setProperty(HubHeaders.BATCH_KEY, m.getHeader("Idempotency-Key", String.class));
         return items;
     }
 
@@ -100,11 +98,11 @@ public class BatchApi {
     public void request(Exchange exchange) throws org.apache.camel.InvalidPayloadException {
         Message m = exchange.getMessage();
         Item item = m.getMandatoryBody(Item.class);
-        exchange.setProperty(INDEX, item.index());
+        exchange.setProperty(HubHeaders.BATCH_INDEX, item.index());
         if (item.request() == null) {
             throw new RequestRejectedException(item.errorField(), item.errorReason());
         }
-        String batchKey = exchange.getProperty(KEY, String.class);
+        String batchKey = exchange.getProperty(HubHeaders.BATCH_KEY, String.class);
         m.removeHeaders("*");
         if (item.idempotencyKey() != null) {
             m.setHeader("Idempotency-Key", item.idempotencyKey());
@@ -117,7 +115,7 @@ public class BatchApi {
     public void accepted(Exchange exchange) throws org.apache.camel.InvalidPayloadException {
         EnqueueResult r = exchange.getMessage().getMandatoryBody(EnqueueResult.class);
         Map<String, Object> result = new LinkedHashMap<>();
-        result.put("index", exchange.getProperty(INDEX));
+        result.put("index", exchange.getProperty(HubHeaders.BATCH_INDEX));
         result.put("id", r.id());
         result.put("status", r.status().name());
         results(exchange).add(result);
@@ -138,7 +136,7 @@ public class BatchApi {
         }
         error.put("reason", why.reason());
         Map<String, Object> result = new LinkedHashMap<>();
-        result.put("index", exchange.getProperty(INDEX));
+        result.put("index", exchange.getProperty(HubHeaders.BATCH_INDEX));
         result.put("error", error);
         results(exchange).add(result);
     }
@@ -156,6 +154,6 @@ public class BatchApi {
 
     @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> results(Exchange exchange) {
-        return exchange.getProperty(RESULTS, List.class);
+        return exchange.getProperty(HubHeaders.BATCH_RESULTS, List.class);
     }
 }

@@ -1,5 +1,6 @@
 package io.linehub.api;
 
+import io.linehub.headers.HubHeaders;
 import io.linehub.intake.RequestRejectedException;
 import io.linehub.json.Json;
 import io.linehub.outbox.ChannelPauses;
@@ -44,7 +45,7 @@ public class NotificationQueries {
      * notification in the HubNotificationId header (hence "{notificationId, customerId, type}") — no phone number, which the hub does not keep.
      */
     public void fallbackRequest(Exchange exchange) {
-        String id = exchange.getMessage().getHeader("HubNotificationId", String.class);
+        String id = exchange.getMessage().getHeader(HubHeaders.NOTIFICATION_ID, String.class);
         var view = notifications.view(id).orElseThrow(() -> new NotFoundException("no notification with this id"));
         var recipient = (java.util.Map<?, ?>) view.get("recipient");
         java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package io.linehub.customer;
 
+import io.linehub.headers.HubHeaders;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import org.apache.camel.Exchange;
@@ -14,10 +15,6 @@ import java.util.Map;
  */
 public class CustomerCache {
 
-    /** Header the customer lookup reads (the SQL's {@code :#customerId}). */
-    public static final String CUSTOMER_ID = "customerId";
-    /** Header the customer lookup writes: the row as a map, or null. */
-    public static final String CUSTOMER_ROW = "HubCustomer";
 
     private final Cache<String, Map<String, Object>> cache;
 
@@ -28,19 +25,19 @@ public class CustomerCache {
     /** Sets the HubCustomer header from the cache when the customer was looked up within the TTL. */
     public void get(Exchange exchange) {
         Message m = exchange.getMessage();
-        String id = m.getHeader(CUSTOMER_ID, String.class);
+        String id = m.getHeader(HubHeaders.CUSTOMER_ID, String.class);
         Map<String, Object> row = cache == null || id == null ? null : cache.getIfPresent(id);
         if (row != null) {
-            m.setHeader(CUSTOMER_ROW, row);
+            m.setHeader(HubHeaders.CUSTOMER_ROW, row);
         }
     }
 
     /** Keeps the row the lookup found. */
     public void put(Exchange exchange) {
         Message m = exchange.getMessage();
-        String id = m.getHeader(CUSTOMER_ID, String.class);
+        String id = m.getHeader(HubHeaders.CUSTOMER_ID, String.class);
         @SuppressWarnings("unchecked")
-        Map<String, Object> row = m.getHeader(CUSTOMER_ROW, Map.class);
+        Map<String, Object> row = m.getHeader(HubHeaders.CUSTOMER_ROW, Map.class);
         if (cache != null && id != null && row != null) {
             cache.put(id, Map.copyOf(row.entrySet().stream().filter(e -> e.getValue() != null)
                     .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue))));

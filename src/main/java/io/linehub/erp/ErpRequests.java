@@ -1,5 +1,6 @@
 package io.linehub.erp;
 
+import io.linehub.headers.HubHeaders;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.linehub.intake.RequestRejectedException;
@@ -37,11 +38,6 @@ import java.util.regex.Pattern;
  */
 public class ErpRequests {
 
-    /** Headers the write-back SQL reads. */
-    public static final String ID = "HubErpId";
-    public static final String NOTIFICATION_ID = "HubNotificationId";
-    public static final String REJECT_FIELD = "HubRejectField";
-    public static final String REJECT_REASON = "HubRejectReason";
     private static final Pattern TABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*");
     private static final Logger LOG = LoggerFactory.getLogger(ErpRequests.class);
 
@@ -119,7 +115,7 @@ public class ErpRequests {
         @SuppressWarnings("unchecked")
         Map<String, Object> row = m.getBody(Map.class);
         long id = ((Number) row.get("id")).longValue();
-        exchange.setProperty(ID, id);
+        exchange.setProperty(HubHeaders.ERP_ID, id);
         ObjectNode req = Json.MAPPER.createObjectNode();
         req.put("type", (String) row.get("notification_type"));
         ObjectNode to = req.putObject("to");
@@ -147,8 +143,8 @@ public class ErpRequests {
     /** Intake stored it: headers for the write-back (status ACCEPTED, notification id). */
     public void accepted(Exchange exchange) throws org.apache.camel.InvalidPayloadException {
         EnqueueResult r = exchange.getMessage().getMandatoryBody(EnqueueResult.class);
-        exchange.getMessage().setHeader(ID, exchange.getProperty(ID));
-        exchange.getMessage().setHeader(NOTIFICATION_ID, r.id());
+        exchange.getMessage().setHeader(HubHeaders.ERP_ID, exchange.getProperty(HubHeaders.ERP_ID));
+        exchange.getMessage().setHeader(HubHeaders.NOTIFICATION_ID, r.id());
     }
 
     /** Intake refused it: headers for the write-back (status REJECTED, field, reason). A hub-side failure leaves the row claimed, to come back. */
@@ -156,12 +152,12 @@ public class ErpRequests {
         Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         IntakeRejection why = IntakeRejection.of(e);
         if (why.retryable()) {
-            throw new IllegalStateException("ERP request " + exchange.getProperty(ID) + " could not be stored; it is retried after the claim timeout", e);
+            throw new IllegalStateException("ERP request " + exchange.getProperty(HubHeaders.ERP_ID) + " could not be stored; it is retried after the claim timeout", e);
         }
         Message m = exchange.getMessage();
         m.removeHeaders("*");
-        m.setHeader(ID, exchange.getProperty(ID));
-        m.setHeader(REJECT_FIELD, why.field());
-        m.setHeader(REJECT_REASON, why.reason().length() > 2000 ? why.reason().substring(0, 2000) : why.reason());
+        m.setHeader(HubHeaders.ERP_ID, exchange.getProperty(HubHeaders.ERP_ID));
+        m.setHeader(HubHeaders.REJECT_FIELD, why.field());
+        m.setHeader(HubHeaders.REJECT_REASON, why.reason().length() > 2000 ? why.reason().substring(0, 2000) : why.reason());
     }
 }

@@ -1,5 +1,6 @@
 package io.linehub.inbox;
 
+import io.linehub.headers.HubHeaders;
 import io.linehub.intake.RequestRejectedException;
 import io.linehub.intake.IntakeBatch;
 import io.linehub.intake.IntakeRejection;
@@ -41,9 +42,6 @@ import java.util.List;
  */
 public class InboxFiles {
 
-    /** Exchange property holding the {@link FileRun} of the file being read. */
-    public static final String RUN = "HubInboxRun";
-    private static final String ROW = "HubInboxRowNumber";
     static final String REPORT_HEADER = "row,result,notification_id,field,reason\r\n";
     private static final Logger LOG = LoggerFactory.getLogger(InboxFiles.class);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC);
@@ -98,9 +96,9 @@ public class InboxFiles {
             throw e;
         }
         run.rows = rows;
-        exchange.setProperty(RUN, run);
+        exchange.setProperty(HubHeaders.INBOX_RUN, run);
         // intake leaves each row's notification in the run's batch; the checkpoints store it
-        exchange.setProperty(IntakeBatch.PROPERTY, run.batch);
+        exchange.setProperty(HubHeaders.INTAKE_BATCH, run.batch);
         // a run that fails part-way (database down) keeps its progress row for the resume; close its files
         exchange.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
             @Override
@@ -122,8 +120,8 @@ public class InboxFiles {
     public void request(Exchange exchange) throws org.apache.camel.InvalidPayloadException {
         Message m = exchange.getMessage();
         NotificationRow row = m.getMandatoryBody(NotificationRow.class);
-        FileRun run = exchange.getProperty(RUN, FileRun.class);
-        exchange.setProperty(ROW, row.row());
+        FileRun run = exchange.getProperty(HubHeaders.INBOX_RUN, FileRun.class);
+        exchange.setProperty(HubHeaders.INBOX_ROW_NUMBER, row.row());
         if (row.request() == null) {
             throw new RequestRejectedException(row.errorField(), row.errorReason());
         }
@@ -134,8 +132,8 @@ public class InboxFiles {
     /** Intake took the row: its notification waits in the file's batch, and its report line for the batch's outcome. */
     public void queued(Exchange exchange) throws org.apache.camel.InvalidPayloadException {
         IntakeBatch.Slot slot = exchange.getMessage().getMandatoryBody(IntakeBatch.Slot.class);
-        FileRun run = exchange.getProperty(RUN, FileRun.class);
-        run.hold(new Held(exchange.getProperty(ROW, Long.class), slot, null));
+        FileRun run = exchange.getProperty(HubHeaders.INBOX_RUN, FileRun.class);
+        run.hold(new Held(exchange.getProperty(HubHeaders.INBOX_ROW_NUMBER, Long.class), slot, null));
     }
 
     /** Intake (or reading) refused the row: the report will name the column and the reason. Other rows go on. */
@@ -145,8 +143,8 @@ public class InboxFiles {
         if (why.retryable()) {
             throw new IllegalStateException("inbox row could not be stored; the file will be retried", e);
         }
-        FileRun run = exchange.getProperty(RUN, FileRun.class);
-        Long row = exchange.getProperty(ROW, Long.class);
+        FileRun run = exchange.getProperty(HubHeaders.INBOX_RUN, FileRun.class);
+        Long row = exchange.getProperty(HubHeaders.INBOX_ROW_NUMBER, Long.class);
         if (row == null) {
             row = exchange.getMessage().getBody(NotificationRow.class).row();
         }
@@ -155,7 +153,7 @@ public class InboxFiles {
 
     /** After every {@code checkpointRows} rows: a checkpoint (see {@link FileRun#checkpoint}). */
     public void checkpointIfDue(Exchange exchange) throws IOException {
-        FileRun run = exchange.getProperty(RUN, FileRun.class);
+        FileRun run = exchange.getProperty(HubHeaders.INBOX_RUN, FileRun.class);
         if (run.held.size() >= checkpointRows) {
             run.checkpoint(this);
         }
@@ -163,7 +161,7 @@ public class InboxFiles {
 
     /** All rows done: last checkpoint, status DONE (or FAILED when reading broke off), report closed. */
     public void finish(Exchange exchange) throws IOException {
-        FileRun run = exchange.getProperty(RUN, FileRun.class);
+        FileRun run = exchange.getProperty(HubHeaders.INBOX_RUN, FileRun.class);
         boolean broken = run.rows.broken();
         run.rows.close();
         run.checkpoint(this);

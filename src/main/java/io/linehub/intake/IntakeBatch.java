@@ -1,5 +1,6 @@
 package io.linehub.intake;
 
+import io.linehub.headers.HubHeaders;
 import io.linehub.outbox.EnqueueOutcome;
 import io.linehub.outbox.NewNotification;
 import io.linehub.outbox.NotificationQueue;
@@ -9,15 +10,13 @@ import java.util.List;
 
 /**
  * Notifications a trigger has intake store together instead of in a transaction each (the inbox: a file's rows
- * between two checkpoints). The trigger puts the batch on the exchange as {@link #PROPERTY}; intake's last step
+ * between two checkpoints). The trigger puts the batch on the exchange as {@link HubHeaders#INTAKE_BATCH}; intake's last step
  * then adds the notification here and answers with its {@link Slot}; {@link #flush} stores everything added since
  * the last flush together ({@link NotificationQueue#enqueueAll}: JDBC batches, few commits) and says what became of each
  * slot. One thread at a time (the inbox's split is sequential).
  */
 public final class IntakeBatch {
 
-    /** Exchange property: the batch intake adds the notification to instead of storing it. */
-    public static final String PROPERTY = "HubIntakeBatch";
 
     /** Where a notification waits in the batch until the next {@link #flush}: its index in the outcomes. */
     public record Slot(int index) {

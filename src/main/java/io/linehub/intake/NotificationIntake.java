@@ -1,5 +1,6 @@
 package io.linehub.intake;
 
+import io.linehub.headers.HubHeaders;
 import io.linehub.json.Json;
 import io.linehub.outbox.EnqueueResult;
 import io.linehub.outbox.NewNotification;
@@ -33,7 +34,7 @@ public class NotificationIntake {
     }
 
     /** Step 5 for a trigger that stores in batches: the notification waits in the trigger's batch until its next flush. */
-    public IntakeBatch.Slot queueInBatch(PendingNotification n, @ExchangeProperty(IntakeBatch.PROPERTY) IntakeBatch batch) {
+    public IntakeBatch.Slot queueInBatch(PendingNotification n, @ExchangeProperty(HubHeaders.INTAKE_BATCH) IntakeBatch batch) {
         return batch.add(toOutbox(n));
     }
 

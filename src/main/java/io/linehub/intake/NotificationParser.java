@@ -1,5 +1,6 @@
 package io.linehub.intake;
 
+import io.linehub.headers.HubHeaders;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.linehub.customer.CustomerCache;
@@ -71,7 +72,7 @@ public class NotificationParser {
         n.requestDigest = Sha256.hex(Json.write(root));
         m.removeHeaders("*");
         if (n.customerId != null) {
-            m.setHeader(CustomerCache.CUSTOMER_ID, n.customerId);
+            m.setHeader(HubHeaders.CUSTOMER_ID, n.customerId);
         }
         m.setBody(n);
     }

@@ -1,5 +1,6 @@
 package io.linehub.intake;
 
+import io.linehub.headers.HubHeaders;
 import io.linehub.customer.CustomerCache;
 import io.linehub.friends.FriendStatus;
 import io.linehub.phone.InvalidPhoneNumberException;
@@ -21,22 +22,6 @@ import java.util.Optional;
  */
 public class RecipientFacts {
 
-    /** Header: the channel the request asked for (auto, template, flex, push, multicast, broadcast, narrowcast). */
-    public static final String REQUESTED_CHANNEL = "HubRequestedChannel";
-    /** Header: a LINE user ID is known and may be pushed to (the customer follows the channel, or the request gave it). */
-    public static final String FRIEND = "HubFriend";
-    /** Header: the request named an audience (narrowcast). */
-    public static final String AUDIENCE = "HubAudience";
-    /** Header: the request listed user IDs (multicast). */
-    public static final String USER_IDS = "HubUserIds";
-    /** Header: a LINE notification message can reach the number (E.164 from JP, TH or TW). */
-    public static final String LON_REACHABLE = "HubLonReachable";
-    /** Property: the recipient form the request used: customerId, phone, userId, userIds, audienceGroupId or none. */
-    public static final String RECIPIENT = "HubRecipient";
-    /** Property: a LINE user ID is known (given, or the customer's), friend or not. */
-    public static final String USER_ID_KNOWN = "HubUserIdKnown";
-    /** Property: why a LINE notification message cannot reach the recipient, or null when it can. Never the number. */
-    public static final String PHONE_PROBLEM = "HubPhoneProblem";
 
     private final FriendStatus friends;
     private final String defaultRegion;
@@ -54,8 +39,8 @@ public class RecipientFacts {
             return;
         }
         @SuppressWarnings("unchecked")
-        Map<String, Object> row = m.getHeader(CustomerCache.CUSTOMER_ROW, Map.class);
-        m.removeHeader(CustomerCache.CUSTOMER_ROW);
+        Map<String, Object> row = m.getHeader(HubHeaders.CUSTOMER_ROW, Map.class);
+        m.removeHeader(HubHeaders.CUSTOMER_ROW);
         if (row == null) {
             throw new RequestRejectedException("to.customerId", "no customer with this id");
         }
@@ -78,7 +63,7 @@ public class RecipientFacts {
     /**
      * Step 3: the facts the channel policy decides on. A number is normalised to E.164 with libphonenumber,
      * hashed as LINE wants and masked; the raw number is dropped. A number that cannot be used is a fact too
-     * ({@link #PHONE_PROBLEM}): the policy refuses a number given in the request that LINE cannot reach, while a
+     * ({@link HubHeaders#PHONE_PROBLEM}): the policy refuses a number given in the request that LINE cannot reach, while a
      * customer with such a number may still be reached by user ID.
      */
     public void resolveRecipient(Exchange exchange) throws InvalidPayloadException {
@@ -103,16 +88,16 @@ public class RecipientFacts {
         }
         n.rawPhone = null;
         Message m = exchange.getMessage();
-        m.setHeader(REQUESTED_CHANNEL, n.deliveryChannel);
+        m.setHeader(HubHeaders.REQUESTED_CHANNEL, n.deliveryChannel);
         // a user ID given in the request is taken as the caller's word that the user can receive a push
-        m.setHeader(FRIEND, n.userId != null && (n.customerId == null || n.friend));
-        m.setHeader(AUDIENCE, n.audienceGroupId != null);
-        m.setHeader(USER_IDS, n.userIds != null);
-        m.setHeader(LON_REACHABLE, n.isLonReachable());
+        m.setHeader(HubHeaders.FRIEND, n.userId != null && (n.customerId == null || n.friend));
+        m.setHeader(HubHeaders.AUDIENCE, n.audienceGroupId != null);
+        m.setHeader(HubHeaders.USER_IDS, n.userIds != null);
+        m.setHeader(HubHeaders.LON_REACHABLE, n.isLonReachable());
         // properties, not headers: the headers above are what an API response has always carried
-        exchange.setProperty(RECIPIENT, n.recipientForm);
-        exchange.setProperty(USER_ID_KNOWN, n.userId != null);
-        exchange.setProperty(PHONE_PROBLEM, n.isLonReachable() ? null : n.phoneProblem != null ? n.phoneProblem : "no phone number");
+        exchange.setProperty(HubHeaders.RECIPIENT, n.recipientForm);
+        exchange.setProperty(HubHeaders.USER_ID_KNOWN, n.userId != null);
+        exchange.setProperty(HubHeaders.PHONE_PROBLEM, n.isLonReachable() ? null : n.phoneProblem != null ? n.phoneProblem : "no phone number");
     }
 
     private static Map<String, Object> lowerCaseKeys(Map<String, Object> row) {

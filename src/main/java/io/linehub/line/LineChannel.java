@@ -23,7 +23,7 @@ public record LineChannel(String name, String accessToken, String channelSecret,
     /** Never prints the token or the secret. */
     @Override
     public String toString() {
-        return "LineChannel[name=" + name + ", baseUrl=" + baseUrl + ", country=" + country
+        return LineChannel.class.getSimpleName() + "[name=" + name + ", baseUrl=" + baseUrl + ", country=" + country
                 + ", accessToken=" + mask(accessToken) + ", channelSecret=" + mask(channelSecret) + "]";
     }
 

@@ -1,5 +1,6 @@
 package io.linehub.outbox;
 
+import io.linehub.headers.HubHeaders;
 import org.apache.camel.Exchange;
 
 import java.util.concurrent.atomic.AtomicInteger;
@@ -11,7 +12,6 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 public class InFlight {
 
-    private static final String RELEASED = "HubClaimReleased";
 
     /** Claimed entries not finished yet (in the hand-over queue, waiting in the throttle, or at LINE). */
     private final AtomicInteger held = new AtomicInteger();
@@ -29,8 +29,8 @@ public class InFlight {
 
     /** The claimed entry is done with (its outcome recorded, or the exchange over): it no longer counts as held. */
     void release(Exchange exchange) {
-        if (exchange.getProperty(RELEASED) == null) {
-            exchange.setProperty(RELEASED, Boolean.TRUE);
+        if (exchange.getProperty(HubHeaders.CLAIM_RELEASED) == null) {
+            exchange.setProperty(HubHeaders.CLAIM_RELEASED, Boolean.TRUE);
             held.decrementAndGet();
             finished();
         }

@@ -1,5 +1,6 @@
 package io.linehub.outbox;
 
+import io.linehub.headers.HubHeaders;
 import org.apache.camel.Exchange;
 import org.apache.camel.Predicate;
 import org.slf4j.Logger;
@@ -24,9 +25,9 @@ public class LeaseStillHeld implements Predicate {
 
     @Override
     public boolean matches(Exchange exchange) {
-        OutboxEntry e = exchange.getProperty(DeliveryHeaders.ENTRY, OutboxEntry.class);
+        OutboxEntry e = exchange.getProperty(HubHeaders.OUTBOX_ENTRY, OutboxEntry.class);
         Instant now = Instant.now();
-        exchange.setProperty(DeliveryHeaders.STARTED_AT, now);
+        exchange.setProperty(HubHeaders.ATTEMPT_STARTED_AT, now);
         if (now.isAfter(e.claimedAt().plus(lease.dividedBy(2)))) {
             LOG.warn("{} {} waited past half its lease before sending; not sent now, the outbox takes it back", e.isBatch() ? "batch" : "notification", e.id());
             return false;

@@ -1,5 +1,6 @@
 package io.linehub.outbox;
 
+import io.linehub.headers.HubHeaders;
 import io.linehub.line.LineConstants;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
@@ -69,7 +70,7 @@ public class NarrowcastProgress {
     public void request(Exchange exchange) throws InvalidPayloadException {
         String[] n = exchange.getMessage().getMandatoryBody(String[].class);
         Message m = exchange.getMessage();
-        m.setHeader(DeliveryHeaders.NOTIFICATION_ID, n[0]);
+        m.setHeader(HubHeaders.NOTIFICATION_ID, n[0]);
         m.setHeader(LineConstants.CHANNEL, n[1]);
         m.setHeader(LineConstants.NARROWCAST_REQUEST_ID, n[2]);
         m.setBody(null);
@@ -81,7 +82,7 @@ public class NarrowcastProgress {
         var progress = m.getBody(io.linehub.line.model.NarrowcastProgressResponse.class);
         if (progress != null && progress.finished()) {
             boolean ok = "succeeded".equals(progress.phase());
-            recordOutcome(m.getHeader(DeliveryHeaders.NOTIFICATION_ID, String.class), ok, ok
+            recordOutcome(m.getHeader(HubHeaders.NOTIFICATION_ID, String.class), ok, ok
                     ? "narrowcast succeeded: " + progress.successCount() + " of " + progress.targetCount() + " sent"
                     : "narrowcast failed: errorCode " + progress.errorCode() + (progress.failedDescription() == null ? "" : " (" + progress.failedDescription() + ")"));
         }

@@ -1,5 +1,6 @@
 package io.linehub.outbox;
 
+import io.linehub.headers.HubHeaders;
 import io.linehub.line.LineConstants;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
@@ -7,12 +8,6 @@ import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.support.SynchronizationAdapter;
 
-import static io.linehub.outbox.DeliveryHeaders.ENTRY;
-import static io.linehub.outbox.DeliveryHeaders.LINE_OPERATION;
-import static io.linehub.outbox.DeliveryHeaders.NOTIFICATION_ID;
-import static io.linehub.outbox.DeliveryHeaders.RATE_BUDGET;
-import static io.linehub.outbox.DeliveryHeaders.RATE_KEY;
-import static io.linehub.outbox.DeliveryHeaders.RECIPIENTS;
 
 /** The deliver route's first step: turns a claimed outbox entry into the LINE request. */
 public class PrepareDelivery implements Processor {
@@ -30,7 +25,7 @@ public class PrepareDelivery implements Processor {
     public void process(Exchange exchange) throws InvalidPayloadException {
         Message m = exchange.getMessage();
         OutboxEntry e = m.getMandatoryBody(OutboxEntry.class);
-        exchange.setProperty(ENTRY, e);
+        exchange.setProperty(HubHeaders.OUTBOX_ENTRY, e);
         // however the exchange ends, the entry no longer counts as held in memory (normally released earlier, once
         // LINE's answer is recorded: the rate window that follows holds a permit, not a claimed row)
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
@@ -39,12 +34,12 @@ public class PrepareDelivery implements Processor {
                 inFlight.release(done);
             }
         });
-        m.setHeader(NOTIFICATION_ID, e.id());
-        m.setHeader(LINE_OPERATION, e.lineOperation());
-        m.setHeader(RECIPIENTS, e.isBatch() ? e.memberIds().size() : 1);
+        m.setHeader(HubHeaders.NOTIFICATION_ID, e.id());
+        m.setHeader(HubHeaders.LINE_OPERATION, e.lineOperation());
+        m.setHeader(HubHeaders.RECIPIENTS, e.isBatch() ? e.memberIds().size() : 1);
         m.setHeader(LineConstants.CHANNEL, e.channel());
-        m.setHeader(RATE_BUDGET, budgets.budget(e.channel(), e.lineOperation()));
-        m.setHeader(RATE_KEY, e.channel() + ":" + e.lineOperation());
+        m.setHeader(HubHeaders.RATE_BUDGET, budgets.budget(e.channel(), e.lineOperation()));
+        m.setHeader(HubHeaders.RATE_KEY, e.channel() + ":" + e.lineOperation());
         if (e.deliveryTag() != null) {
             m.setHeader(LineConstants.DELIVERY_TAG, e.deliveryTag());
         }

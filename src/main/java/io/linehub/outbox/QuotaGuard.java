@@ -1,5 +1,6 @@
 package io.linehub.outbox;
 
+import io.linehub.headers.HubHeaders;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.linehub.friends.FriendStatus;
 import io.linehub.json.Json;
@@ -34,7 +35,7 @@ public class QuotaGuard {
 
     /** @return true to send; false when the send was held (its reason is on the notification) */
     public boolean check(Exchange exchange) {
-        OutboxEntry e = exchange.getProperty(DeliveryHeaders.ENTRY, OutboxEntry.class);
+        OutboxEntry e = exchange.getProperty(HubHeaders.OUTBOX_ENTRY, OutboxEntry.class);
         String channel = e.channel();
         long needed = recipients(e, channel);
         long[] cached = remaining.compute(channel, (k, v) -> v != null && System.currentTimeMillis() - v[1] < CACHE_MILLIS ? v

@@ -1,5 +1,6 @@
 package io.linehub.outbox;
 
+import io.linehub.headers.HubHeaders;
 import io.linehub.line.LineConstants;
 import io.linehub.line.LineOperation;
 import org.apache.camel.Exchange;
@@ -116,7 +117,7 @@ public class RateBudgets {
         long sent = roundTrip[0];
         long answered = roundTrip[1];
         long countedBy = answered;
-        String key = exchange.getMessage().getHeader(DeliveryHeaders.RATE_KEY, String.class);
+        String key = exchange.getMessage().getHeader(HubHeaders.RATE_KEY, String.class);
         if (window == Window.ESTIMATED_ARRIVAL && key != null) {
             long fastestRoundTrip = roundTrips.computeIfAbsent(key, k -> new RoundTrips()).answer(Math.max(0, answered - sent), answered);
             if (fastestRoundTrip >= 0) {

@@ -1,5 +1,6 @@
 package io.linehub.outbox;
 
+import io.linehub.headers.HubHeaders;
 import io.linehub.line.LineConstants;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
@@ -63,20 +64,20 @@ public class RecordOutcome extends AsyncProcessorSupport {
     /** LINE accepted the request: what to record. */
     private static Outcome sentOutcome(Exchange exchange) {
         Message m = exchange.getMessage();
-        OutboxEntry e = exchange.getProperty(DeliveryHeaders.ENTRY, OutboxEntry.class);
+        OutboxEntry e = exchange.getProperty(HubHeaders.OUTBOX_ENTRY, OutboxEntry.class);
         String requestId = m.getHeader(LineConstants.ACCEPTED_REQUEST_ID, m.getHeader(LineConstants.REQUEST_ID, String.class), String.class);
         return Outcome.sent(e, startedAt(exchange), m.getHeader(LineConstants.HTTP_STATUS, Integer.class), requestId);
     }
 
     /** LINE refused the request or did not answer (the caught exception): what to record. */
     private static Outcome failedOutcome(Exchange exchange) {
-        OutboxEntry e = exchange.getProperty(DeliveryHeaders.ENTRY, OutboxEntry.class);
+        OutboxEntry e = exchange.getProperty(HubHeaders.OUTBOX_ENTRY, OutboxEntry.class);
         return Outcome.failed(e, startedAt(exchange), exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
     }
 
     private static Instant startedAt(Exchange exchange) {
-        Instant t = exchange.getProperty(DeliveryHeaders.STARTED_AT, Instant.class);
-        return t != null ? t : exchange.getProperty(DeliveryHeaders.ENTRY, OutboxEntry.class).claimedAt();
+        Instant t = exchange.getProperty(HubHeaders.ATTEMPT_STARTED_AT, Instant.class);
+        return t != null ? t : exchange.getProperty(HubHeaders.OUTBOX_ENTRY, OutboxEntry.class).claimedAt();
     }
 
     private static void log(Outcome o, NotificationStatus next) {

@@ -1,5 +1,6 @@
 package io.linehub.schedule;
 
+import io.linehub.headers.HubHeaders;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.linehub.intake.RequestRejectedException;
 import io.linehub.intake.IntakeRejection;
@@ -32,9 +33,6 @@ import java.util.TimeZone;
  */
 public class ScheduledJobs {
 
-    /** Headers set for the job's query: the occurrence (java.sql.Timestamp) and its date plus the job's offset (java.sql.Date). */
-    public static final String OCCURRENCE = "HubOccurrence";
-    public static final String TARGET_DATE = "HubTargetDate";
     private static final Duration[] LOOK_BACK = {Duration.ofMinutes(1), Duration.ofHours(1), Duration.ofDays(1), Duration.ofDays(32), Duration.ofDays(400)};
     private static final Logger LOG = LoggerFactory.getLogger(ScheduledJobs.class);
 
@@ -65,9 +63,9 @@ public class ScheduledJobs {
         Instant at = fired != null ? fired.toInstant() : Instant.now();
         ZoneId zone = ZoneId.of(timeZone);
         Instant occurrence = occurrenceOf(cron, zone, at);
-        m.setHeader(OCCURRENCE, java.sql.Timestamp.from(occurrence));
-        m.setHeader(TARGET_DATE, java.sql.Date.valueOf(LocalDate.ofInstant(occurrence, zone).plusDays(targetDateOffsetDays)));
-        exchange.setProperty("HubScheduleRun", new Run(job, occurrence));
+        m.setHeader(HubHeaders.OCCURRENCE, java.sql.Timestamp.from(occurrence));
+        m.setHeader(HubHeaders.TARGET_DATE, java.sql.Date.valueOf(LocalDate.ofInstant(occurrence, zone).plusDays(targetDateOffsetDays)));
+        exchange.setProperty(HubHeaders.SCHEDULE_RUN, new Run(job, occurrence));
         LOG.info("schedule {} runs for occurrence {} ({})", job, occurrence, zone);
     }
 
@@ -98,7 +96,7 @@ public class ScheduledJobs {
         Map<String, Object> raw = m.getBody(Map.class);
         Map<String, Object> row = new LinkedHashMap<>();
         raw.forEach((k, v) -> row.put(k.toLowerCase(Locale.ROOT), v));
-        Run run = exchange.getProperty("HubScheduleRun", Run.class);
+        Run run = exchange.getProperty(HubHeaders.SCHEDULE_RUN, Run.class);
         Object customer = row.get(customerColumn.toLowerCase(Locale.ROOT));
         if (customer == null) {
             throw new RequestRejectedException("to.customerId", "the query gave no " + customerColumn);
@@ -137,7 +135,7 @@ public class ScheduledJobs {
 
     public void accepted(Exchange exchange) throws org.apache.camel.InvalidPayloadException {
         EnqueueResult r = exchange.getMessage().getMandatoryBody(EnqueueResult.class);
-        Run run = exchange.getProperty("HubScheduleRun", Run.class);
+        Run run = exchange.getProperty(HubHeaders.SCHEDULE_RUN, Run.class);
         if (r.created()) {
             run.accepted++;
         } else {
@@ -147,13 +145,13 @@ public class ScheduledJobs {
 
     public void rejected(Exchange exchange) {
         IntakeRejection why = IntakeRejection.of(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
-        Run run = exchange.getProperty("HubScheduleRun", Run.class);
+        Run run = exchange.getProperty(HubHeaders.SCHEDULE_RUN, Run.class);
         run.rejected++;
         LOG.warn("schedule {} ({}): a row was refused: {} {}", run.job, run.occurrence, why.field(), why.reason());
     }
 
     public void summary(Exchange exchange) {
-        Run run = exchange.getProperty("HubScheduleRun", Run.class);
+        Run run = exchange.getProperty(HubHeaders.SCHEDULE_RUN, Run.class);
         LOG.info("schedule {} for {}: {} queued, {} already queued for this occurrence, {} refused",
                 run.job, run.occurrence, run.accepted, run.duplicates, run.rejected);
     }

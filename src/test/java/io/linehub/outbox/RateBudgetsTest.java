@@ -1,5 +1,6 @@
 package io.linehub.outbox;
 
+import io.linehub.headers.HubHeaders;
 import io.linehub.line.LineConstants;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -22,14 +23,14 @@ class RateBudgetsTest {
     /** A request to acme's push endpoint written {@code sentAgo} and answered {@code answeredAgo} (µs) before NOW. */
     private Exchange answered(long sentAgoMicros, long answeredAgoMicros) {
         Exchange e = new DefaultExchange(context);
-        e.getMessage().setHeader(DeliveryHeaders.RATE_KEY, "acme:push");
+        e.getMessage().setHeader(HubHeaders.RATE_KEY, "acme:push");
         e.setProperty(LineConstants.ROUND_TRIP_TIMES, new long[] {NOW - sentAgoMicros * 1000, NOW - answeredAgoMicros * 1000});
         return e;
     }
 
     private Exchange unanswered() {
         Exchange e = new DefaultExchange(context);
-        e.getMessage().setHeader(DeliveryHeaders.RATE_KEY, "acme:push");
+        e.getMessage().setHeader(HubHeaders.RATE_KEY, "acme:push");
         return e;
     }
 

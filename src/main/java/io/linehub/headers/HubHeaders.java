@@ -1,0 +1,79 @@
+package io.linehub.headers;
+
+/**
+ * The hub's own exchange headers and properties: one home for their names, which the routes' YAML uses too
+ * ({@code ${header.HubLineOperation}}, {@code :#HubErpId}, …). The {@code line:} component's headers are in
+ * {@code io.linehub.line.LineConstants}. A header travels with the message (and may reach an endpoint); a property
+ * stays on the exchange. None may ever hold a phone number in clear.
+ */
+public final class HubHeaders {
+
+    // ---------------------------------------------------------------------------------------------- intake
+
+    /** Header the customer lookup reads (the SQL's {@code :#customerId} in routes/intake.camel.yaml). */
+    public static final String CUSTOMER_ID = "customerId";
+    /** Header the customer lookup writes: the customer's row as a map, or null. */
+    public static final String CUSTOMER_ROW = "HubCustomer";
+    /** Header (a fact the channel policy reads): the channel the request asked for (auto, template, flex, push, …). */
+    public static final String REQUESTED_CHANNEL = "HubRequestedChannel";
+    /** Header (fact): a LINE user ID is known and may be pushed to (the customer follows the channel, or the request gave it). */
+    public static final String FRIEND = "HubFriend";
+    /** Header (fact): the request named an audience (narrowcast). */
+    public static final String AUDIENCE = "HubAudience";
+    /** Header (fact): the request listed user IDs (multicast). */
+    public static final String USER_IDS = "HubUserIds";
+    /** Header (fact): a LINE notification message can reach the number (E.164 from JP, TH or TW). */
+    public static final String LON_REACHABLE = "HubLonReachable";
+    /** Property (fact): the recipient form the request used: customerId, phone, userId, userIds, audienceGroupId or none. */
+    public static final String RECIPIENT = "HubRecipient";
+    /** Property (fact): a LINE user ID is known (given, or the customer's), friend or not. */
+    public static final String USER_ID_KNOWN = "HubUserIdKnown";
+    /** Property (fact): why a LINE notification message cannot reach the recipient, or null when it can. Never the number. */
+    public static final String PHONE_PROBLEM = "HubPhoneProblem";
+    /** Property: the {@code IntakeBatch} a trigger has intake add the notification to instead of storing it at once. */
+    public static final String INTAKE_BATCH = "HubIntakeBatch";
+
+    // ---------------------------------------------------------------------------------------------- triggers
+
+    /** Property: the batch API's per-item results. */
+    public static final String BATCH_RESULTS = "HubBatchResults";
+    /** Property: the index of the batch item being taken in. */
+    public static final String BATCH_INDEX = "HubBatchIndex";
+    /** Property: the batch request's Idempotency-Key, from which each item's key is derived. */
+    public static final String BATCH_KEY = "HubBatchKey";
+    /** Property: the inbox file being read (its run: batch, report, progress). */
+    public static final String INBOX_RUN = "HubInboxRun";
+    /** Property: the row number of the inbox row being taken in. */
+    public static final String INBOX_ROW_NUMBER = "HubInboxRowNumber";
+    /** Header the ERP write-back SQL reads: the request row's id. */
+    public static final String ERP_ID = "HubErpId";
+    /** Header the ERP write-back SQL reads: why the request was refused, field and reason. */
+    public static final String REJECT_FIELD = "HubRejectField";
+    public static final String REJECT_REASON = "HubRejectReason";
+    /** Headers a scheduled job's query reads: the occurrence (java.sql.Timestamp) and its target date (java.sql.Date). */
+    public static final String OCCURRENCE = "HubOccurrence";
+    public static final String TARGET_DATE = "HubTargetDate";
+    /** Property: the scheduled job's firing being run (its counts for the summary). */
+    public static final String SCHEDULE_RUN = "HubScheduleRun";
+
+    // ---------------------------------------------------------------------------------------------- delivery
+
+    /** Header: the notification's id (delivery, the ERP write-back, the API's path). */
+    public static final String NOTIFICATION_ID = "HubNotificationId";
+    /** Header: the {@code line:} operation to call ({@code toD line:${header.HubLineOperation}}). */
+    public static final String LINE_OPERATION = "HubLineOperation";
+    /** Header: how many recipients a claimed entry has (a packed multicast has many). */
+    public static final String RECIPIENTS = "HubRecipients";
+    /** Property: the claimed outbox entry. */
+    public static final String OUTBOX_ENTRY = "HubOutboxEntry";
+    /** Property: when the attempt started. */
+    public static final String ATTEMPT_STARTED_AT = "HubAttemptStartedAt";
+    /** Headers for the throttle: the requests per second allowed, and the channel:operation it is counted under. */
+    public static final String RATE_BUDGET = "HubRateBudget";
+    public static final String RATE_KEY = "HubRateKey";
+    /** Property: the entry's in-flight slot was given back (so it is given back once). */
+    public static final String CLAIM_RELEASED = "HubClaimReleased";
+
+    private HubHeaders() {
+    }
+}
