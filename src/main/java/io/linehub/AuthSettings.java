@@ -14,9 +14,9 @@ record AuthSettings(String apiKey, Duration cacheTime, Duration lastUsedInterval
 
     static AuthSettings from(PropertiesComponent p) {
         return new AuthSettings(
-                p.resolveProperty("hub.api.key").map(String::trim).filter(s -> !s.isBlank()).orElse(null),
-                Duration.ofSeconds(Long.parseLong(HubSettings.required(p, "hub.api.key-cache-seconds"))),
-                Duration.ofSeconds(Long.parseLong(HubSettings.required(p, "hub.api.last-used-interval-seconds"))));
+                p.resolveProperty("hub.api-key").map(String::trim).filter(s -> !s.isBlank()).orElse(null),
+                Duration.ofSeconds(Long.parseLong(HubSettings.required(p, "hub.api-key-cache-seconds"))),
+                Duration.ofSeconds(Long.parseLong(HubSettings.required(p, "hub.api-key-last-used-seconds"))));
     }
 
     @Override

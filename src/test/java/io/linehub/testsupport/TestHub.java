@@ -23,13 +23,13 @@ import java.util.Map;
 
 /**
  * A real hub (config/application.properties, routes/) started in this JVM on free ports, for tests. Every hub
- * starts with {@link #API_KEY} as its HUB_API_KEY (every scope; override {@code hub.api.key}, e.g. with "" for
+ * starts with {@link #API_KEY} as its HUB_API_KEY (every scope; override {@code hub.api-key}, e.g. with "" for
  * none), and {@link #post} / {@link #get} send it as {@code Authorization: Bearer} unless the caller passes its own
  * Authorization header ({@link #NO_AUTH} as its value: none at all).
  */
 public final class TestHub implements AutoCloseable {
 
-    /** The admin key every TestHub starts with (hub.api.key). */
+    /** The admin key every TestHub starts with (hub.api-key). */
     public static final String API_KEY = "test-admin-key-0123456789abcdef0123456789abcdef";
     /** As the value of an Authorization header passed to post/get: send no Authorization header. */
     public static final String NO_AUTH = "\u0000no-auth";
@@ -54,7 +54,7 @@ public final class TestHub implements AutoCloseable {
         p.put("hub.sandbox.delivery-delay-ms", "200");
         p.put("hub.delivery.poll-interval-ms", "50");
         p.put("hub.demo.enabled", "false");
-        p.put("hub.api.key", API_KEY);
+        p.put("hub.api-key", API_KEY);
         p.putAll(overrides);
         if (overrides.containsKey("hub.http.port")) {
             port = Integer.parseInt(overrides.get("hub.http.port"));
