@@ -44,7 +44,7 @@ cpu_seconds() { awk -v t="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / t}'
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem/{print $2}') GiB, $(java -version 2>&1 | head -1), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 HUB_HTTP_PORT=$hub_port HUB_DATA_DIR=target/bench-data HUB_DB_URL="$url" HUB_DB_USER=postgres HUB_SANDBOX=off \
 LINE_API_BASE_URL="http://127.0.0.1:$line_port" LINE_CHANNEL_ACCESS_TOKEN=bench-token LINE_CHANNEL_SECRET=bench-secret \
-HUB_DELIVERY_PACKING_WINDOW=PT0S \
+HUB_DELIVERY_PACKING_WINDOW=PT0S HUB_API_KEY="${HUB_API_KEY:-bench-api-key-0123456789abcdef0123456789}" \
   java -Xmx512m ${HUB_BENCH_JAVA_OPTS:-} -jar target/line-notification-hub.jar > target/bench-hub.log 2>&1 &
 hub=$!
 wait_for "$warmup"

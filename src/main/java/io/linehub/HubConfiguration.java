@@ -1,7 +1,11 @@
 package io.linehub;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.linehub.api.ApiAuth;
 import io.linehub.api.ApiErrors;
+import io.linehub.api.KeysApi;
+import io.linehub.auth.AdminAudit;
+import io.linehub.auth.ApiKeys;
 import io.linehub.api.NotificationQueries;
 import io.linehub.db.Database;
 import io.linehub.db.H2Housekeeping;
@@ -119,6 +123,8 @@ public class HubConfiguration implements CamelConfiguration {
 
     private void configure(CamelContext context, HubSettings s, List<AutoCloseable> toClose) throws Exception {
 
+        AuthSettings auth = AuthSettings.from(context.getPropertiesComponent());
+        ApiKeys.checkEnvironmentKey(auth.apiKey());
         Files.createDirectories(s.dataDir());
         String dbUrl = s.dbUrl() != null ? s.dbUrl() : Database.embeddedH2Url(s.dataDir());
         HikariDataSource hubDb = Database.open("hub", dbUrl, s.dbUser(), s.dbPassword(), s.dbPoolSize());
@@ -166,6 +172,7 @@ public class HubConfiguration implements CamelConfiguration {
             }
             baseUrl = baseUrl != null ? baseUrl : "https://api.line.me";
         }
+        ApiKeys apiKeys = apiKeys(context, s, auth, hubDb, sandboxActive, toClose);
         LineChannels channels = new LineChannels(List.of(
                 new LineChannel(DEFAULT_CHANNEL, token, secret, URI.create(baseUrl), s.lineChannelCountry(), s.lineChannelLanguage(),
                         s.lineChannelBuddhistEra())));
@@ -228,6 +235,10 @@ public class HubConfiguration implements CamelConfiguration {
         r.bind("quotaGuard", new QuotaGuard(context.createProducerTemplate(), friends, outcomeStore, Duration.ofHours(1)));
         r.bind("templateApi", new TemplateApi(new TemplatePreview(catalog, payloads), channels.get(DEFAULT_CHANNEL)));
         r.bind("apiErrors", new ApiErrors());
+        AdminAudit audit = new AdminAudit(hubDb, clock);
+        r.bind("apiKeys", apiKeys);
+        r.bind("apiAuth", new ApiAuth(apiKeys, audit));
+        r.bind("keysApi", new KeysApi(apiKeys, audit));
         r.bind("notificationQueries", new NotificationQueries(new NotificationReadModel(hubDb), new DeadLetters(hubDb, clock, outboxSettings), channelPauses));
         r.bind("lineWebhook", new LineWebhook(channels));
 
@@ -237,6 +248,34 @@ public class HubConfiguration implements CamelConfiguration {
         TriggerConfiguration.bind(context, s.dataDir(), hubDb, customerDb, notificationQueue, nodeId());
 
         context.getPropertiesComponent().addOverrideProperty("hub.demo.active", String.valueOf(sandboxActive && s.demoEnabled()));
+    }
+
+    /**
+     * Who may call /api/*: the key from HUB_API_KEY; else, with the sandbox, the quick-start key in
+     * $HUB_DATA_DIR/api-key (generated at first start); else keys stored earlier (POST /api/keys). With none of
+     * these the hub refuses to start and says what to set. The key itself is never logged.
+     */
+    private static ApiKeys apiKeys(CamelContext context, HubSettings s, AuthSettings auth, DataSource hubDb, boolean sandboxActive,
+                                   List<AutoCloseable> toClose) {
+        ApiKeys keys = new ApiKeys(hubDb, Clock.systemUTC(), auth.cacheTime());
+        keys.useEnvironmentKey(auth.apiKey());
+        if (auth.apiKey() != null) {
+            LOG.info("API keys: HUB_API_KEY (every scope) and any keys created with POST /api/keys");
+        } else if (sandboxActive) {
+            Path file = s.dataDir().resolve("api-key");
+            boolean generated = keys.ensureQuickStartKey(file);
+            LOG.info("API key for /api/* ({}): in {} (send it as Authorization: Bearer <key>; set HUB_API_KEY to choose your own)",
+                    generated ? "generated now" : "kept from an earlier start", file.toAbsolutePath());
+        } else if (!keys.anyKey()) {
+            throw new IllegalArgumentException("no API key: with real LINE credentials the hub needs HUB_API_KEY (at least "
+                    + ApiKeys.MIN_ENVIRONMENT_KEY_LENGTH + " characters, every scope; e.g. `openssl rand -hex 32`) to protect /api/*");
+        }
+        java.util.concurrent.ScheduledExecutorService flusher = scheduler("api-key-last-used", 1, toClose);
+        long every = Math.max(1, auth.lastUsedInterval().toMillis());
+        flusher.scheduleWithFixedDelay(keys::flushLastUsed, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
+        // written once more when the hub stops, before its database closes (toClose closes in order; the pool is last)
+        toClose.add(0, keys::flushLastUsed);
+        return keys;
     }
 
     /** Start-up validation: which types cannot go out as a LON template on each channel (no key from LINE configured). */

@@ -1,5 +1,7 @@
 package io.linehub.api;
 
+import io.linehub.auth.ApiKeyRejectedException;
+import io.linehub.auth.KeyNotRevocableException;
 import io.linehub.intake.RequestRejectedException;
 import io.linehub.json.Json;
 import io.linehub.line.LineSignatureException;
@@ -51,7 +53,20 @@ public class ApiErrors {
         String error;
         String field = null;
         String reason;
-        if (e instanceof RequestRejectedException rr) {
+        boolean challenge = false;
+        if (e instanceof ApiKeyRejectedException ak) {
+            // 401: no key or not a valid one; 403: a valid key without the scope. Neither says anything of the resource.
+            challenge = ak.reason() != ApiKeyRejectedException.Reason.MISSING_SCOPE;
+            status = challenge ? 401 : 403;
+            error = challenge ? "unauthorized" : "forbidden";
+            field = "Authorization";
+            reason = ak.getMessage();
+        } else if (e instanceof KeyNotRevocableException kn) {
+            status = 409;
+            error = "conflict";
+            field = "id";
+            reason = kn.getMessage();
+        } else if (e instanceof RequestRejectedException rr) {
             status = status(rr.kind());
             error = error(rr.kind());
             field = rr.field();
@@ -103,6 +118,9 @@ public class ApiErrors {
         exchange.getMessage().removeHeaders("*", "channel");
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        if (challenge) {
+            exchange.getMessage().setHeader("WWW-Authenticate", "Bearer realm=\"line-notification-hub\"");
+        }
         exchange.getMessage().setBody(Json.write(body));
     }
 }

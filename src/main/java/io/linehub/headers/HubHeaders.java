@@ -74,6 +74,13 @@ public final class HubHeaders {
     /** Property: the entry's in-flight slot was given back (so it is given back once). */
     public static final String CLAIM_RELEASED = "HubClaimReleased";
 
+    // ---------------------------------------------------------------------------------------------- API keys
+
+    /** Property: the API key ({@code io.linehub.auth.ApiKey}: id, name, scopes, never the secret) that authorised the request. */
+    public static final String API_KEY = "HubApiKey";
+    /** Property: the target of an admin action, for its audit record (set in the route before the action's answer replaces the headers). */
+    public static final String AUDIT_TARGET = "HubAuditTarget";
+
     private HubHeaders() {
     }
 }

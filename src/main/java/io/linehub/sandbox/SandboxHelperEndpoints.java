@@ -12,7 +12,8 @@ import java.util.function.Supplier;
  * Non-LINE endpoints for people looking at the sandbox: {@code GET /sandbox/requests},
  * {@code GET /sandbox/webhooks}, {@code GET /sandbox/sent} (messages that took effect; JSON arrays, oldest first),
  * {@code POST /sandbox/channels/{channel}/friends} (a JSON array of user IDs) and {@code DELETE /sandbox/requests}.
- * Not recorded, no token needed.
+ * Not recorded, no token needed, and answered only to clients on the same machine (loopback): others get 403,
+ * since they show and change the sandbox's state.
  */
 final class SandboxHelperEndpoints implements SandboxEndpoint {
 
@@ -33,6 +34,14 @@ final class SandboxHelperEndpoints implements SandboxEndpoint {
 
     @Override
     public void mount(Router router, SandboxContext sandbox) {
+        router.route("/sandbox/*").handler(rc -> {
+            if (fromLoopback(rc)) {
+                rc.next();
+            } else {
+                rc.response().setStatusCode(403).putHeader("Content-Type", "application/json")
+                        .end("{\"message\":\"the sandbox's helper endpoints answer only on loopback (127.0.0.1, ::1)\"}");
+            }
+        });
         router.get("/sandbox/requests").handler(rc -> dump(rc, sandbox, requests));
         router.get("/sandbox/webhooks").handler(rc -> dump(rc, sandbox, webhooks));
         router.get("/sandbox/sent").handler(rc -> dump(rc, sandbox, sent));
@@ -53,6 +62,19 @@ final class SandboxHelperEndpoints implements SandboxEndpoint {
             sandbox.requests().clear();
             rc.response().setStatusCode(204).end();
         });
+    }
+
+    /** Whether the client connected from this machine (the address is an IP literal: no name lookup). */
+    static boolean fromLoopback(RoutingContext rc) {
+        io.vertx.core.net.SocketAddress remote = rc.request().remoteAddress();
+        if (remote == null || remote.hostAddress() == null) {
+            return false;
+        }
+        try {
+            return java.net.InetAddress.getByName(remote.hostAddress()).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     /** Serialising up to maxRecordedRequests entries is slow, so it runs off the event loop. */

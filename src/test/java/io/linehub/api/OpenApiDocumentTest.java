@@ -94,6 +94,9 @@ class OpenApiDocumentTest {
                     if (path.startsWith("/webhook")) {
                         b.withHeader("x-line-signature", "c2lnbmF0dXJl");
                     }
+                    if (path.startsWith("/api/")) {
+                        b.withHeader("Authorization", "Bearer " + TestHub.API_KEY);
+                    }
                     ValidationReport report = validator.validateRequest(b.build());
                     assertThat(report.getMessages()).as("%s %s (%s)", op.getKey(), p.getKey(), mt.getKey()).isEmpty();
                     checked++;
@@ -103,6 +106,7 @@ class OpenApiDocumentTest {
         assertThat(checked).isGreaterThanOrEqualTo(5);
         // and a request the document forbids is caught: the validator is not a no-op
         ValidationReport bad = validator.validateRequest(SimpleRequest.Builder.post("/api/notifications").withContentType("application/json")
+                .withHeader("Authorization", "Bearer " + TestHub.API_KEY)
                 .withBody("{\"type\":\"shipping_complete\",\"to\":{\"customerId\":\"C-1\"},\"data\":{},\"priority\":\"high\"}").build());
         assertThat(bad.hasErrors()).isTrue();
     }

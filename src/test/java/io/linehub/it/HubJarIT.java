@@ -23,11 +23,14 @@ import static org.awaitility.Awaitility.await;
 /**
  * The README's run command, for real: {@code java -jar target/line-notification-hub.jar} from the project
  * folder with nothing configured but ports and a data directory. The demo notification and one posted as the
- * README shows both reach DELIVERED within 10 s.
+ * README shows both reach DELIVERED within 10 s, called with the quick-start key the hub wrote to
+ * {@code $HUB_DATA_DIR/api-key} (as the README's curl reads it), which its log names but never shows.
  */
 class HubJarIT {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** The API key the calls to /api send (the quick-start key, once the hub wrote it). */
+    private String apiKey = "";
 
     @TempDir
     Path dataDir;
@@ -59,6 +62,10 @@ class HubJarIT {
         pb.environment().put("HUB_DATA_DIR", dataDir.resolve("data").toString());
         hub = pb.start();
         String base = "http://127.0.0.1:" + port;
+        Path keyFile = dataDir.resolve("data").resolve("api-key");
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> Files.isRegularFile(keyFile));
+        apiKey = Files.readString(keyFile).trim();
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile))).isEqualTo("rw-------");
 
         // the demo notification: find it in the sandbox's request log, then follow it through the API
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
@@ -72,7 +79,7 @@ class HubJarIT {
 
         // the README's curl
         HttpResponse<String> posted = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/notifications"))
-                .header("Content-Type", "application/json")
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + apiKey)
                 .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"shipping_complete\",\"to\":{\"customerId\":\"C-2001\"},"
                         + "\"data\":{\"orderNumber\":\"JP-2026-0042\",\"shippedDate\":\"2026-11-27\"}}"))
                 .build(), HttpResponse.BodyHandlers.ofString());
@@ -85,10 +92,12 @@ class HubJarIT {
         HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/observe/health")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(Files.readString(log)).contains("LINE sandbox on").doesNotContain("081-234-5678");
+        assertThat(Files.readString(log)).contains(keyFile.toAbsolutePath().toString()).doesNotContain(apiKey);
     }
 
-    private static JsonNode get(String url) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+    private JsonNode get(String url) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + apiKey)
+                        .timeout(Duration.ofSeconds(5)).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IllegalStateException(url + " answered " + r.statusCode());

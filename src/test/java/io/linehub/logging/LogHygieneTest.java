@@ -18,7 +18,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Runs the paths that handle phone numbers, the token and the secret (success, LINE refusal, bad input,
- * bad signature, an internal failure) and then reads the log the hub wrote: none of them may be in it.
+ * bad signature, an internal failure) and API keys (HUB_API_KEY, a key created, used, refused and revoked) and
+ * then reads the log the hub wrote: none of them may be in it.
  */
 class LogHygieneTest {
 
@@ -27,6 +28,8 @@ class LogHygieneTest {
 
     @TempDir
     Path dataDir;
+
+    private String createdKey;
 
     @Test
     void logsNeverContainPhoneNumbersTokensOrSecrets() throws Exception {
@@ -51,6 +54,14 @@ class LogHygieneTest {
             }
             // invalid JSON that carries a number: the parser's error must not echo it
             assertThat(hub.post("/api/notifications", "{\"to\":{\"phone\":\"086 123 4567\"").statusCode()).isEqualTo(400);
+            // API keys: one created (its text in the answer only), used, refused for a scope, revoked, then refused
+            var created = Json.read(hub.post("/api/keys", "{\"name\":\"erp\",\"scopes\":[\"send\"]}").body());
+            createdKey = created.path("key").asText();
+            assertThat(hub.post("/api/notifications", "{\"type\":\"shipping_complete\",\"to\":{\"customerId\":\"C-1001\"},"
+                    + "\"data\":{\"orderNumber\":\"L-2\",\"shippedDate\":\"2026-11-27\"}}", "Authorization", "Bearer " + createdKey).statusCode()).isEqualTo(202);
+            assertThat(hub.get("/api/keys", "Authorization", "Bearer " + createdKey).statusCode()).isEqualTo(403);
+            assertThat(hub.delete("/api/keys/" + created.path("id").asText()).statusCode()).isEqualTo(204);
+            assertThat(hub.get("/api/dead-letters", "Authorization", "Bearer " + createdKey).statusCode()).isEqualTo(401);
             String event = "{\"events\":[]}";
             assertThat(hub.post("/webhook/line/default", event, "x-line-signature", LineSignature.sign("wrong", event.getBytes(StandardCharsets.UTF_8)))
                     .statusCode()).isEqualTo(401);
@@ -71,6 +82,9 @@ class LogHygieneTest {
             assertThat(written).as("raw phone number in the log").doesNotContain(phone);
         }
         assertThat(written).doesNotContain(TOKEN).doesNotContain(SECRET);
+        assertThat(createdKey).startsWith("lnh_");
+        assertThat(written).as("API keys in the log").doesNotContain(TestHub.API_KEY).doesNotContain(createdKey)
+                .doesNotContain(createdKey.substring(4));
         // the hashes are personal data too (unsalted, reversible by enumeration)
         assertThat(written).doesNotContain("7fc93a279e8accbc8e77df576f2f1806df2b9cbff068711f3de71108184e6bb2");
     }

@@ -187,7 +187,7 @@ class DeliveryEngineTest {
 
         hub.sandbox().addFriend("default", userId(1)); // the cause is fixed
         var out = new java.io.ByteArrayOutputStream();
-        int code = io.linehub.cli.ReplayCommand.run(new String[]{id, "--url", hub.url("")}, new java.io.PrintStream(out), System.err);
+        int code = io.linehub.cli.ReplayCommand.run(new String[]{id, "--url", hub.url(""), "--key", io.linehub.testsupport.TestHub.API_KEY}, new java.io.PrintStream(out), System.err);
         assertThat(code).isZero();
         assertThat(out.toString()).contains(id + " queued again");
         await().atMost(Duration.ofSeconds(10)).until(() -> hub.status(id).equals("SENT"));

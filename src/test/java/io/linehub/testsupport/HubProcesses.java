@@ -58,13 +58,22 @@ public final class HubProcesses implements AutoCloseable {
         return db;
     }
 
-    /** {@code java -jar target/line-notification-hub.jar args…} with only the given HUB_/LINE_ variables; output in name.log. */
+    /** The HUB_API_KEY hubs started by {@link #java} get unless the test gives its own (real LINE hubs need one to start). */
+    public static final String API_KEY = TestHub.API_KEY;
+
+    /**
+     * {@code java -jar target/line-notification-hub.jar args…} with only the given HUB_/LINE_ variables (and
+     * HUB_API_KEY = {@link #API_KEY} for a hub unless given); output in name.log.
+     */
     public Process java(String name, Map<String, String> env, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-jar",
                 System.getProperty("hub.jar", "target/line-notification-hub.jar")));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("HUB_") || k.startsWith("LINE_"));
+        if (args.length == 0) {
+            pb.environment().put("HUB_API_KEY", API_KEY);
+        }
         pb.environment().putAll(env);
         Process p = pb.start();
         processes.add(p);
@@ -129,7 +138,8 @@ public final class HubProcesses implements AutoCloseable {
     }
 
     public static JsonNode get(String url) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + API_KEY)
+                .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IllegalStateException(url + " answered " + r.statusCode());
         }
@@ -137,7 +147,7 @@ public final class HubProcesses implements AutoCloseable {
     }
 
     public static void post(String url, String json) throws Exception {
-        HTTP.send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.discarding());
+        HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + API_KEY).POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.discarding());
     }
 
     @Override

@@ -21,8 +21,18 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
-/** A real hub (config/application.properties, routes/) started in this JVM on free ports, for tests. */
+/**
+ * A real hub (config/application.properties, routes/) started in this JVM on free ports, for tests. Every hub
+ * starts with {@link #API_KEY} as its HUB_API_KEY (every scope; override {@code hub.api-key}, e.g. with "" for
+ * none), and {@link #post} / {@link #get} send it as {@code Authorization: Bearer} unless the caller passes its own
+ * Authorization header ({@link #NO_AUTH} as its value: none at all).
+ */
 public final class TestHub implements AutoCloseable {
+
+    /** The admin key every TestHub starts with (hub.api-key). */
+    public static final String API_KEY = "test-admin-key-0123456789abcdef0123456789abcdef";
+    /** As the value of an Authorization header passed to post/get: send no Authorization header. */
+    public static final String NO_AUTH = "\u0000no-auth";
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -44,6 +54,7 @@ public final class TestHub implements AutoCloseable {
         p.put("hub.sandbox.delivery-delay-ms", "200");
         p.put("hub.delivery.poll-interval-ms", "50");
         p.put("hub.demo.enabled", "false");
+        p.put("hub.api-key", API_KEY);
         p.putAll(overrides);
         if (overrides.containsKey("hub.http.port")) {
             port = Integer.parseInt(overrides.get("hub.http.port"));
@@ -90,15 +101,35 @@ public final class TestHub implements AutoCloseable {
                 .timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        for (int i = 0; i < headers.length; i += 2) {
-            b.setHeader(headers[i], headers[i + 1]);
-        }
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return HTTP.send(withHeaders(b, headers).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
-    public HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(10)).GET().build(),
+    public HttpResponse<String> get(String path, String... headers) throws Exception {
+        return HTTP.send(withHeaders(HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(10)).GET(), headers).build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    public HttpResponse<String> delete(String path, String... headers) throws Exception {
+        return HTTP.send(withHeaders(HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(10)).DELETE(), headers).build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    /** The caller's headers (name, value pairs), and Authorization: Bearer {@link #API_KEY} unless they name one. */
+    private static HttpRequest.Builder withHeaders(HttpRequest.Builder b, String... headers) {
+        boolean auth = false;
+        for (int i = 0; i < headers.length; i += 2) {
+            if (headers[i].equalsIgnoreCase("Authorization")) {
+                auth = true;
+                if (NO_AUTH.equals(headers[i + 1])) {
+                    continue;
+                }
+            }
+            b.setHeader(headers[i], headers[i + 1]);
+        }
+        if (!auth) {
+            b.setHeader("Authorization", "Bearer " + API_KEY);
+        }
+        return b;
     }
 
     /** The notification as GET /api/notifications/{id} shows it. */
