@@ -226,12 +226,14 @@ public class InboxFiles {
 
     /**
      * After every {@code checkpointRows} rows: a checkpoint (see {@link FileRun#checkpoint}), unless the file changed
-     * since it was opened: then nothing more is read or stored, and {@link #finish} decides.
+     * since it was opened (or within twice {@code stableMs} of its last change): then nothing more is read or stored,
+     * and {@link #finish} decides.
      */
-    public void checkpointIfDue(Exchange exchange) throws IOException {
+    public void checkpointIfDue(Exchange exchange, long stableMs) throws IOException {
         FileRun run = exchange.getProperty(HubHeaders.INBOX_RUN, FileRun.class);
         if (run.held.size() >= checkpointRows) {
-            if (run.changedOnDisk()) {
+            // nothing is stored before the file has been left alone for twice stableMs (a writer pausing is noticed)
+            if (!settled(run, stableMs)) {
                 run.changed = true;
                 run.rows.close(); // the split ends here
                 return;
@@ -272,6 +274,9 @@ public class InboxFiles {
 
     /** Whether the file is as it was opened once it has been left alone for twice {@code stableMs} (waits for that). */
     private boolean settled(FileRun run, long stableMs) throws IOException {
+        if (run.changed) {
+            return false;
+        }
         long quietFor = clock.millis() - run.snapshot.lastModifiedTime().toMillis();
         if (quietFor < 2 * stableMs) {
             try {
