@@ -45,6 +45,12 @@ public final class HubHeaders {
     public static final String INBOX_RUN = "HubInboxRun";
     /** Property: the row number of the inbox row being taken in. */
     public static final String INBOX_ROW_NUMBER = "HubInboxRowNumber";
+    /** Property the inbox route's {@code move} option reads: {@code .done/<name>} or {@code .failed/<name>} (a refused file). */
+    public static final String INBOX_MOVE_TO = "HubInboxMoveTo";
+    /** Property the inbox route's {@code moveFailed} option reads: the file's name in .failed/ (stamped, short enough for the file system). */
+    public static final String INBOX_ARCHIVE_NAME = "HubInboxArchiveName";
+    /** Property: the inbox file changed while it was read and nothing of it was stored yet: the route reads it again. */
+    public static final String INBOX_REREAD = "HubInboxReread";
     /** Header the ERP write-back SQL reads: the request row's id. */
     public static final String ERP_ID = "HubErpId";
     /** Header the ERP write-back SQL reads: why the request was refused, field and reason. */

@@ -22,29 +22,51 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The steps of the inbox route (routes/file-inbox.camel.yaml): open a dropped file (content hash, progress,
  * report), turn each row into the API's JSON for {@code direct:intake}, whose notifications wait in the file's
  * {@link IntakeBatch}; every few hundred rows a checkpoint stores the batch ({@code NotificationQueue.enqueueAll}), then writes
  * the rows' outcomes to {@code reports/<file>.result.csv}, then saves the progress; and finish.
+ * <p>
+ * Hostile files (docs/api.md, "Inbox"): a symbolic link is never followed, an empty file or one that cannot be
+ * read is refused with a report line naming the problem, and each goes to {@code .failed/} at once (through the
+ * route's {@code move} option: nothing is thrown, so nothing waits or is retried). Only the bytes hashed at the
+ * start are read; a file that changed while it was read (or within twice {@code hub.inbox.stable-ms} of its last
+ * change) is read again when nothing of it was stored yet, else refused loudly: unread rows never go to
+ * {@code .done/}. Names too long for the file system's 255 bytes once stamped get a shortened name with a hash.
+ * Report cells that come from the file and start like a spreadsheet formula are prefixed with {@code '} (OWASP).
  */
 public class InboxFiles {
 
     static final String REPORT_HEADER = "row,result,notification_id,field,reason\r\n";
     private static final Logger LOG = LoggerFactory.getLogger(InboxFiles.class);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter ARCHIVE_STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneId.systemDefault());
+    /** A file name's limit on common file systems (ext4, XFS, APFS, NTFS: 255 bytes or UTF-16 units). */
+    static final int MAX_NAME_BYTES = 255;
+    /** The room a report's base name has: {@code <base>.<yyyyMMddTHHmmss>.result.csv} must fit when an old report is kept. */
+    static final int MAX_REPORT_BASE_BYTES = MAX_NAME_BYTES - 16 - ".result.csv".length();
+    /** How often a file that keeps changing while it is read is read again before it is refused. */
+    static final int MAX_REREADS = 20;
 
     private final FileProgress progress;
     private final NotificationQueue outbox;
@@ -62,18 +84,54 @@ public class InboxFiles {
         this.clock = clock;
     }
 
-    /** The file consumer's file: hash it, start or resume its run, open the report; the body becomes the row iterator. */
-    public NotificationRows open(Exchange exchange) throws IOException {
+    /**
+     * The route's first step: where the file goes when the route is done ({@code .done/}, unless a step refuses it
+     * to {@code .failed/}) under a stamped name that fits the file system, and the first read is due.
+     */
+    public void arrive(Exchange exchange) {
+        String name = Path.of(exchange.getMessage().getHeader(Exchange.FILE_PATH, String.class)).getFileName().toString();
+        String archive = ARCHIVE_STAMP.format(clock.instant()) + "-" + fit(name, MAX_NAME_BYTES - 16);
+        exchange.setProperty(HubHeaders.INBOX_ARCHIVE_NAME, archive);
+        exchange.setProperty(HubHeaders.INBOX_MOVE_TO, ".done/" + archive);
+        exchange.setProperty(HubHeaders.INBOX_REREAD, true);
+        if (!archive.endsWith(name)) {
+            LOG.warn("inbox file name is {} bytes, too long for the file system once stamped; it is archived and reported under {}",
+                    utf8Length(name), fit(name, MAX_REPORT_BASE_BYTES));
+        }
+    }
+
+    /**
+     * The file consumer's file: refuse what is not a regular, non-empty file; else hash the bytes there now, start or
+     * resume its run, open the report. The body becomes the row iterator (empty for a refused file).
+     */
+    public Iterator<NotificationRow> open(Exchange exchange) throws IOException {
+        exchange.setProperty(HubHeaders.INBOX_REREAD, false);
+        FileRun previous = exchange.getProperty(HubHeaders.INBOX_RUN, FileRun.class);
+        exchange.removeProperty(HubHeaders.INBOX_RUN);
         Path file = Path.of(exchange.getMessage().getHeader(Exchange.FILE_PATH, String.class));
         String name = file.getFileName().toString();
-        String hash = sha256(file);
-        FileProgress.Start start = progress.start(name, hash, owner);
         Files.createDirectories(reportsDir);
-        Path report = reportsDir.resolve(name + ".result.csv");
+        String base = fit(name, MAX_REPORT_BASE_BYTES);
+        Path report = reportsDir.resolve(base + ".result.csv");
+        if (Files.isSymbolicLink(file)) {
+            return refuseUnread(exchange, name, base, report, "the file is a symbolic link; the hub reads only regular files dropped into the inbox and never follows links");
+        }
+        BasicFileAttributes snapshot = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (!snapshot.isRegularFile()) {
+            return refuseUnread(exchange, name, base, report, "the file is not a regular file");
+        }
+        if (snapshot.size() == 0) {
+            return refuseUnread(exchange, name, base, report, "the file is empty");
+        }
+        String hash = sha256(file, snapshot.size());
+        FileProgress.Start start = progress.start(name, hash, owner);
         if (!start.resumed() && Files.exists(report)) {
-            Files.move(report, reportsDir.resolve(name + "." + STAMP.format(clock.instant()) + ".result.csv"));
+            Files.move(report, reportsDir.resolve(base + "." + STAMP.format(clock.instant()) + ".result.csv"));
         }
         FileRun run = new FileRun(name, hash, report, start, new IntakeBatch(outbox));
+        run.file = file;
+        run.snapshot = snapshot;
+        run.rereads = previous == null ? 0 : previous.rereads;
         if (start.resumed()) {
             LOG.info("inbox file {} resumes after row {} (run {})", name, start.lastRow(), start.run());
         } else {
@@ -81,7 +139,8 @@ public class InboxFiles {
         }
         NotificationRows rows;
         try {
-            InputStream in = Files.newInputStream(file);
+            // only the bytes hashed above: what is appended meanwhile is noticed at the end, not half-read
+            InputStream in = new Bounded(Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS), snapshot.size());
             try {
                 rows = NotificationRows.open(in, name, start.lastRow());
             } catch (RuntimeException e) {
@@ -92,8 +151,11 @@ public class InboxFiles {
             run.write(0, "rejected", null, "file", e.getMessage());
             run.close();
             progress.finish(name, hash, "FAILED", e.getMessage());
-            LOG.warn("inbox file {} cannot be read: {}", name, e.getMessage());
-            throw e;
+            LOG.warn("inbox file {} cannot be read: {}; moved to .failed/", name, e.getMessage());
+            run.refused = true;
+            exchange.setProperty(HubHeaders.INBOX_RUN, run);
+            exchange.setProperty(HubHeaders.INBOX_MOVE_TO, ".failed/" + exchange.getProperty(HubHeaders.INBOX_ARCHIVE_NAME, String.class));
+            return Collections.emptyIterator();
         }
         run.rows = rows;
         exchange.setProperty(HubHeaders.INBOX_RUN, run);
@@ -114,6 +176,17 @@ public class InboxFiles {
             }
         });
         return rows;
+    }
+
+    /** A file the hub does not read at all: a report with one line saying why, and off to .failed/. */
+    private Iterator<NotificationRow> refuseUnread(Exchange exchange, String name, String base, Path report, String reason) throws IOException {
+        if (Files.exists(report, LinkOption.NOFOLLOW_LINKS)) {
+            Files.move(report, reportsDir.resolve(base + "." + STAMP.format(clock.instant()) + ".result.csv"));
+        }
+        Files.writeString(report, REPORT_HEADER + "0,rejected,,file," + FileRun.csv(reason) + "\r\n", StandardCharsets.UTF_8);
+        LOG.warn("inbox file {} refused: {}; moved to .failed/", name, reason);
+        exchange.setProperty(HubHeaders.INBOX_MOVE_TO, ".failed/" + exchange.getProperty(HubHeaders.INBOX_ARCHIVE_NAME, String.class));
+        return Collections.emptyIterator();
     }
 
     /** One row: the notification JSON as the body and its idempotency key (the row's own, else file hash + row). */
@@ -151,26 +224,137 @@ public class InboxFiles {
         run.hold(new Held(row, null, why));
     }
 
-    /** After every {@code checkpointRows} rows: a checkpoint (see {@link FileRun#checkpoint}). */
-    public void checkpointIfDue(Exchange exchange) throws IOException {
+    /**
+     * After every {@code checkpointRows} rows: a checkpoint (see {@link FileRun#checkpoint}), unless the file changed
+     * since it was opened (or within twice {@code stableMs} of its last change): then nothing more is read or stored,
+     * and {@link #finish} decides.
+     */
+    public void checkpointIfDue(Exchange exchange, long stableMs) throws IOException {
         FileRun run = exchange.getProperty(HubHeaders.INBOX_RUN, FileRun.class);
         if (run.held.size() >= checkpointRows) {
+            // nothing is stored before the file has been left alone for twice stableMs (a writer pausing is noticed)
+            if (!settled(run, stableMs)) {
+                run.changed = true;
+                run.rows.close(); // the split ends here
+                return;
+            }
             run.checkpoint(this);
         }
     }
 
-    /** All rows done: last checkpoint, status DONE (or FAILED when reading broke off), report closed. */
-    public void finish(Exchange exchange) throws IOException {
+    /**
+     * All rows read: unless the file changed meanwhile (or within twice {@code stableMs} of its last change), the
+     * last checkpoint, status DONE (or FAILED when reading broke off: then to .failed/), report closed.
+     */
+    public void finish(Exchange exchange, long stableMs) throws IOException {
         FileRun run = exchange.getProperty(HubHeaders.INBOX_RUN, FileRun.class);
+        if (run == null || run.refused) {
+            return;
+        }
         boolean broken = run.rows.broken();
         run.rows.close();
+        if (!run.changed) {
+            run.changed = !settled(run, stableMs);
+        }
+        if (run.changed) {
+            changed(exchange, run, stableMs);
+            return;
+        }
         run.checkpoint(this);
         run.close();
         progress.finish(run.name, run.hash, broken ? "FAILED" : "DONE", broken ? "reading broke off after row " + run.lastRow : null);
-        LOG.info("inbox file {} {}: {} accepted, {} rejected; report {}", run.name, broken ? "broke off" : "done", run.accepted, run.rejected,
-                run.report.getFileName());
         if (broken) {
-            throw new InboxFileException("inbox file " + run.name + " could not be read to the end; see its report");
+            LOG.warn("inbox file {} broke off after row {}: {} accepted, {} rejected; moved to .failed/, report {}", run.name, run.lastRow,
+                    run.accepted, run.rejected, run.report.getFileName());
+            exchange.setProperty(HubHeaders.INBOX_MOVE_TO, ".failed/" + exchange.getProperty(HubHeaders.INBOX_ARCHIVE_NAME, String.class));
+        } else {
+            LOG.info("inbox file {} done: {} accepted, {} rejected; report {}", run.name, run.accepted, run.rejected, run.report.getFileName());
+        }
+    }
+
+    /** Whether the file is as it was opened once it has been left alone for twice {@code stableMs} (waits for that). */
+    private boolean settled(FileRun run, long stableMs) throws IOException {
+        if (run.changed) {
+            return false;
+        }
+        long quietFor = clock.millis() - run.snapshot.lastModifiedTime().toMillis();
+        if (quietFor < 2 * stableMs) {
+            try {
+                Thread.sleep(2 * stableMs - quietFor);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return !run.changedOnDisk();
+    }
+
+    /**
+     * The file changed after it was opened (its writer was still at it): its held rows are dropped unstored. When
+     * nothing of this run was stored yet it is read again from the start (the route's loop); otherwise, or when it
+     * keeps changing, it is refused loudly to .failed/ with the rows up to the last checkpoint reported.
+     */
+    private void changed(Exchange exchange, FileRun run, long stableMs) throws IOException {
+        run.held.clear(); // their notifications wait in the batch, which is dropped unstored
+        if (!run.stored && run.rereads < MAX_REREADS) {
+            run.close();
+            Files.deleteIfExists(run.report); // it holds the header only: nothing was checkpointed
+            progress.finish(run.name, run.hash, "FAILED", "the file changed while it was read; it is read again");
+            run.rereads++;
+            LOG.info("inbox file {} changed while it was read (still being written?); nothing of it was stored; reading it again ({} of {})",
+                    run.name, run.rereads, MAX_REREADS);
+            try {
+                Thread.sleep(stableMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.setProperty(HubHeaders.INBOX_REREAD, true);
+            return;
+        }
+        String reason = run.stored
+                ? "the file changed while it was read (still being written?): rows up to " + run.committedRow
+                  + " were taken (the lines above); the rows after it were not read, drop them again in a new file"
+                : "the file kept changing while it was read (" + MAX_REREADS + " reads); nothing of it was stored; drop it again once it is complete";
+        run.write(run.committedRow + 1, "rejected", null, "file", reason);
+        run.close();
+        progress.finish(run.name, run.hash, "FAILED", reason);
+        LOG.warn("inbox file {} refused: {}; moved to .failed/", run.name, reason);
+        exchange.setProperty(HubHeaders.INBOX_MOVE_TO, ".failed/" + exchange.getProperty(HubHeaders.INBOX_ARCHIVE_NAME, String.class));
+    }
+
+    /** A name that fits {@code maxBytes} of UTF-8: as it is, or its start, {@code ~}, 16 hex digits of its SHA-256 and its extension. */
+    static String fit(String name, int maxBytes) {
+        if (utf8Length(name) <= maxBytes) {
+            return name;
+        }
+        int dot = name.lastIndexOf('.');
+        String ext = dot > 0 && name.length() - dot <= 10 ? name.substring(dot) : "";
+        String tag = "~" + HexFormat.of().formatHex(digest(name.getBytes(StandardCharsets.UTF_8))).substring(0, 16);
+        int room = maxBytes - tag.length() - utf8Length(ext);
+        StringBuilder b = new StringBuilder();
+        int used = 0;
+        for (int i = 0; i < name.length() - ext.length(); ) {
+            int cp = name.codePointAt(i);
+            int len = utf8Length(new String(Character.toChars(cp)));
+            if (used + len > room) {
+                break;
+            }
+            b.appendCodePoint(cp);
+            used += len;
+            i += Character.charCount(cp);
+        }
+        return b + tag + ext;
+    }
+
+    static int utf8Length(String s) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    private static byte[] digest(byte[] b) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(b);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -209,12 +393,65 @@ public class InboxFiles {
         };
     }
 
-    private static String sha256(Path file) throws IOException {
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+    /** The SHA-256 of the file's first {@code size} bytes (what will be read). */
+    private static String sha256(Path file, long size) throws IOException {
+        try (InputStream in = new DigestInputStream(new Bounded(Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS), size),
+                MessageDigest.getInstance("SHA-256"))) {
             in.transferTo(OutputStream.nullOutputStream());
             return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** At most the first {@code remaining} bytes of a stream. */
+    private static final class Bounded extends java.io.FilterInputStream {
+        private long remaining;
+
+        Bounded(InputStream in, long limit) {
+            super(in);
+            this.remaining = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (remaining <= 0) {
+                return -1;
+            }
+            int b = super.read();
+            if (b >= 0) {
+                remaining--;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (remaining <= 0) {
+                return -1;
+            }
+            int n = super.read(b, off, (int) Math.min(len, remaining));
+            if (n > 0) {
+                remaining -= n;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = super.skip(Math.min(n, remaining));
+            remaining -= skipped;
+            return skipped;
+        }
+
+        @Override
+        public int available() throws IOException {
+            return (int) Math.min(super.available(), remaining);
+        }
+
+        @Override
+        public boolean markSupported() {
+            return false;
         }
     }
 
@@ -233,6 +470,18 @@ public class InboxFiles {
         /** The rows since the last checkpoint, in order. */
         final List<Held> held = new ArrayList<>();
         NotificationRows rows;
+        Path file;
+        /** The file as it was opened: a change of size, time or identity means it was still being written. */
+        BasicFileAttributes snapshot;
+        /** The file was refused before any row was read (it is on its way to .failed/). */
+        boolean refused;
+        /** The file changed after it was opened. */
+        boolean changed;
+        /** Some of its rows are in the outbox (an earlier run's checkpoint, or this one's). */
+        boolean stored;
+        /** The last row of the last checkpoint. */
+        long committedRow;
+        int rereads;
         long reportBytes;
         long lastRow;
         long accepted;
@@ -244,6 +493,8 @@ public class InboxFiles {
             this.report = report;
             this.batch = batch;
             this.lastRow = start.lastRow();
+            this.committedRow = start.lastRow();
+            this.stored = start.lastRow() > 0;
             this.accepted = start.accepted();
             this.rejected = start.rejected();
             this.out = FileChannel.open(report, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -268,12 +519,25 @@ public class InboxFiles {
             append(row + "," + result + "," + (id == null ? "" : id) + "," + csv(field) + "," + csv(reason) + "\r\n");
         }
 
+        /** Whether the file is no longer the one opened: other size, modification time or file (or gone). */
+        boolean changedOnDisk() throws IOException {
+            BasicFileAttributes now;
+            try {
+                now = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            } catch (NoSuchFileException e) {
+                return true;
+            }
+            return now.size() != snapshot.size() || !now.lastModifiedTime().equals(snapshot.lastModifiedTime())
+                    || !Objects.equals(now.fileKey(), snapshot.fileKey());
+        }
+
         /**
          * The batch's notifications first (committed), then the rows' report lines with their real outcomes,
          * then the progress row. A crash in between is harmless: the run resumes after the previous checkpoint and
          * the rows read again find their notifications by idempotency key ("duplicate").
          */
         void checkpoint(InboxFiles files) throws IOException {
+            stored |= !held.isEmpty();
             List<EnqueueOutcome> outcomes = batch.flush();
             for (Held h : held) {
                 IntakeRejection refused = h.refused();
@@ -293,6 +557,7 @@ public class InboxFiles {
             flush();
             out.force(false);
             files.progress.checkpoint(name, hash, lastRow, reportBytes, accepted, rejected);
+            committedRow = lastRow;
         }
 
         private void append(String line) throws IOException {
@@ -323,9 +588,17 @@ public class InboxFiles {
             }
         }
 
-        private static String csv(String s) {
+        /**
+         * A report cell: quoted when it holds a separator, quote or line break; and, since field names and reasons can
+         * quote the file's own header, prefixed with {@code '} when it starts like a spreadsheet formula (=, +, -, @,
+         * tab, CR: OWASP's advice against CSV injection).
+         */
+        static String csv(String s) {
             if (s == null) {
                 return "";
+            }
+            if (!s.isEmpty() && "=+-@\t\r".indexOf(s.charAt(0)) >= 0) {
+                s = "'" + s;
             }
             if (s.indexOf(',') >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0) {
                 return '"' + s.replace("\"", "\"\"") + '"';

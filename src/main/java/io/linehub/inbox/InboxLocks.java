@@ -31,6 +31,8 @@ public class InboxLocks extends ServiceSupport implements IdempotentRepository {
 
     private static final Logger LOG = LoggerFactory.getLogger(InboxLocks.class);
     private static final String PROCESSOR = "file-inbox";
+    /** camel_messageprocessed.messageId holds 100 characters. */
+    static final int MAX_KEY_LENGTH = 100;
 
     private final DataSource db;
     private final Duration maxAge;
@@ -50,6 +52,7 @@ public class InboxLocks extends ServiceSupport implements IdempotentRepository {
 
     @Override
     public boolean add(String key) {
+        key = keyOf(key);
         try (Connection c = db.getConnection()) {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO camel_messageprocessed (processorName, messageId, createdAt) VALUES (?, ?, ?)")) {
                 ps.setString(1, PROCESSOR);
@@ -84,6 +87,7 @@ public class InboxLocks extends ServiceSupport implements IdempotentRepository {
 
     @Override
     public boolean contains(String key) {
+        key = keyOf(key);
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT COUNT(*) FROM camel_messageprocessed WHERE processorName = ? AND messageId = ? AND createdAt >= ?")) {
             ps.setString(1, PROCESSOR);
@@ -100,6 +104,7 @@ public class InboxLocks extends ServiceSupport implements IdempotentRepository {
 
     @Override
     public boolean remove(String key) {
+        key = keyOf(key);
         if (!held.remove(key)) {
             return false; // never delete another hub's lock
         }
@@ -110,6 +115,22 @@ public class InboxLocks extends ServiceSupport implements IdempotentRepository {
             return ps.executeUpdate() == 1;
         } catch (SQLException e) {
             throw new IllegalStateException("could not release the inbox lock", e);
+        }
+    }
+
+    /**
+     * The row's key for a file's lock key (its absolute path): as it is when it fits the column (100 characters),
+     * else {@code sha256:} and the path's SHA-256, so a long path or file name is locked like any other.
+     */
+    static String keyOf(String key) {
+        if (key == null || key.length() <= MAX_KEY_LENGTH) {
+            return key;
+        }
+        try {
+            return "sha256:" + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -1,6 +1,8 @@
 package io.linehub.rows;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -132,15 +134,29 @@ public abstract class NotificationRows implements Iterator<NotificationRow>, Clo
         reader.close();
     }
 
+    /** What went wrong, with where when known, never the parser's message (it can quote the file's values). */
     static String describe(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof CharacterCodingException) {
                 return "the text is not UTF-8";
             }
         }
-        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        int nl = m.indexOf('\n');
-        return nl > 0 ? m.substring(0, nl) : m;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof StreamConstraintsException) {
+                return "it is nested too deeply or holds a number, name or text too long" + where(((JsonProcessingException) t).getLocation());
+            }
+            if (t instanceof JsonProcessingException j) {
+                return "it is malformed" + where(j.getLocation());
+            }
+        }
+        return "it cannot be read (" + e.getClass().getSimpleName() + ")";
+    }
+
+    private static String where(JsonLocation at) {
+        if (at == null || at.getLineNr() < 1) {
+            return "";
+        }
+        return " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
     }
 
     /** CSV with a header row. */
@@ -299,6 +315,9 @@ public abstract class NotificationRows implements Iterator<NotificationRow>, Clo
 
     /** One notification (the API's JSON, plus an optional idempotencyKey member) per line. */
     static final class Ndjson extends NotificationRows {
+        /** One JSON value per line and nothing after it. */
+        private static final com.fasterxml.jackson.databind.ObjectReader STRICT = Json.MAPPER.reader()
+                .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         private final BufferedReader lines;
         private long line;
 
@@ -323,9 +342,17 @@ public abstract class NotificationRows implements Iterator<NotificationRow>, Clo
         static NotificationRow parse(long n, String text) {
             JsonNode node;
             try {
-                node = Json.MAPPER.readTree(text);
+                node = STRICT.readTree(text);
+            } catch (StreamConstraintsException e) {
+                return NotificationRow.bad(n, "body", "is nested too deeply or holds a number, name or text too long");
             } catch (JsonProcessingException e) {
-                return NotificationRow.bad(n, "body", "is not valid JSON (column " + e.getLocation().getColumnNr() + ")");
+                JsonLocation at = e.getLocation();
+                return NotificationRow.bad(n, "body", "is not valid JSON" + (at == null || at.getColumnNr() < 1 ? "" : " (column " + at.getColumnNr() + ")"));
+            } catch (RuntimeException e) {
+                return NotificationRow.bad(n, "body", "cannot be read as JSON");
+            }
+            if (node == null || node.isMissingNode()) {
+                return NotificationRow.bad(n, "body", "must be a JSON object");
             }
             if (!(node instanceof ObjectNode obj)) {
                 return NotificationRow.bad(n, "body", "must be a JSON object");
