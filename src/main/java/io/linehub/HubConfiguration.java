@@ -118,6 +118,9 @@ public class HubConfiguration implements CamelConfiguration {
     }
 
     private void configure(CamelContext context, HubSettings s, List<AutoCloseable> toClose) throws Exception {
+        // platform-http takes its Vert.x from the registry: this one gives its server an idle timeout and the HTTP defences
+        int idleSeconds = context.getPropertiesComponent().resolveProperty("hub.http.idle-timeout-seconds").map(Integer::parseInt).orElse(60);
+        context.getRegistry().bind("hubHttpVertx", io.linehub.api.HttpServerHardening.vertx(context, idleSeconds));
 
         Files.createDirectories(s.dataDir());
         String dbUrl = s.dbUrl() != null ? s.dbUrl() : Database.embeddedH2Url(s.dataDir());
@@ -228,6 +231,7 @@ public class HubConfiguration implements CamelConfiguration {
         r.bind("quotaGuard", new QuotaGuard(context.createProducerTemplate(), friends, outcomeStore, Duration.ofHours(1)));
         r.bind("templateApi", new TemplateApi(new TemplatePreview(catalog, payloads), channels.get(DEFAULT_CHANNEL)));
         r.bind("apiErrors", new ApiErrors());
+        r.bind("apiRequests", new io.linehub.api.ApiRequests());
         r.bind("notificationQueries", new NotificationQueries(new NotificationReadModel(hubDb), new DeadLetters(hubDb, clock, outboxSettings), channelPauses));
         r.bind("lineWebhook", new LineWebhook(channels));
 

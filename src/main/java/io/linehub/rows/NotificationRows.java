@@ -323,9 +323,9 @@ public abstract class NotificationRows implements Iterator<NotificationRow>, Clo
         static NotificationRow parse(long n, String text) {
             JsonNode node;
             try {
-                node = Json.MAPPER.readTree(text);
-            } catch (JsonProcessingException e) {
-                return NotificationRow.bad(n, "body", "is not valid JSON (column " + e.getLocation().getColumnNr() + ")");
+                node = Json.readUntrusted(text.getBytes(StandardCharsets.UTF_8));
+            } catch (Json.UntrustedJsonException e) {
+                return NotificationRow.bad(n, e.field(), e.reason());
             }
             if (!(node instanceof ObjectNode obj)) {
                 return NotificationRow.bad(n, "body", "must be a JSON object");
