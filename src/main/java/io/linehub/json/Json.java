@@ -15,6 +15,10 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.Map;
@@ -100,6 +104,13 @@ public final class Json {
 
     /** {@link #readUntrusted} without the checks of the values ({@link #checkText}), for a list whose items are judged one by one. */
     public static JsonNode parseUntrusted(byte[] raw) throws UntrustedJsonException {
+        try {
+            // strictly UTF-8 first: Jackson passes some malformed bytes inside strings through
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(raw));
+        } catch (CharacterCodingException e) {
+            throw new UntrustedJsonException("body", "is not UTF-8 text");
+        }
         JsonNode root;
         try {
             root = UNTRUSTED.readTree(raw);

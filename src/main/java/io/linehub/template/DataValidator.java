@@ -173,7 +173,7 @@ final class DataValidator {
             throw new InvalidNotificationDataException(path, "must be an https URL (https://host/...)");
         }
         if (uri.getRawUserInfo() != null) {
-            throw new InvalidNotificationDataException(path, "must not carry user information (user:password@) before the host");
+            throw new InvalidNotificationDataException(path, "must not carry a user name or password before the host");
         }
     }
 }
