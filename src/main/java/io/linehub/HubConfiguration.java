@@ -122,6 +122,9 @@ public class HubConfiguration implements CamelConfiguration {
     }
 
     private void configure(CamelContext context, HubSettings s, List<AutoCloseable> toClose) throws Exception {
+        // platform-http takes its Vert.x from the registry: this one gives its server an idle timeout and the HTTP defences
+        int idleSeconds = context.getPropertiesComponent().resolveProperty("hub.http.idle-timeout-seconds").map(Integer::parseInt).orElse(60);
+        context.getRegistry().bind("hubHttpVertx", io.linehub.api.HttpServerHardening.vertx(context, idleSeconds));
 
         AuthSettings auth = AuthSettings.from(context.getPropertiesComponent());
         ApiKeys.checkEnvironmentKey(auth.apiKey());
@@ -239,6 +242,7 @@ public class HubConfiguration implements CamelConfiguration {
         r.bind("apiKeys", apiKeys);
         r.bind("apiAuth", new ApiAuth(apiKeys, audit));
         r.bind("keysApi", new KeysApi(apiKeys, audit));
+        r.bind("apiRequests", new io.linehub.api.ApiRequests());
         r.bind("notificationQueries", new NotificationQueries(new NotificationReadModel(hubDb), new DeadLetters(hubDb, clock, outboxSettings), channelPauses));
         r.bind("lineWebhook", new LineWebhook(channels));
 

@@ -14,6 +14,9 @@ import org.apache.camel.Message;
 
 import java.io.IOException;
 import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -45,21 +48,28 @@ public class BatchApi {
         if (raw.length > MAX_BODY_BYTES) {
             throw new RequestRejectedException(RequestRejectedException.Kind.TOO_LARGE, "body", "is larger than " + MAX_BODY_BYTES + " bytes");
         }
-        String type = String.valueOf(m.getHeader(Exchange.CONTENT_TYPE)).toLowerCase(Locale.ROOT);
+        String type = ApiRequests.mediaType(m.getHeader(Exchange.CONTENT_TYPE));
         List<Item> items = new ArrayList<>();
-        if (type.startsWith("application/x-ndjson") || type.startsWith("application/ndjson") || type.startsWith("application/jsonl")) {
-            try (NotificationRows rows = NotificationRows.ndjson(new StringReader(new String(raw, StandardCharsets.UTF_8)))) {
+        if (type.equals("application/x-ndjson") || type.equals("application/ndjson") || type.equals("application/jsonl")) {
+            String text;
+            try {
+                text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(raw)).toString();
+            } catch (CharacterCodingException e) {
+                throw new RequestRejectedException("body", "is not UTF-8 text");
+            }
+            try (NotificationRows rows = NotificationRows.ndjson(new StringReader(text))) {
                 while (rows.hasNext()) {
                     NotificationRow r = rows.next();
                     add(items, r.request(), r.idempotencyKey(), r.errorField(), r.errorReason());
                 }
             }
-        } else if (type.startsWith("application/json")) {
+        } else if (type.equals("application/json")) {
             JsonNode root;
             try {
-                root = Json.MAPPER.readTree(raw);
-            } catch (IOException e) {
-                throw new RequestRejectedException("body", "is not valid JSON");
+                root = Json.parseUntrusted(raw);
+            } catch (Json.UntrustedJsonException e) {
+                throw new RequestRejectedException(e.field(), e.reason());
             }
             if (root == null || !root.isArray()) {
                 throw new RequestRejectedException("body", "must be a JSON array of notifications");
@@ -91,6 +101,14 @@ public class BatchApi {
     }
 
     private static void add(List<Item> items, ObjectNode request, String key, String field, String reason) {
+        if (request != null) {
+            try {
+                Json.checkText(request, "");
+            } catch (Json.UntrustedJsonException e) {
+                items.add(new Item(items.size(), null, null, e.field(), e.reason()));
+                return;
+            }
+        }
         items.add(new Item(items.size(), request, key, field, reason));
     }
 

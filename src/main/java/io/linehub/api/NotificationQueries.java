@@ -23,8 +23,19 @@ public class NotificationQueries {
 
     /** {@code GET /api/dead-letters}: FAILED, EXPIRED and UNDELIVERED notifications, newest first. */
     public void deadLetters(Exchange exchange) {
-        Integer limit = exchange.getMessage().getHeader("limit", 100, Integer.class);
-        respond(exchange, Json.write(deadLetters.list(Math.max(1, Math.min(limit, 1000)))));
+        respond(exchange, Json.write(deadLetters.list(limit(exchange.getMessage().getHeader("limit")))));
+    }
+
+    /** {@code ?limit=}: 1 to 1,000 (default 100); anything else is refused naming {@code limit}, never quietly changed. */
+    static int limit(Object value) {
+        if (value == null) {
+            return 100;
+        }
+        String s = value.toString().trim();
+        if (!s.matches("[0-9]{1,4}") || Integer.parseInt(s) < 1 || Integer.parseInt(s) > 1000) {
+            throw new RequestRejectedException("limit", "must be a whole number from 1 to 1000");
+        }
+        return Integer.parseInt(s);
     }
 
     /** {@code POST /api/notifications/{id}/replay}: a dead letter goes out again. */

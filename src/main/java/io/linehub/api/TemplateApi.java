@@ -10,7 +10,6 @@ import io.linehub.template.TemplatePreview;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
-import java.io.IOException;
 
 /** {@code GET /api/templates} and {@code POST /api/templates/{type}/preview}. */
 public class TemplateApi {
@@ -33,10 +32,16 @@ public class TemplateApi {
         String type = m.getHeader("type", String.class);
         byte[] raw = m.getBody(byte[].class);
         JsonNode request;
+        if (raw != null && raw.length > 64 * 1024) {
+            throw new RequestRejectedException(RequestRejectedException.Kind.TOO_LARGE, "body", "is larger than " + 64 * 1024 + " bytes");
+        }
+        if (raw != null && raw.length > 0) {
+            new ApiRequests().requireJson(exchange);
+        }
         try {
-            request = raw == null || raw.length == 0 ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(raw);
-        } catch (IOException e) {
-            throw new RequestRejectedException("body", "is not valid JSON");
+            request = raw == null || raw.length == 0 ? Json.MAPPER.createObjectNode() : Json.readUntrusted(raw);
+        } catch (Json.UntrustedJsonException e) {
+            throw new RequestRejectedException(e.field(), e.reason());
         }
         if (!request.isObject()) {
             throw new RequestRejectedException("body", "must be a JSON object such as {\"data\": {…}, \"language\": \"th\"}");

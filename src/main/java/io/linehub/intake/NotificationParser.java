@@ -1,7 +1,6 @@
 package io.linehub.intake;
 
 import io.linehub.headers.HubHeaders;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.linehub.customer.CustomerCache;
 import io.linehub.json.Json;
@@ -54,12 +53,9 @@ public class NotificationParser {
         }
         JsonNode root;
         try {
-            root = Json.MAPPER.readTree(raw);
-        } catch (JsonProcessingException e) {
-            throw new RequestRejectedException("body", "is not valid JSON (line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + ")");
-        } catch (java.io.IOException e) {
-            throw new RequestRejectedException("body", "could not be read");
+            root = Json.readUntrusted(raw);
+        } catch (Json.UntrustedJsonException e) {
+            throw new RequestRejectedException(e.field(), e.reason());
         }
         PendingNotification n = fromJson(root);
         String key = m.getHeader("Idempotency-Key", String.class);
@@ -90,7 +86,7 @@ public class NotificationParser {
         }
         n.deliveryChannel = root.hasNonNull("channel") ? requiredText(root, "channel", 16) : "auto";
         if (!CHANNELS.contains(n.deliveryChannel)) {
-            throw new RequestRejectedException("channel", "'" + n.deliveryChannel + "' is not a channel; use one of " + new TreeSet<>(CHANNELS));
+            throw new RequestRejectedException("channel", "is not a channel; use one of " + new TreeSet<>(CHANNELS));
         }
         readRecipient(root.get("to"), n);
         JsonNode data = root.get("data");
@@ -159,8 +155,8 @@ public class NotificationParser {
             }
             default -> {
                 JsonNode id = to.get("audienceGroupId");
-                if (!id.canConvertToLong() || id.asLong() <= 0) {
-                    throw new RequestRejectedException("to.audienceGroupId", "must be LINE's audience group ID (a positive number)");
+                if (!id.isIntegralNumber() || !id.canConvertToLong() || id.asLong() <= 0) {
+                    throw new RequestRejectedException("to.audienceGroupId", "must be LINE's audience group ID (a positive whole number)");
                 }
                 n.audienceGroupId = id.asLong();
             }

@@ -1,17 +1,38 @@
 package io.linehub.json;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.io.UncheckedIOException;
+import java.util.Iterator;
+import java.util.Map;
 
-/** The hub's one JSON mapper: lenient when reading (LINE adds fields without notice), ISO dates when writing. */
+/**
+ * The hub's one JSON mapper: lenient when reading (LINE adds fields without notice), ISO dates when writing.
+ * Input from outside (API requests, files) is read with {@link #readUntrusted}: strict and bounded.
+ */
 public final class Json {
+
+    /** Untrusted input: at most this deep (a notification needs 4 or 5 levels). */
+    public static final int MAX_NESTING = 32;
+    /** Untrusted input: at most this many characters in one number. */
+    public static final int MAX_NUMBER_LENGTH = 40;
 
     public static final ObjectMapper MAPPER = JsonMapper.builder()
             .addModule(new JavaTimeModule())
@@ -19,7 +40,39 @@ public final class Json {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .build();
 
+    /** One JSON document and nothing after it, bounded nesting and numbers, no member twice. */
+    private static final ObjectReader UNTRUSTED = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(MAX_NESTING)
+                            .maxNumberLength(MAX_NUMBER_LENGTH)
+                            .build())
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .build())
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build()
+            .reader();
+
     private Json() {
+    }
+
+    /** Why untrusted JSON was refused: the field ({@code body} or a JSON path) and a reason that never quotes the input. */
+    public static final class UntrustedJsonException extends Exception {
+        private final String field;
+        private final String reason;
+
+        UntrustedJsonException(String field, String reason) {
+            super(field + ": " + reason);
+            this.field = field;
+            this.reason = reason;
+        }
+
+        public String field() {
+            return field;
+        }
+
+        public String reason() {
+            return reason;
+        }
     }
 
     public static String write(Object value) {
@@ -36,5 +89,132 @@ public final class Json {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Input from outside: exactly one JSON document (nothing after it), at most {@link #MAX_NESTING} deep, numbers of
+     * at most {@link #MAX_NUMBER_LENGTH} characters, no member twice, every text valid UTF-16 (no unpaired surrogate,
+     * which LINE would show as "?"). The reason names where, never what was sent.
+     */
+    public static JsonNode readUntrusted(byte[] raw) throws UntrustedJsonException {
+        JsonNode root = parseUntrusted(raw);
+        checkText(root, "");
+        return root;
+    }
+
+    /** {@link #readUntrusted} without the checks of the values ({@link #checkText}), for a list whose items are judged one by one. */
+    public static JsonNode parseUntrusted(byte[] raw) throws UntrustedJsonException {
+        try {
+            // strictly UTF-8 first: Jackson passes some malformed bytes inside strings through
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(raw));
+        } catch (CharacterCodingException e) {
+            throw new UntrustedJsonException("body", "is not UTF-8 text");
+        }
+        JsonNode root;
+        try {
+            root = UNTRUSTED.readTree(raw);
+        } catch (StreamConstraintsException e) {
+            throw new UntrustedJsonException("body", e.getMessage() != null && e.getMessage().contains("nesting")
+                    ? "is nested deeper than " + MAX_NESTING + " levels"
+                    : "has a number longer than " + MAX_NUMBER_LENGTH + " characters" + at(e.getLocation()));
+        } catch (JsonProcessingException e) {
+            String m = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+            String what = m.contains("Trailing token") ? "has text after the JSON document"
+                    : m.contains("Duplicate field") ? "has a member twice in one object"
+                    : m.contains("UTF-8") || m.contains("UTF8") ? "is not UTF-8 text"
+                    : "is not valid JSON";
+            throw new UntrustedJsonException("body", what + at(e.getLocation()));
+        } catch (IOException e) {
+            throw new UntrustedJsonException("body", "could not be read");
+        }
+        if (root == null || root.isMissingNode()) {
+            throw new UntrustedJsonException("body", "is empty; send a JSON document");
+        }
+        return root;
+    }
+
+    /** Every text under {@code node} valid UTF-16 and every number finite; otherwise the path (below {@code path}) and why. */
+    public static void checkText(JsonNode node, String path) throws UntrustedJsonException {
+        String bad = unpairedSurrogate(node, path);
+        if (bad != null) {
+            throw new UntrustedJsonException(bad.isEmpty() ? "body" : bad, "contains an unpaired UTF-16 surrogate (not valid Unicode text)");
+        }
+        bad = nonFinite(node, path);
+        if (bad != null) {
+            throw new UntrustedJsonException(bad.isEmpty() ? "body" : bad, "is a number too large to use");
+        }
+    }
+
+    /** The path of the first number under {@code node} that is too large for a double (1e400), or null. */
+    private static String nonFinite(JsonNode node, String path) {
+        if (node.isFloatingPointNumber()) {
+            return Double.isFinite(node.doubleValue()) ? null : path;
+        }
+        if (node.isContainerNode()) {
+            int i = 0;
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.isObject() ? node.fields() : null; it != null && it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                String bad = nonFinite(e.getValue(), path.isEmpty() ? e.getKey() : path + "." + e.getKey());
+                if (bad != null) {
+                    return bad;
+                }
+            }
+            if (node.isArray()) {
+                for (JsonNode item : node) {
+                    String bad = nonFinite(item, path + "[" + i++ + "]");
+                    if (bad != null) {
+                        return bad;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String at(JsonLocation l) {
+        return l == null || l.getLineNr() < 0 ? "" : " (line " + l.getLineNr() + ", column " + l.getColumnNr() + ")";
+    }
+
+    /**
+     * The JSON path ({@code data.orderNumber}, {@code to.userIds[2]}) of the first text or member name under
+     * {@code node} with an unpaired UTF-16 surrogate, or null when all text is valid.
+     */
+    public static String unpairedSurrogate(JsonNode node, String path) {
+        if (node.isTextual()) {
+            return validUtf16(node.textValue()) ? null : path;
+        }
+        if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                String bad = unpairedSurrogate(node.get(i), path + "[" + i + "]");
+                if (bad != null) {
+                    return bad;
+                }
+            }
+        } else if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (!validUtf16(e.getKey())) {
+                    return path;
+                }
+                String bad = unpairedSurrogate(e.getValue(), path.isEmpty() ? e.getKey() : path + "." + e.getKey());
+                if (bad != null) {
+                    return bad;
+                }
+            }
+        }
+        return null;
+    }
+
+    static boolean validUtf16(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

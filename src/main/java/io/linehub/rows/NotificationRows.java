@@ -342,17 +342,9 @@ public abstract class NotificationRows implements Iterator<NotificationRow>, Clo
         static NotificationRow parse(long n, String text) {
             JsonNode node;
             try {
-                node = STRICT.readTree(text);
-            } catch (StreamConstraintsException e) {
-                return NotificationRow.bad(n, "body", "is nested too deeply or holds a number, name or text too long");
-            } catch (JsonProcessingException e) {
-                JsonLocation at = e.getLocation();
-                return NotificationRow.bad(n, "body", "is not valid JSON" + (at == null || at.getColumnNr() < 1 ? "" : " (column " + at.getColumnNr() + ")"));
-            } catch (RuntimeException e) {
-                return NotificationRow.bad(n, "body", "cannot be read as JSON");
-            }
-            if (node == null || node.isMissingNode()) {
-                return NotificationRow.bad(n, "body", "must be a JSON object");
+                node = Json.readUntrusted(text.getBytes(StandardCharsets.UTF_8));
+            } catch (Json.UntrustedJsonException e) {
+                return NotificationRow.bad(n, e.field(), e.reason());
             }
             if (!(node instanceof ObjectNode obj)) {
                 return NotificationRow.bad(n, "body", "must be a JSON object");

@@ -70,7 +70,7 @@ final class DataValidator {
                 try {
                     LocalDate.parse(v.asText(), DateTimeFormatter.ISO_LOCAL_DATE);
                 } catch (DateTimeParseException e) {
-                    throw new InvalidNotificationDataException(path, "must be a date in the form yyyy-MM-dd (e.g. 2026-12-01), got '" + v.asText() + "'");
+                    throw new InvalidNotificationDataException(path, "must be a date in the form yyyy-MM-dd (e.g. 2026-12-01)");
                 }
             }
             case DATETIME -> {
@@ -78,7 +78,7 @@ final class DataValidator {
                 try {
                     OffsetDateTime.parse(v.asText(), DateTimeFormatter.ISO_OFFSET_DATE_TIME);
                 } catch (DateTimeParseException e) {
-                    throw new InvalidNotificationDataException(path, "must be an ISO-8601 date-time with a UTC offset (e.g. 2026-12-01T09:30:00+07:00), got '" + v.asText() + "'");
+                    throw new InvalidNotificationDataException(path, "must be an ISO-8601 date-time with a UTC offset (e.g. 2026-12-01T09:30:00+07:00)");
                 }
             }
             case NUMBER -> number(v, path);
@@ -102,16 +102,24 @@ final class DataValidator {
 
     private static BigDecimal number(JsonNode v, String path) {
         if (v.isNumber()) {
-            return v.decimalValue();
+            BigDecimal d = v.decimalValue();
+            if (Math.abs(d.scale()) > 40 || d.precision() > 40) {
+                throw new InvalidNotificationDataException(path, "is a number too large or too precise to show");
+            }
+            return d;
         }
         if (v.isTextual()) {
             try {
-                return new BigDecimal(v.asText().trim());
+                BigDecimal d = new BigDecimal(v.asText().trim());
+                if (Math.abs(d.scale()) > 40 || d.precision() > 40) {
+                    throw new InvalidNotificationDataException(path, "is a number too large or too precise to show");
+                }
+                return d;
             } catch (NumberFormatException e) {
                 // fall through
             }
         }
-        throw new InvalidNotificationDataException(path, "must be a number, got " + v);
+        throw new InvalidNotificationDataException(path, "must be a number");
     }
 
     private static void money(TemplateField f, JsonNode v, String path) {
@@ -130,17 +138,17 @@ final class DataValidator {
         try {
             currency = Currency.getInstance(code);
         } catch (IllegalArgumentException e) {
-            throw new InvalidNotificationDataException(path + ".currency", "'" + code + "' is not an ISO 4217 currency code such as THB, JPY or TWD");
+            throw new InvalidNotificationDataException(path + ".currency", "is not an ISO 4217 currency code such as THB, JPY or TWD");
         }
         if (!f.currencies().isEmpty() && !f.currencies().contains(code)) {
-            throw new InvalidNotificationDataException(path + ".currency", "'" + code + "' is not accepted here (accepted: " + String.join(", ", f.currencies()) + ")");
+            throw new InvalidNotificationDataException(path + ".currency", "is not accepted here (accepted: " + String.join(", ", f.currencies()) + ")");
         }
         if (amount.signum() < 0) {
             throw new InvalidNotificationDataException(path + ".amount", "must not be negative");
         }
         int digits = Math.max(0, currency.getDefaultFractionDigits());
         if (amount.stripTrailingZeros().scale() > digits) {
-            throw new InvalidNotificationDataException(path + ".amount", code + " amounts have at most " + digits + " decimal places, got " + amount.toPlainString());
+            throw new InvalidNotificationDataException(path + ".amount", code + " amounts have at most " + digits + " decimal places");
         }
     }
 
@@ -159,10 +167,13 @@ final class DataValidator {
         try {
             uri = new URI(s);
         } catch (Exception e) {
-            throw new InvalidNotificationDataException(path, "is not a valid URL: " + s);
+            throw new InvalidNotificationDataException(path, "is not a valid URL");
         }
         if (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
-            throw new InvalidNotificationDataException(path, "must be an https URL (https://host/...), got '" + s + "'");
+            throw new InvalidNotificationDataException(path, "must be an https URL (https://host/...)");
+        }
+        if (uri.getRawUserInfo() != null) {
+            throw new InvalidNotificationDataException(path, "must not carry a user name or password before the host");
         }
     }
 }

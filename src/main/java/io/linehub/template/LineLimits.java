@@ -37,7 +37,7 @@ final class LineLimits {
                 throw new InvalidNotificationDataException("body.emphasizedItem.content", "must not be empty");
             }
             if (DataValidator.length(c) > TemplateLoader.MAX_EMPHASIZED) {
-                throw new InvalidNotificationDataException("body.emphasizedItem.content", "'" + c + "' is " + DataValidator.length(c)
+                throw new InvalidNotificationDataException("body.emphasizedItem.content", "is " + DataValidator.length(c)
                         + " characters; LINE allows at most " + TemplateLoader.MAX_EMPHASIZED + " in the emphasised item");
             }
             itemKeys.add(emph.path("itemKey").asText());

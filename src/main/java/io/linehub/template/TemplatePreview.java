@@ -71,7 +71,7 @@ public final class TemplatePreview {
      */
     public ObjectNode preview(String type, JsonNode request, RenderOptions defaults) {
         NotificationTemplate t = catalog.find(type)
-                .orElseThrow(() -> new InvalidNotificationDataException("type", "unknown notification type '" + type + "'"));
+                .orElseThrow(() -> new InvalidNotificationDataException("type", "is not a known notification type (GET /api/templates lists them)"));
         JsonNode data = request.hasNonNull("data") ? request.get("data") : t.sample();
         String language = request.path("language").asText(defaults.language());
         String country = request.path("country").asText(defaults.country());
@@ -89,7 +89,13 @@ public final class TemplatePreview {
         }
         RenderOptions options = new RenderOptions(language, country, zone, request.path("buddhistEra").asBoolean(defaults.buddhistEra()));
         payloads.renderer().validate(type, data);
-        String to = request.path("toHash").asText(EXAMPLE_HASH);
+        String to = EXAMPLE_HASH;
+        if (request.hasNonNull("toHash")) {
+            to = request.get("toHash").asText();
+            if (!request.get("toHash").isTextual() || !to.matches("[0-9a-f]{64}")) {
+                throw new InvalidNotificationDataException("toHash", "must be the SHA-256 of an E.164 number: 64 lower-case hex digits");
+            }
+        }
 
         ObjectNode out = Json.MAPPER.createObjectNode();
         out.put("type", type);

@@ -26,7 +26,7 @@ public final class TemplateRenderer {
 
     private NotificationTemplate template(String type) {
         return catalog.find(type).orElseThrow(() -> new InvalidNotificationDataException("type",
-                "unknown notification type '" + type + "'; known types: " + String.join(", ", catalog.all().stream().map(NotificationTemplate::type).toList())));
+                "is not a known notification type; known types: " + String.join(", ", catalog.all().stream().map(NotificationTemplate::type).toList())));
     }
 
     /**
@@ -81,7 +81,7 @@ public final class TemplateRenderer {
             if (f.emphasized()) {
                 int n = DataValidator.length(content);
                 if (n > TemplateLoader.MAX_EMPHASIZED) {
-                    throw new InvalidNotificationDataException(path, "is '" + content + "' when formatted for " + options.language() + " (" + n
+                    throw new InvalidNotificationDataException(path, "is too long when formatted for " + options.language() + " (" + n
                             + " characters); LINE's emphasised item holds at most " + TemplateLoader.MAX_EMPHASIZED);
                 }
                 body.set("emphasizedItem", F.objectNode().put("itemKey", key).put("content", content));
@@ -120,7 +120,7 @@ public final class TemplateRenderer {
         String emphValue = ValueFormatter.format(emph, data.get(emph.name()), options, true);
         int n = DataValidator.length(emphValue);
         if (n > TemplateLoader.MAX_EMPHASIZED) {
-            throw new InvalidNotificationDataException("data." + emph.name(), "is '" + emphValue + "' when formatted for " + lang + " (" + n
+            throw new InvalidNotificationDataException("data." + emph.name(), "is too long when formatted for " + lang + " (" + n
                     + " characters); the emphasised value holds at most " + TemplateLoader.MAX_EMPHASIZED);
         }
         List<FlexBuilder.Row> rows = new ArrayList<>();

@@ -119,7 +119,7 @@ class TemplateApiTest {
         assertThat(Json.read(bad.body()).path("field").asText()).isEqualTo("data.shippedDate");
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         assertThat(PreviewCommand.run(new String[]{"pizza_party"}, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err))).isEqualTo(1);
-        assertThat(err.toString()).contains("type").contains("pizza_party");
+        assertThat(err.toString()).contains("type").contains("not a known notification type");
     }
 
     @Test

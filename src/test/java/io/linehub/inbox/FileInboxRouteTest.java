@@ -79,7 +79,7 @@ class FileInboxRouteTest {
         assertThat(r.get("2")[4]).contains("no customer");
         assertThat(r.get("8")[4]).contains("9 values").contains("8 columns");
         assertThat(r.get("9")[4]).contains("US");
-        assertThat(r.get("12")[4]).contains("XYZ");
+        assertThat(r.get("12")[4]).contains("ISO 4217").doesNotContain("XYZ");
         assertThat(String.join("\n", Files.readAllLines(inbox.report("orders-malformed.csv")))).doesNotContain("212 555").doesNotContain("081-234-5678");
     }
 

@@ -35,7 +35,7 @@ class TemplateLimitsTest {
         // English: "1,234,567.00 THB" is 16 characters.
         InvalidNotificationDataException e = invalid(() -> PROBE_RENDERER.renderLonTemplate("probe", data, EN_JP));
         assertThat(e.field()).isEqualTo("data.amount");
-        assertThat(e.reason()).contains("'1,234,567.00 THB'", "16 characters", "at most 15");
+        assertThat(e.reason()).contains("16 characters", "at most 15").doesNotContain("1,234,567");
         invalid(() -> PROBE_RENDERER.renderFlexMessage("probe", data, EN_JP));
         // Thai: "฿1,234,567.00" is 13 characters and fits.
         ObjectNode lon = PROBE_RENDERER.renderLonTemplate("probe", data, new RenderOptions("th", "JP", ZoneId.of("Asia/Bangkok"), false));

@@ -132,6 +132,67 @@ public final class TestHub implements AutoCloseable {
         return b;
     }
 
+    /** Any method, body and headers (the last value of a header name wins); no Content-Type unless given. */
+    public HttpResponse<String> send(String method, String path, byte[] body, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(path)))
+                .timeout(Duration.ofSeconds(10))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        return HTTP.send(withHeaders(b, headers).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    /** What came back on a raw connection: the bytes read until the server closed it (or the timeout), and whether it closed. */
+    public record RawAnswer(String text, boolean closed) {
+        public int status() {
+            return text.startsWith("HTTP/") && text.length() >= 12 ? Integer.parseInt(text.substring(9, 12)) : -1;
+        }
+
+        public String body() {
+            int i = text.indexOf("\r\n\r\n");
+            return i < 0 ? "" : text.substring(i + 4);
+        }
+    }
+
+    /**
+     * Malformed HTTP the client library refuses to send: the bytes as given on a fresh connection (the one place raw
+     * requests are written, so a header every request needs can be added here), then everything read until the
+     * server closes the connection or {@code wait} passes.
+     */
+    public RawAnswer raw(byte[] request, Duration wait) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout((int) wait.toMillis());
+            socket.getOutputStream().write(withAuthorization(request));
+            socket.getOutputStream().flush();
+            java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+            byte[] buf = new byte[8192];
+            boolean closed = false;
+            try {
+                for (int n; (n = socket.getInputStream().read(buf)) >= 0; ) {
+                    got.write(buf, 0, n);
+                }
+                closed = true;
+            } catch (java.net.SocketTimeoutException stillOpen) {
+                // the server kept the connection open
+            } catch (java.net.SocketException reset) {
+                closed = true;
+            }
+            return new RawAnswer(got.toString(StandardCharsets.ISO_8859_1), closed);
+        }
+    }
+
+    /**
+     * The raw request with {@code Authorization: Bearer} {@link #API_KEY} after its first line, unless it names an
+     * Authorization header already (the one header every /api request needs; the rest stays byte for byte).
+     */
+    private static byte[] withAuthorization(byte[] request) {
+        String text = new String(request, StandardCharsets.ISO_8859_1);
+        int eol = text.indexOf("\r\n");
+        if (eol < 0 || text.toLowerCase(java.util.Locale.ROOT).contains("\r\nauthorization:")) {
+            return request;
+        }
+        String auth = "Authorization: Bearer " + API_KEY + "\r\n";
+        return (text.substring(0, eol + 2) + auth + text.substring(eol + 2)).getBytes(StandardCharsets.ISO_8859_1);
+    }
+
     /** The notification as GET /api/notifications/{id} shows it. */
     public JsonNode notification(String id) throws Exception {
         HttpResponse<String> r = get("/api/notifications/" + id);
