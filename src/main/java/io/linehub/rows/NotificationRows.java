@@ -315,9 +315,6 @@ public abstract class NotificationRows implements Iterator<NotificationRow>, Clo
 
     /** One notification (the API's JSON, plus an optional idempotencyKey member) per line. */
     static final class Ndjson extends NotificationRows {
-        /** One JSON value per line and nothing after it. */
-        private static final com.fasterxml.jackson.databind.ObjectReader STRICT = Json.MAPPER.reader()
-                .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         private final BufferedReader lines;
         private long line;
 
