@@ -34,7 +34,7 @@ final class TemplateLoader {
     static final Set<String> LAYOUTS = Set.of("receipt", "ticket", "alert", "status");
 
     private static final Set<String> TOP_KEYS = Set.of("type", "description", "layout", "accentColor", "fields", "texts", "lon", "sample");
-    private static final Set<String> FIELD_KEYS = Set.of("name", "type", "required", "maxLength", "currencies", "emphasized", "button", "labels");
+    private static final Set<String> FIELD_KEYS = Set.of("name", "type", "required", "maxLength", "currencies", "emphasized", "button", "instant", "labels");
     private static final Set<String> LON_KEYS = Set.of("templateKey", "items", "buttons");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z0-9_]+)}");
     private static final Pattern NAME = Pattern.compile("[a-z][A-Za-z0-9]*");
@@ -156,6 +156,10 @@ final class TemplateLoader {
             boolean required = bool(f, "required", name);
             boolean emphasized = bool(f, "emphasized", name);
             boolean button = bool(f, "button", name);
+            boolean instant = bool(f, "instant", name);
+            if (instant && type != FieldType.DATETIME) {
+                throw fail(name, "instant is only for datetime fields");
+            }
             int defaultMax = switch (type) {
                 case TEXT -> MAX_ITEM_CONTENT;
                 case ID -> 64;
@@ -206,7 +210,7 @@ final class TemplateLoader {
                     }
                 }
             }
-            fields.add(new TemplateField(name, type, required, maxLength, currencies, emphasized, button, labels));
+            fields.add(new TemplateField(name, type, required, maxLength, currencies, emphasized, button, instant, labels));
         }
         long emph = fields.stream().filter(TemplateField::emphasized).count();
         if (emph != 1) {

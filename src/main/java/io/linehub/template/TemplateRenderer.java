@@ -138,7 +138,11 @@ public final class TemplateRenderer {
                 buttons.add(new FlexBuilder.Button(f.label(lang), v.asText()));
             }
         }
-        ObjectNode bubble = FlexBuilder.bubble(t, t.title(lang), emph.label(lang), emphValue, rows, buttons);
+        String emphLabel = emph.label(lang);
+        if (emph.type() == FieldType.DATETIME) {
+            emphLabel += ValueFormatter.zoneNote(emph, java.time.OffsetDateTime.parse(data.get(emph.name()).asText()), options);
+        }
+        ObjectNode bubble = FlexBuilder.bubble(t, t.title(lang), emphLabel, emphValue, rows, buttons);
         ObjectNode message = F.objectNode().put("type", "flex").put("altText", altText(t, data, options));
         message.set("contents", bubble);
         LineLimits.checkFlex(message);
