@@ -163,13 +163,14 @@ class TemplateLimitsTest {
     @Test
     void startUpReportListsEveryTypeCountryGap() {
         var gaps = catalog().missingLonKeys();
-        assertThat(gaps).hasSize(22 * 3 - 2)
+        assertThat(gaps).hasSize(22 * 3 - 1)
                 .contains("no LINE template key configured for payment_reminder in TH",
                         "no LINE template key configured for payment_reminder in JP",
                         "no LINE template key configured for shipping_complete in TW",
-                        "no LINE template key configured for delivery in TH")
-                .doesNotContain("no LINE template key configured for shipping_complete in JP",
-                        "no LINE template key configured for delivery in JP");
+                        "no LINE template key configured for delivery in TH",
+                        // issue 17: shipment_completed_ja's fixed title does not fit a delivery schedule
+                        "no LINE template key configured for delivery in JP")
+                .doesNotContain("no LINE template key configured for shipping_complete in JP");
         assertThat(PROBE.missingLonKeys()).containsExactly("no LINE template key configured for probe in TH",
                 "no LINE template key configured for probe in TW");
     }
