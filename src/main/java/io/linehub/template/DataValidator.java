@@ -21,8 +21,23 @@ final class DataValidator {
     private DataValidator() {
     }
 
+    /**
+     * Length as LINE counts it: UTF-16 code units (https://developers.line.biz/en/docs/messaging-api/text-character-count),
+     * so an emoji such as 🍎 or a supplementary character such as 𠮷 counts 2.
+     */
     static int length(String s) {
-        return s.codePointCount(0, s.length());
+        return s.length();
+    }
+
+    /** Length of an action label (a Flex button's): LINE counts these in grapheme clusters, not UTF-16 code units. */
+    static int graphemes(String s) {
+        java.text.BreakIterator it = java.text.BreakIterator.getCharacterInstance(java.util.Locale.ROOT);
+        it.setText(s);
+        int n = 0;
+        while (it.next() != java.text.BreakIterator.DONE) {
+            n++;
+        }
+        return n;
     }
 
     static void validate(NotificationTemplate t, JsonNode data, String prefix) {
@@ -145,24 +160,34 @@ final class DataValidator {
     }
 
     static void url(JsonNode v, int max, String path) {
-        requireText(v, path, "https URL");
+        requireText(v, path, "link");
         String s = v.asText();
         int n = length(s);
         if (n > Math.min(max, MAX_URL)) {
             throw new InvalidNotificationDataException(path, "is " + n + " characters long; LINE allows URLs of at most " + Math.min(max, MAX_URL) + " characters");
         }
-        checkHttps(s, path);
+        checkLink(s, path);
     }
 
-    static void checkHttps(String s, String path) {
+    /** LINE's URI action opens http, https, line and tel links (a "call us" button is a tel: link). */
+    private static final java.util.regex.Pattern TEL = java.util.regex.Pattern.compile("tel:\\+?[0-9][0-9()\\-.]*");
+
+    static void checkLink(String s, String path) {
         URI uri;
         try {
             uri = new URI(s);
         } catch (Exception e) {
             throw new InvalidNotificationDataException(path, "is not a valid URL: " + s);
         }
-        if (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
-            throw new InvalidNotificationDataException(path, "must be an https URL (https://host/...), got '" + s + "'");
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        boolean ok = switch (scheme) {
+            case "https", "http" -> uri.getHost() != null;
+            case "tel" -> TEL.matcher(s).matches();
+            case "line" -> s.length() > "line://".length() && s.regionMatches(true, 0, "line://", 0, "line://".length());
+            default -> false;
+        };
+        if (!ok) {
+            throw new InvalidNotificationDataException(path, "must be a link LINE opens: https://host/…, http://host/…, line://… or tel:+…, got '" + s + "'");
         }
     }
 }

@@ -27,7 +27,7 @@ final class FlexBuilder {
     record Row(String label, String value) {
     }
 
-    /** A rendered button: label and https URL. */
+    /** A rendered button: label and link (https, http, line://, tel:). */
     record Button(String label, String url) {
     }
 

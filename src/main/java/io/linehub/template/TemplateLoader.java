@@ -205,8 +205,9 @@ final class TemplateLoader {
             Map<String, String> labels = languages(f.get("labels"), name, "labels");
             if (button) {
                 for (Map.Entry<String, String> e : labels.entrySet()) {
-                    if (DataValidator.length(e.getValue()) > MAX_BUTTON_LABEL) {
-                        throw fail(name, "button label in " + e.getKey() + " is longer than " + MAX_BUTTON_LABEL + " characters (LINE's action label limit)");
+                    if (DataValidator.graphemes(e.getValue()) > MAX_BUTTON_LABEL) {
+                        throw fail(name, "button label in " + e.getKey() + " is longer than " + MAX_BUTTON_LABEL
+                                + " characters (LINE's action label limit, counted in grapheme clusters)");
                     }
                 }
             }

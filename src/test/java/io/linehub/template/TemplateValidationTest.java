@@ -72,9 +72,9 @@ class TemplateValidationTest {
 
     @Test
     void badUrl() {
-        InvalidNotificationDataException e = invalid("shipping_complete", sample("shipping_complete").put("trackingUrl", "http://shop.example.co.th/t"));
+        InvalidNotificationDataException e = invalid("shipping_complete", sample("shipping_complete").put("trackingUrl", "ftp://shop.example.co.th/t"));
         assertThat(e.field()).isEqualTo("data.trackingUrl");
-        assertThat(e.reason()).startsWith("must be an https URL");
+        assertThat(e.reason()).startsWith("must be a link LINE opens");
     }
 
     @Test
