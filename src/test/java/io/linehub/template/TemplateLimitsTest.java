@@ -122,7 +122,7 @@ class TemplateLimitsTest {
     @Test
     void nonHttpsUrlIsRejected() {
         // issue 17: LINE opens http, https, line and tel links; anything else is refused
-        for (String bad : new String[]{"ftp://example.com/x", "javascript:alert(1)", "example.com/track", "tel:call-us", "line:", "mailto:a@b.c"}) {
+        for (String bad : new String[]{"ftp://example.com/x", "javascript:alert(1)", "example.com/track", "tel:call-us", "line:x", "mailto:a@b.c"}) {
             ObjectNode data = obj("{\"amount\":{\"amount\":1,\"currency\":\"THB\"}}").put("link", bad);
             InvalidNotificationDataException e = invalid(() -> PROBE_RENDERER.validate("probe", data));
             assertThat(e.field()).isEqualTo("data.link");
