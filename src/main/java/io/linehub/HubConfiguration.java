@@ -9,6 +9,7 @@ import io.linehub.demo.DemoData;
 import io.linehub.friends.FriendStatus;
 import io.linehub.intake.NotificationIntake;
 import io.linehub.intake.NotificationParser;
+import io.linehub.intake.ChannelFacts;
 import io.linehub.intake.PayloadPlanner;
 import io.linehub.intake.RecipientFacts;
 import io.linehub.line.LineChannel;
@@ -168,7 +169,7 @@ public class HubConfiguration implements CamelConfiguration {
         }
         LineChannels channels = new LineChannels(List.of(
                 new LineChannel(DEFAULT_CHANNEL, token, secret, URI.create(baseUrl), s.lineChannelCountry(), s.lineChannelLanguage(),
-                        s.lineChannelBuddhistEra())));
+                        s.lineChannelBuddhistEra(), s.lineChannelFlexibleApproved())));
         LOG.info("LINE channels: {}", channels.all());
 
         LineComponent line = new LineComponent();
@@ -224,6 +225,7 @@ public class HubConfiguration implements CamelConfiguration {
         r.bind("intakeParser", new NotificationParser(DEFAULT_CHANNEL));
         r.bind("recipientFacts", new RecipientFacts(friends, s.defaultRegion()));
         r.bind("payloadPlanner", new PayloadPlanner(payloads, channels));
+        r.bind("channelFacts", new ChannelFacts(channels));
         r.bind("intake", new NotificationIntake(notificationQueue));
         r.bind("quotaGuard", new QuotaGuard(context.createProducerTemplate(), friends, outcomeStore, Duration.ofHours(1)));
         r.bind("templateApi", new TemplateApi(new TemplatePreview(catalog, payloads), channels.get(DEFAULT_CHANNEL)));

@@ -17,11 +17,13 @@ public class TemplateApi {
 
     private final TemplatePreview preview;
     private final RenderOptions channelDefaults;
+    private final boolean flexibleApproved;
 
     public TemplateApi(TemplatePreview preview, LineChannel channel) {
         this.preview = preview;
         this.channelDefaults = new RenderOptions(channel.defaultLanguage(), channel.country(),
                 LinePayloads.defaultZone(channel.country()), channel.buddhistEra());
+        this.flexibleApproved = channel.flexibleApproved();
     }
 
     public void list(Exchange exchange) {
@@ -41,7 +43,7 @@ public class TemplateApi {
         if (!request.isObject()) {
             throw new RequestRejectedException("body", "must be a JSON object such as {\"data\": {…}, \"language\": \"th\"}");
         }
-        respond(m, Json.write(preview.preview(type, request, channelDefaults)));
+        respond(m, Json.write(preview.preview(type, request, channelDefaults, flexibleApproved)));
     }
 
     private static void respond(Message m, String json) {

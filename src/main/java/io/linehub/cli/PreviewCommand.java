@@ -61,7 +61,8 @@ public final class PreviewCommand {
             RenderOptions defaults = new RenderOptions(env("LINE_CHANNEL_LANGUAGE", "en"), country, LinePayloads.defaultZone(country),
                     Boolean.parseBoolean(env("LINE_CHANNEL_BUDDHIST_ERA", "false")));
             TemplateCatalog catalog = TemplateCatalog.load(Path.of(dir));
-            JsonNode preview = new TemplatePreview(catalog, new LinePayloads(new TemplateRenderer(catalog))).preview(type, request, defaults);
+            JsonNode preview = new TemplatePreview(catalog, new LinePayloads(new TemplateRenderer(catalog))).preview(type, request, defaults,
+                    Boolean.parseBoolean(env("LINE_CHANNEL_FLEXIBLE_APPROVED", "false")));
             if (html != null) {
                 Files.writeString(html, preview.path("html").asText());
             }
