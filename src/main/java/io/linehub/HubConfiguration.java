@@ -39,6 +39,7 @@ import io.linehub.outbox.TimeBasedOutcomes;
 import io.linehub.sandbox.LineSandbox;
 import io.linehub.sandbox.SandboxChannel;
 import io.linehub.sandbox.SandboxConfig;
+import io.linehub.sandbox.TemplateKeys;
 import io.linehub.api.TemplateApi;
 import io.linehub.template.LinePayloads;
 import io.linehub.template.LonMapping;
@@ -153,6 +154,7 @@ public class HubConfiguration implements CamelConfiguration {
                     .deliveryDelay(Duration.ofMillis(s.sandboxDeliveryDelayMs()))
                     .undeliveredShare(s.sandboxUndeliveredShare())
                     .acceptAllNumbers(s.sandboxAcceptAllNumbers())
+                    .templateKeys(TemplateKeys.documentedPlus(s.sandboxTemplateKeys()))
                     .build());
             toClose.add(0, sandbox);
             context.getRegistry().bind("lineSandbox", sandbox);

@@ -32,6 +32,7 @@ public record HubSettings(
         long sandboxDeliveryDelayMs,
         double sandboxUndeliveredShare,
         boolean sandboxAcceptAllNumbers,
+        java.util.Set<String> sandboxTemplateKeys,
         boolean demoEnabled,
         String publicUrl,
         int deliveryBatchSize,
@@ -49,6 +50,15 @@ public record HubSettings(
         int deliveryReplyThreads,
         int lineMaxConnections,
         String templatesDir) {
+
+    /** A comma-separated list of keys (blank: none). */
+    private static java.util.Set<String> keys(String list) {
+        if (list == null || list.isBlank()) {
+            return java.util.Set.of();
+        }
+        return java.util.Arrays.stream(list.split(",")).map(String::trim).filter(k -> !k.isEmpty())
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
 
     static HubSettings from(PropertiesComponent p) {
         return new HubSettings(
@@ -75,6 +85,7 @@ public record HubSettings(
                 Long.parseLong(required(p, "hub.sandbox.delivery-delay-ms")),
                 Double.parseDouble(required(p, "hub.sandbox.undelivered-share")),
                 Boolean.parseBoolean(required(p, "hub.sandbox.accept-all-numbers")),
+                keys(optional(p, "hub.sandbox.template-keys")),
                 Boolean.parseBoolean(required(p, "hub.demo.enabled")),
                 optional(p, "hub.public.url"),
                 Integer.parseInt(required(p, "hub.delivery.batch-size")),
