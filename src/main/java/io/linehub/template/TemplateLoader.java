@@ -33,7 +33,7 @@ final class TemplateLoader {
     static final int MAX_BUTTON_LABEL = 20;
     static final Set<String> LAYOUTS = Set.of("receipt", "ticket", "alert", "status");
 
-    private static final Set<String> TOP_KEYS = Set.of("type", "description", "layout", "accentColor", "fields", "texts", "lon", "sample");
+    private static final Set<String> TOP_KEYS = Set.of("type", "description", "layout", "accentColor", "fields", "texts", "lon", "sample", "samples");
     private static final Set<String> FIELD_KEYS = Set.of("name", "type", "required", "maxLength", "currencies", "emphasized", "button", "instant", "labels");
     private static final Set<String> LON_KEYS = Set.of("templateKey", "items", "buttons");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z0-9_]+)}");
@@ -101,17 +101,49 @@ final class TemplateLoader {
         List<TemplateField> fields = fields(root.get("fields"));
         Map<String, NotificationTemplate.Texts> texts = texts(root.get("texts"), fields);
         Map<String, LonMapping> lon = lon(root.get("lon"), fields);
-        JsonNode sample = root.get("sample");
-        if (sample == null || !sample.isObject()) {
-            throw fail("sample", "is missing; every template ships sample data (a mapping of field names to values) for previews and tests");
-        }
-        NotificationTemplate t = new NotificationTemplate(type, description, layout, accent, fields, texts, lon, (ObjectNode) sample, file);
-        try {
-            DataValidator.validate(t, sample, "sample");
-        } catch (InvalidNotificationDataException e) {
-            throw fail(e.field(), e.reason());
+        Map<String, ObjectNode> samples = samples(root);
+        NotificationTemplate t = new NotificationTemplate(type, description, layout, accent, fields, texts, lon, samples, file);
+        for (Map.Entry<String, ObjectNode> s : samples.entrySet()) {
+            String prefix = root.has("samples") ? "samples." + s.getKey() : "sample";
+            try {
+                DataValidator.validate(t, s.getValue(), prefix);
+            } catch (InvalidNotificationDataException e) {
+                throw fail(e.field(), e.reason());
+            }
         }
         return t;
+    }
+
+    /**
+     * {@code samples:} one per language (th, en, ja, zh-TW: each in its market's names, places, currency and links), or
+     * {@code sample:} one for every language (fixtures).
+     */
+    private Map<String, ObjectNode> samples(JsonNode root) {
+        JsonNode one = root.get("sample");
+        JsonNode per = root.get("samples");
+        if (one != null && per != null) {
+            throw fail("samples", "give either samples (one per language) or sample, not both");
+        }
+        Map<String, ObjectNode> out = new LinkedHashMap<>();
+        if (per != null) {
+            if (!per.isObject()) {
+                throw fail("samples", "must map each language (th, en, ja, zh-TW) to sample data");
+            }
+            unknownKeys(per, Set.copyOf(RenderOptions.LANGUAGES), "samples.", "samples");
+            for (String lang : RenderOptions.LANGUAGES) {
+                JsonNode s = per.get(lang);
+                if (s == null || !s.isObject()) {
+                    throw fail("samples." + lang, "is missing; every template ships a realistic sample in each language");
+                }
+                out.put(lang, (ObjectNode) s);
+            }
+            return out;
+        }
+        if (one == null || !one.isObject()) {
+            throw fail("samples", "is missing; every template ships sample data (a mapping of field names to values per language) for previews and tests");
+        }
+        RenderOptions.LANGUAGES.forEach(lang -> out.put(lang, (ObjectNode) one));
+        return out;
     }
 
     private void unknownKeys(JsonNode node, Set<String> allowed, String prefix, String what) {

@@ -59,6 +59,8 @@ public final class TemplatePreview {
                 lon.put(country, t.lon(country).filter(LonMapping::configured).map(LonMapping::templateKey).orElse(null));
             }
             o.set("sample", t.sample());
+            ObjectNode samples = o.putObject("samples");
+            RenderOptions.LANGUAGES.forEach(lang -> samples.set(lang, t.sample(lang)));
         }
         return out;
     }
@@ -86,7 +88,6 @@ public final class TemplatePreview {
     public ObjectNode preview(String type, JsonNode request, RenderOptions defaults, boolean flexibleApproved) {
         NotificationTemplate t = catalog.find(type)
                 .orElseThrow(() -> new InvalidNotificationDataException("type", "unknown notification type '" + type + "'"));
-        JsonNode data = request.hasNonNull("data") ? request.get("data") : t.sample();
         String language = request.path("language").asText(defaults.language());
         String country = request.path("country").asText(defaults.country());
         if (!RenderOptions.LANGUAGES.contains(language)) {
@@ -95,6 +96,7 @@ public final class TemplatePreview {
         if (!RenderOptions.COUNTRIES.contains(country)) {
             throw new InvalidNotificationDataException("country", "must be one of " + RenderOptions.COUNTRIES);
         }
+        JsonNode data = request.hasNonNull("data") ? request.get("data") : t.sample(language);
         ZoneId zone;
         try {
             zone = request.hasNonNull("timeZone") ? ZoneId.of(request.get("timeZone").asText()) : LinePayloads.defaultZone(country);
