@@ -22,9 +22,10 @@ public final class NotificationTemplate {
     private final Map<String, LonMapping> lon;
     private final Map<String, ObjectNode> samples;
     private final String file;
+    private final String version;
 
     NotificationTemplate(String type, String description, String layout, String accentColor, List<TemplateField> fields,
-                         Map<String, Texts> texts, Map<String, LonMapping> lon, Map<String, ObjectNode> samples, String file) {
+                         Map<String, Texts> texts, Map<String, LonMapping> lon, Map<String, ObjectNode> samples, String file, String version) {
         this.type = type;
         this.description = description;
         this.layout = layout;
@@ -34,6 +35,7 @@ public final class NotificationTemplate {
         this.lon = Map.copyOf(lon);
         this.samples = Map.copyOf(samples);
         this.file = file;
+        this.version = version;
     }
 
     /** The use-case id, e.g. {@code shipping_complete}. */
@@ -109,6 +111,11 @@ public final class NotificationTemplate {
             throw new IllegalArgumentException("unsupported language " + language);
         }
         return s.deepCopy();
+    }
+
+    /** The template's version: SHA-256 (lower-case hex) of its file's bytes; recorded on every notification rendered with it. */
+    public String version() {
+        return version;
     }
 
     /** File name the template was loaded from. */

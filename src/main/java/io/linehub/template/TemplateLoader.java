@@ -58,8 +58,11 @@ final class TemplateLoader {
         String file = path.getFileName().toString();
         TemplateLoader l = new TemplateLoader(file);
         JsonNode root;
+        String version;
         try {
-            root = YAML.readTree(Files.readString(path));
+            byte[] bytes = Files.readAllBytes(path);
+            version = sha256(bytes);
+            root = YAML.readTree(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
         } catch (JsonProcessingException e) {
             Matcher m = DUPLICATE.matcher(e.getOriginalMessage());
             if (m.find()) {
@@ -72,14 +75,22 @@ final class TemplateLoader {
         if (root == null || !root.isObject()) {
             throw l.fail("-", "must be a YAML mapping with type, fields, texts, lon and sample");
         }
-        return l.parse(root, path);
+        return l.parse(root, version);
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String location(JsonProcessingException e) {
         return e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
     }
 
-    private NotificationTemplate parse(JsonNode root, Path path) {
+    private NotificationTemplate parse(JsonNode root, String version) {
         unknownKeys(root, TOP_KEYS, "", "template");
         String type = requiredText(root, "type", "type");
         if (!TYPE.matcher(type).matches()) {
@@ -102,7 +113,7 @@ final class TemplateLoader {
         Map<String, NotificationTemplate.Texts> texts = texts(root.get("texts"), fields);
         Map<String, LonMapping> lon = lon(root.get("lon"), fields);
         Map<String, ObjectNode> samples = samples(root);
-        NotificationTemplate t = new NotificationTemplate(type, description, layout, accent, fields, texts, lon, samples, file);
+        NotificationTemplate t = new NotificationTemplate(type, description, layout, accent, fields, texts, lon, samples, file, version);
         for (Map.Entry<String, ObjectNode> s : samples.entrySet()) {
             String prefix = root.has("samples") ? "samples." + s.getKey() : "sample";
             try {

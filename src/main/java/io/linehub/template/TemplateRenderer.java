@@ -29,6 +29,11 @@ public final class TemplateRenderer {
                 "unknown notification type '" + type + "'; known types: " + String.join(", ", catalog.all().stream().map(NotificationTemplate::type).toList())));
     }
 
+    /** The version of a type's template: the SHA-256 (hex) of its file's content, as loaded. */
+    public String templateVersion(String type) {
+        return template(type).version();
+    }
+
     /**
      * Checks the data of a notification against its template.
      *

@@ -87,6 +87,18 @@ class TemplateApiTest {
         assertThat(LineOpenApi.validate("POST", "/v2/bot/message/broadcast", JSON, Json.write(p.at("/payloads/broadcast")))).isEmpty();
     }
 
+    /** Issue 17: each notification records the version (SHA-256 of the template file) it was rendered with. */
+    @Test
+    void notificationsRecordTheTemplateVersion() throws Exception {
+        HttpResponse<String> posted = hub.post("/api/notifications", "{\"type\":\"shipping_complete\",\"to\":{\"phone\":\"+81 90-1234-5678\"},"
+                + "\"language\":\"ja\",\"data\":{\"orderNumber\":\"V-1\",\"shippedDate\":\"2026-11-27\"}}");
+        assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);
+        JsonNode n = hub.notification(Json.read(posted.body()).path("id").asText());
+        String expected = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(Files.readAllBytes(Path.of("config/templates/shipping_complete.yaml"))));
+        assertThat(n.path("templateVersion").asText()).isEqualTo(expected);
+    }
+
     /** Issue 17: flexible LON needs LINE's prior approval; this hub's default channel is not marked approved (the default). */
     @Test
     void flexibleLonIsRefusedWithoutLinesApprovalAndThePreviewSaysSo() throws Exception {
