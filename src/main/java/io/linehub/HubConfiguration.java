@@ -46,6 +46,7 @@ import io.linehub.template.LonMapping;
 import io.linehub.template.TemplatePreview;
 import io.linehub.template.NotificationTemplate;
 import io.linehub.template.TemplateCatalog;
+import io.linehub.template.TemplateWatcher;
 import io.linehub.template.TemplateRenderer;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -188,6 +189,19 @@ public class HubConfiguration implements CamelConfiguration {
         ChannelPauses channelPauses = new ChannelPauses(hubDb, clock);
         OutcomeStore outcomeStore = new OutcomeStore(hubDb, clock, new RetryPolicy(outboxSettings.maxAttempts()), channelPauses);
         TemplateCatalog catalog = TemplateCatalog.load(Path.of(s.templatesDir()));
+        if (s.templatesReloadSeconds() > 0) {
+            // templates changed without a restart: a valid change replaces them, a broken one is refused (the last good set stays)
+            TemplateWatcher watcher = new TemplateWatcher(Path.of(s.templatesDir()), catalog).start(s.templatesReloadSeconds());
+            toClose.add(0, watcher);
+            context.getRegistry().bind("templateWatcher", watcher);
+            TemplatesHealthCheck health = new TemplatesHealthCheck(watcher);
+            context.addStartupListener((ctx, alreadyStarted) -> {
+                org.apache.camel.health.HealthCheckRegistry registry = org.apache.camel.health.HealthCheckRegistry.get(ctx);
+                if (registry != null && registry.getCheck(health.getId()).isEmpty()) {
+                    registry.register(health);
+                }
+            });
+        }
         TemplateRenderer renderer = new TemplateRenderer(catalog);
         reportMissingLonKeys(catalog, channels);
 

@@ -49,7 +49,8 @@ public record HubSettings(
         long deliveryRateMarginMs,
         int deliveryReplyThreads,
         int lineMaxConnections,
-        String templatesDir) {
+        String templatesDir,
+        long templatesReloadSeconds) {
 
     /** A comma-separated list of keys (blank: none). */
     private static java.util.Set<String> keys(String list) {
@@ -102,7 +103,8 @@ public record HubSettings(
                 Long.parseLong(required(p, "hub.delivery.rate-margin-ms")),
                 Integer.parseInt(required(p, "hub.delivery.reply-threads")),
                 Integer.parseInt(required(p, "hub.line.max-connections")),
-                required(p, "hub.templates.dir"));
+                required(p, "hub.templates.dir"),
+                Long.parseLong(required(p, "hub.templates.reload-seconds")));
     }
 
     /** Whether the hub runs against its own LINE sandbox: HUB_SANDBOX=on, or auto without LINE credentials. */
