@@ -172,7 +172,7 @@ public class HubConfiguration implements CamelConfiguration {
         }
         LineChannels channels = new LineChannels(List.of(
                 new LineChannel(DEFAULT_CHANNEL, token, secret, URI.create(baseUrl), s.lineChannelCountry(), s.lineChannelLanguage(),
-                        s.lineChannelBuddhistEra(), s.lineChannelFlexibleApproved())));
+                        s.lineChannelBuddhistEra(), s.lineChannelFlexibleApproved(), s.lineChannelJapaneseEra(), s.lineChannelRocYear())));
         LOG.info("LINE channels: {}", channels.all());
 
         LineComponent line = new LineComponent();

@@ -22,7 +22,7 @@ public class TemplateApi {
     public TemplateApi(TemplatePreview preview, LineChannel channel) {
         this.preview = preview;
         this.channelDefaults = new RenderOptions(channel.defaultLanguage(), channel.country(),
-                LinePayloads.defaultZone(channel.country()), channel.buddhistEra());
+                LinePayloads.defaultZone(channel.country()), channel.buddhistEra(), channel.japaneseEra(), channel.rocYear());
         this.flexibleApproved = channel.flexibleApproved();
     }
 

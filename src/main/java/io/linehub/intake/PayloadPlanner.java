@@ -108,7 +108,8 @@ public class PayloadPlanner {
         if (n.language == null || !RenderOptions.LANGUAGES.contains(n.language)) {
             n.language = channel.defaultLanguage();
         }
-        return new RenderOptions(n.language, channel.country(), zoneOf(n.timeZone, n.recipientCountry), channel.buddhistEra());
+        return new RenderOptions(n.language, channel.country(), zoneOf(n.timeZone, n.recipientCountry), channel.buddhistEra(),
+                channel.japaneseEra(), channel.rocYear());
     }
 
     private static ZoneId zoneOf(String timeZone, String country) {

@@ -17,6 +17,9 @@ final class DataValidator {
 
     /** LINE: a button URL is at most 1,000 characters. */
     static final int MAX_URL = 1000;
+    /** Optional in the data of every type: the recipient's name, shown in a greeting ("山田様", "เรียนคุณสมชาย", "Dear John,"). */
+    static final String RECIPIENT_NAME = "recipientName";
+    static final int MAX_RECIPIENT_NAME = 50;
 
     private DataValidator() {
     }
@@ -46,10 +49,19 @@ final class DataValidator {
         }
         for (Iterator<String> it = data.fieldNames(); it.hasNext(); ) {
             String name = it.next();
-            if (t.field(name).isEmpty()) {
+            if (t.field(name).isEmpty() && !name.equals(RECIPIENT_NAME)) {
                 throw new InvalidNotificationDataException(prefix + "." + name, "is not a field of " + t.type() + " (known fields: "
                         + t.fields().stream().map(TemplateField::name).collect(Collectors.joining(", ")) + ")");
             }
+        }
+        JsonNode recipientName = data.get(RECIPIENT_NAME);
+        if (recipientName != null && !recipientName.isNull() && t.field(RECIPIENT_NAME).isEmpty()) {
+            String path = prefix + "." + RECIPIENT_NAME;
+            requireText(recipientName, path, "the recipient's name for the greeting");
+            if (recipientName.asText().chars().anyMatch(Character::isISOControl)) {
+                throw new InvalidNotificationDataException(path, "must not contain line breaks or control characters");
+            }
+            maxLength(recipientName.asText(), MAX_RECIPIENT_NAME, path);
         }
         for (TemplateField f : t.fields()) {
             JsonNode v = data.get(f.name());

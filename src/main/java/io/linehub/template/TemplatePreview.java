@@ -103,7 +103,8 @@ public final class TemplatePreview {
         } catch (DateTimeException e) {
             throw new InvalidNotificationDataException("timeZone", "is not a time zone id such as Asia/Bangkok");
         }
-        RenderOptions options = new RenderOptions(language, country, zone, request.path("buddhistEra").asBoolean(defaults.buddhistEra()));
+        RenderOptions options = new RenderOptions(language, country, zone, request.path("buddhistEra").asBoolean(defaults.buddhistEra()),
+                request.path("japaneseEra").asBoolean(defaults.japaneseEra()), request.path("rocYear").asBoolean(defaults.rocYear()));
         payloads.renderer().validate(type, data);
         String to = request.path("toHash").asText(EXAMPLE_HASH);
 

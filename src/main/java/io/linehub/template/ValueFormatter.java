@@ -89,8 +89,10 @@ final class ValueFormatter {
         return switch (o.language()) {
             case "th" -> d.getDayOfMonth() + " " + TH_MONTHS[m - 1] + " " + thaiYear(d.getYear(), o);
             case "en" -> d.getDayOfMonth() + " " + EN_MONTHS[m - 1] + " " + d.getYear();
-            case "ja" -> d.getYear() + "年" + m + "月" + d.getDayOfMonth() + "日(" + weekday(JA_WEEKDAYS, d.getDayOfWeek()) + ")";
-            case "zh-TW" -> d.getYear() + "年" + m + "月" + d.getDayOfMonth() + "日(" + weekday(ZH_WEEKDAYS, d.getDayOfWeek()) + ")";
+            case "ja" -> (o.japaneseEra() ? japaneseYear(d) : d.getYear() + "年") + m + "月" + d.getDayOfMonth() + "日("
+                    + weekday(JA_WEEKDAYS, d.getDayOfWeek()) + ")";
+            case "zh-TW" -> (o.rocYear() ? rocYear(d.getYear()) : String.valueOf(d.getYear())) + "年" + m + "月" + d.getDayOfMonth() + "日("
+                    + weekday(ZH_WEEKDAYS, d.getDayOfWeek()) + ")";
             default -> throw new IllegalArgumentException(o.language());
         };
     }
@@ -117,6 +119,26 @@ final class ValueFormatter {
             case "zh-TW" -> date(d, o) + " " + hhmm;
             default -> throw new IllegalArgumentException(o.language());
         };
+    }
+
+    /** Japanese eras since 1926 (hand-written, not the JDK's calendar data): name and first day. */
+    private static final String[] JA_ERAS = {"令和", "平成", "昭和"};
+    private static final LocalDate[] JA_ERA_START = {LocalDate.of(2019, 5, 1), LocalDate.of(1989, 1, 8), LocalDate.of(1926, 12, 25)};
+
+    /** {@code 令和8年}, {@code 令和元年} for an era's first year; the Gregorian year before 1926-12-25. */
+    static String japaneseYear(LocalDate d) {
+        for (int i = 0; i < JA_ERAS.length; i++) {
+            if (!d.isBefore(JA_ERA_START[i])) {
+                int y = d.getYear() - JA_ERA_START[i].getYear() + 1;
+                return JA_ERAS[i] + (y == 1 ? "元" : String.valueOf(y)) + "年";
+            }
+        }
+        return d.getYear() + "年";
+    }
+
+    /** Republic of China (Minguo) year: 2026 → 民國115 (from 1912). */
+    static String rocYear(int year) {
+        return year >= 1912 ? "民國" + (year - 1911) : String.valueOf(year);
     }
 
     private static int thaiYear(int year, RenderOptions o) {
