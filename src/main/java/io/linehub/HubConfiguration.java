@@ -13,6 +13,7 @@ import io.linehub.demo.DemoData;
 import io.linehub.friends.FriendStatus;
 import io.linehub.intake.NotificationIntake;
 import io.linehub.intake.NotificationParser;
+import io.linehub.intake.ChannelFacts;
 import io.linehub.intake.PayloadPlanner;
 import io.linehub.intake.RecipientFacts;
 import io.linehub.line.LineChannel;
@@ -42,12 +43,14 @@ import io.linehub.outbox.TimeBasedOutcomes;
 import io.linehub.sandbox.LineSandbox;
 import io.linehub.sandbox.SandboxChannel;
 import io.linehub.sandbox.SandboxConfig;
+import io.linehub.sandbox.TemplateKeys;
 import io.linehub.api.TemplateApi;
 import io.linehub.template.LinePayloads;
 import io.linehub.template.LonMapping;
 import io.linehub.template.TemplatePreview;
 import io.linehub.template.NotificationTemplate;
 import io.linehub.template.TemplateCatalog;
+import io.linehub.template.TemplateWatcher;
 import io.linehub.template.TemplateRenderer;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -161,6 +164,7 @@ public class HubConfiguration implements CamelConfiguration {
                     .deliveryDelay(Duration.ofMillis(s.sandboxDeliveryDelayMs()))
                     .undeliveredShare(s.sandboxUndeliveredShare())
                     .acceptAllNumbers(s.sandboxAcceptAllNumbers())
+                    .templateKeys(TemplateKeys.documentedPlus(s.sandboxTemplateKeys()))
                     .build());
             toClose.add(0, sandbox);
             context.getRegistry().bind("lineSandbox", sandbox);
@@ -178,7 +182,7 @@ public class HubConfiguration implements CamelConfiguration {
         ApiKeys apiKeys = apiKeys(context, s, auth, hubDb, sandboxActive, toClose);
         LineChannels channels = new LineChannels(List.of(
                 new LineChannel(DEFAULT_CHANNEL, token, secret, URI.create(baseUrl), s.lineChannelCountry(), s.lineChannelLanguage(),
-                        s.lineChannelBuddhistEra())));
+                        s.lineChannelBuddhistEra(), s.lineChannelFlexibleApproved(), s.lineChannelJapaneseEra(), s.lineChannelRocYear())));
         LOG.info("LINE channels: {}", channels.all());
 
         LineComponent line = new LineComponent();
@@ -195,6 +199,19 @@ public class HubConfiguration implements CamelConfiguration {
         ChannelPauses channelPauses = new ChannelPauses(hubDb, clock);
         OutcomeStore outcomeStore = new OutcomeStore(hubDb, clock, new RetryPolicy(outboxSettings.maxAttempts()), channelPauses);
         TemplateCatalog catalog = TemplateCatalog.load(Path.of(s.templatesDir()));
+        if (s.templatesReloadSeconds() > 0) {
+            // templates changed without a restart: a valid change replaces them, a broken one is refused (the last good set stays)
+            TemplateWatcher watcher = new TemplateWatcher(Path.of(s.templatesDir()), catalog).start(s.templatesReloadSeconds());
+            toClose.add(0, watcher);
+            context.getRegistry().bind("templateWatcher", watcher);
+            TemplatesHealthCheck health = new TemplatesHealthCheck(watcher);
+            context.addStartupListener((ctx, alreadyStarted) -> {
+                org.apache.camel.health.HealthCheckRegistry registry = org.apache.camel.health.HealthCheckRegistry.get(ctx);
+                if (registry != null && registry.getCheck(health.getId()).isEmpty()) {
+                    registry.register(health);
+                }
+            });
+        }
         TemplateRenderer renderer = new TemplateRenderer(catalog);
         reportMissingLonKeys(catalog, channels);
 
@@ -234,6 +251,7 @@ public class HubConfiguration implements CamelConfiguration {
         r.bind("intakeParser", new NotificationParser(DEFAULT_CHANNEL));
         r.bind("recipientFacts", new RecipientFacts(friends, s.defaultRegion()));
         r.bind("payloadPlanner", new PayloadPlanner(payloads, channels));
+        r.bind("channelFacts", new ChannelFacts(channels));
         r.bind("intake", new NotificationIntake(notificationQueue));
         r.bind("quotaGuard", new QuotaGuard(context.createProducerTemplate(), friends, outcomeStore, Duration.ofHours(1)));
         r.bind("templateApi", new TemplateApi(new TemplatePreview(catalog, payloads), channels.get(DEFAULT_CHANNEL)));

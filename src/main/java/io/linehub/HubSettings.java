@@ -25,12 +25,16 @@ public record HubSettings(
         String lineChannelCountry,
         String lineChannelLanguage,
         boolean lineChannelBuddhistEra,
+        boolean lineChannelFlexibleApproved,
+        boolean lineChannelJapaneseEra,
+        boolean lineChannelRocYear,
         String defaultRegion,
         String sandboxMode,
         int sandboxPort,
         long sandboxDeliveryDelayMs,
         double sandboxUndeliveredShare,
         boolean sandboxAcceptAllNumbers,
+        java.util.Set<String> sandboxTemplateKeys,
         boolean demoEnabled,
         String publicUrl,
         int deliveryBatchSize,
@@ -47,7 +51,17 @@ public record HubSettings(
         long deliveryRateMarginMs,
         int deliveryReplyThreads,
         int lineMaxConnections,
-        String templatesDir) {
+        String templatesDir,
+        long templatesReloadSeconds) {
+
+    /** A comma-separated list of keys (blank: none). */
+    private static java.util.Set<String> keys(String list) {
+        if (list == null || list.isBlank()) {
+            return java.util.Set.of();
+        }
+        return java.util.Arrays.stream(list.split(",")).map(String::trim).filter(k -> !k.isEmpty())
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
 
     static HubSettings from(PropertiesComponent p) {
         return new HubSettings(
@@ -66,13 +80,17 @@ public record HubSettings(
                 optional(p, "line.channel.secret"),
                 required(p, "line.channel.country"),
                 required(p, "line.channel.language"),
-                Boolean.parseBoolean(required(p, "line.channel.buddhist-era")),
+                io.linehub.template.RenderOptions.defaultBuddhistEra(optional(p, "line.channel.buddhist-era"), required(p, "line.channel.country")),
+                Boolean.parseBoolean(required(p, "line.channel.flexible-approved")),
+                Boolean.parseBoolean(required(p, "line.channel.japanese-era")),
+                Boolean.parseBoolean(required(p, "line.channel.roc-year")),
                 required(p, "hub.default.region"),
                 required(p, "hub.sandbox"),
                 Integer.parseInt(required(p, "hub.sandbox.port")),
                 Long.parseLong(required(p, "hub.sandbox.delivery-delay-ms")),
                 Double.parseDouble(required(p, "hub.sandbox.undelivered-share")),
                 Boolean.parseBoolean(required(p, "hub.sandbox.accept-all-numbers")),
+                keys(optional(p, "hub.sandbox.template-keys")),
                 Boolean.parseBoolean(required(p, "hub.demo.enabled")),
                 optional(p, "hub.public.url"),
                 Integer.parseInt(required(p, "hub.delivery.batch-size")),
@@ -89,7 +107,8 @@ public record HubSettings(
                 Long.parseLong(required(p, "hub.delivery.rate-margin-ms")),
                 Integer.parseInt(required(p, "hub.delivery.reply-threads")),
                 Integer.parseInt(required(p, "hub.line.max-connections")),
-                required(p, "hub.templates.dir"));
+                required(p, "hub.templates.dir"),
+                Long.parseLong(required(p, "hub.templates.reload-seconds")));
     }
 
     /** Whether the hub runs against its own LINE sandbox: HUB_SANDBOX=on, or auto without LINE credentials. */

@@ -33,7 +33,7 @@ public class ApiErrors {
             case TOO_LARGE -> 413;
             case UNSUPPORTED_FORMAT -> 415;
             case CONFLICT -> 409;
-            case UNREACHABLE -> 422;
+            case UNREACHABLE, NOT_APPROVED -> 422;
         };
     }
 
@@ -43,6 +43,7 @@ public class ApiErrors {
             case TOO_LARGE -> "payload_too_large";
             case CONFLICT -> "conflict";
             case UNREACHABLE -> "unprocessable";
+            case NOT_APPROVED -> "not_approved";
             case INVALID, UNSUPPORTED_FORMAT -> "invalid_request";
         };
     }

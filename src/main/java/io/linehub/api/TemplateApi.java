@@ -16,11 +16,13 @@ public class TemplateApi {
 
     private final TemplatePreview preview;
     private final RenderOptions channelDefaults;
+    private final boolean flexibleApproved;
 
     public TemplateApi(TemplatePreview preview, LineChannel channel) {
         this.preview = preview;
         this.channelDefaults = new RenderOptions(channel.defaultLanguage(), channel.country(),
-                LinePayloads.defaultZone(channel.country()), channel.buddhistEra());
+                LinePayloads.defaultZone(channel.country()), channel.buddhistEra(), channel.japaneseEra(), channel.rocYear());
+        this.flexibleApproved = channel.flexibleApproved();
     }
 
     public void list(Exchange exchange) {
@@ -46,7 +48,7 @@ public class TemplateApi {
         if (!request.isObject()) {
             throw new RequestRejectedException("body", "must be a JSON object such as {\"data\": {…}, \"language\": \"th\"}");
         }
-        respond(m, Json.write(preview.preview(type, request, channelDefaults)));
+        respond(m, Json.write(preview.preview(type, request, channelDefaults, flexibleApproved)));
     }
 
     private static void respond(Message m, String json) {

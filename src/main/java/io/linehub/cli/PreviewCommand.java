@@ -46,6 +46,8 @@ public final class PreviewCommand {
                     case "--country" -> request.put("country", args[++i]);
                     case "--time-zone" -> request.put("timeZone", args[++i]);
                     case "--buddhist-era" -> request.put("buddhistEra", true);
+                    case "--japanese-era" -> request.put("japaneseEra", true);
+                    case "--roc-year" -> request.put("rocYear", true);
                     case "--html" -> html = Path.of(args[++i]);
                     default -> {
                         if (args[i].startsWith("--") || request.has("data")) {
@@ -59,9 +61,11 @@ public final class PreviewCommand {
             String dir = env("HUB_TEMPLATES_DIR", "config/templates");
             String country = env("LINE_CHANNEL_COUNTRY", "JP");
             RenderOptions defaults = new RenderOptions(env("LINE_CHANNEL_LANGUAGE", "en"), country, LinePayloads.defaultZone(country),
-                    Boolean.parseBoolean(env("LINE_CHANNEL_BUDDHIST_ERA", "false")));
+                    io.linehub.template.RenderOptions.defaultBuddhistEra(env("LINE_CHANNEL_BUDDHIST_ERA", ""), country),
+                    Boolean.parseBoolean(env("LINE_CHANNEL_JAPANESE_ERA", "false")), Boolean.parseBoolean(env("LINE_CHANNEL_ROC_YEAR", "false")));
             TemplateCatalog catalog = TemplateCatalog.load(Path.of(dir));
-            JsonNode preview = new TemplatePreview(catalog, new LinePayloads(new TemplateRenderer(catalog))).preview(type, request, defaults);
+            JsonNode preview = new TemplatePreview(catalog, new LinePayloads(new TemplateRenderer(catalog))).preview(type, request, defaults,
+                    Boolean.parseBoolean(env("LINE_CHANNEL_FLEXIBLE_APPROVED", "false")));
             if (html != null) {
                 Files.writeString(html, preview.path("html").asText());
             }

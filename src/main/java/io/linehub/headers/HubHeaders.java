@@ -24,6 +24,8 @@ public final class HubHeaders {
     public static final String USER_IDS = "HubUserIds";
     /** Header (fact): a LINE notification message can reach the number (E.164 from JP, TH or TW). */
     public static final String LON_REACHABLE = "HubLonReachable";
+    /** Header (fact): LINE approved the sending channel for flexible LINE notification messages (LINE_CHANNEL_FLEXIBLE_APPROVED). */
+    public static final String FLEX_APPROVED = "HubFlexApproved";
     /** Property (fact): the recipient form the request used: customerId, phone, userId, userIds, audienceGroupId or none. */
     public static final String RECIPIENT = "HubRecipient";
     /** Property (fact): a LINE user ID is known (given, or the customer's), friend or not. */

@@ -87,10 +87,11 @@ public class PayloadPlanner {
         throw new RequestRejectedException(RequestRejectedException.Kind.valueOf(kind), field, reason);
     }
 
-    private static PendingNotification planned(Exchange exchange, LineOperation operation, String reason) throws InvalidPayloadException {
+    private PendingNotification planned(Exchange exchange, LineOperation operation, String reason) throws InvalidPayloadException {
         PendingNotification n = exchange.getMessage().getMandatoryBody(PendingNotification.class);
         n.operation = operation.uriName();
         n.decision = reason;
+        n.templateVersion = payloads.renderer().templateVersion(n.type);
         return n;
     }
 
@@ -107,7 +108,8 @@ public class PayloadPlanner {
         if (n.language == null || !RenderOptions.LANGUAGES.contains(n.language)) {
             n.language = channel.defaultLanguage();
         }
-        return new RenderOptions(n.language, channel.country(), zoneOf(n.timeZone, n.recipientCountry), channel.buddhistEra());
+        return new RenderOptions(n.language, channel.country(), zoneOf(n.timeZone, n.recipientCountry), channel.buddhistEra(),
+                channel.japaneseEra(), channel.rocYear());
     }
 
     private static ZoneId zoneOf(String timeZone, String country) {

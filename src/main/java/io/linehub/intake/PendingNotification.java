@@ -14,6 +14,8 @@ public final class PendingNotification {
 
     String type;
     String deliveryChannel;
+    /** The version (content hash) of the template the LINE request was rendered with. */
+    String templateVersion;
     String lineChannel;
     /** Which recipient form the request used: customerId, phone, userId, userIds, audienceGroupId, or none. */
     String recipientForm;

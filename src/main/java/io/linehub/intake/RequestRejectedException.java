@@ -7,9 +7,12 @@ package io.linehub.intake;
  */
 public class RequestRejectedException extends RuntimeException {
 
-    /** What kind of refusal: the input is wrong, too big, in a format not taken, conflicts with the state, or LINE cannot reach the recipient. */
+    /**
+     * What kind of refusal: the input is wrong, too big, in a format not taken, conflicts with the state, LINE cannot
+     * reach the recipient, or the channel is not approved by LINE for what was asked (flexible LON without approval).
+     */
     public enum Kind {
-        INVALID, TOO_LARGE, UNSUPPORTED_FORMAT, CONFLICT, UNREACHABLE
+        INVALID, TOO_LARGE, UNSUPPORTED_FORMAT, CONFLICT, UNREACHABLE, NOT_APPROVED
     }
 
     private final Kind kind;

@@ -12,18 +12,22 @@ import java.net.URI;
  * @param country        the OA's country (JP, TH, TW): it decides which LON templates LINE offers
  * @param defaultLanguage language of texts when the customer has none
  * @param buddhistEra    show Thai texts' years in the Buddhist era (2026 → 2569)
+ * @param flexibleApproved LINE approved this account for flexible LINE notification messages (a prior UX review,
+ *                       ../shared/line-api/README.md §4.1); without it sending one breaks LINE's terms
+ * @param japaneseEra    show Japanese texts' years in the Japanese era (2026 → 令和8年)
+ * @param rocYear        show Taiwanese texts' years as Republic of China years (2026 → 民國115年)
  */
 public record LineChannel(String name, String accessToken, String channelSecret, URI baseUrl, String country, String defaultLanguage,
-                          boolean buddhistEra) {
+                          boolean buddhistEra, boolean flexibleApproved, boolean japaneseEra, boolean rocYear) {
 
     public LineChannel(String name, String accessToken, String channelSecret, URI baseUrl, String country, String defaultLanguage) {
-        this(name, accessToken, channelSecret, baseUrl, country, defaultLanguage, false);
+        this(name, accessToken, channelSecret, baseUrl, country, defaultLanguage, "TH".equals(country), false, false, false);
     }
 
     /** Never prints the token or the secret. */
     @Override
     public String toString() {
-        return LineChannel.class.getSimpleName() + "[name=" + name + ", baseUrl=" + baseUrl + ", country=" + country
+        return LineChannel.class.getSimpleName() + "[name=" + name + ", baseUrl=" + baseUrl + ", country=" + country + ", flexibleApproved=" + flexibleApproved
                 + ", accessToken=" + mask(accessToken) + ", channelSecret=" + mask(channelSecret) + "]";
     }
 

@@ -56,7 +56,7 @@ public class LineWebhook {
         Message m = exchange.getMessage();
         String channelName = m.getHeader("channel", String.class);
         LineChannel channel = channels.find(channelName)
-                .orElseThrow(() -> new UnknownChannelException(channelName));
+                .orElseThrow(() -> new UnknownChannelException());
         String contentType = m.getHeader(Exchange.CONTENT_TYPE, String.class);
         if (contentType != null && !contentType.isBlank() && !isJson(contentType)) {
             throw new LineWebhookRejectedException(415, "Content-Type", "must be application/json (LINE sends its webhook as JSON)");

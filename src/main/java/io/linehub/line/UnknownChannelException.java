@@ -1,8 +1,8 @@
 package io.linehub.line;
 
-/** A webhook or request named a LINE channel the hub does not have. */
+/** A webhook or request named a LINE channel the hub does not have (the name is not repeated: it came from outside). */
 public class UnknownChannelException extends RuntimeException {
-    public UnknownChannelException(String name) {
-        super("no LINE channel named '" + name + "' is configured");
+    public UnknownChannelException() {
+        super("no LINE channel with this name is configured");
     }
 }

@@ -9,6 +9,7 @@ package io.linehub.outbox;
  * @param retryKey         X-Line-Retry-Key for operations that take one, else null
  * @param contentDigest    digest of the messages, so identical pushes can be packed into a multicast
  * @param channelDecision  why this channel was chosen
+ * @param templateVersion  the version (content hash) of the template the LINE request was rendered with, or null
  */
 public record NewNotification(
         String type,
@@ -26,7 +27,16 @@ public record NewNotification(
         String recipientUserId,
         String retryKey,
         String contentDigest,
-        String channelDecision) {
+        String channelDecision,
+        String templateVersion) {
+
+    /** Without a template version (tests, rows not rendered from a template). */
+    public NewNotification(String type, String channel, String lineOperation, String customerId, String recipientHash, String recipientMasked,
+                           String recipientCountry, String language, String dataJson, String lineRequestJson, String idempotencyKey,
+                           String requestDigest, String recipientUserId, String retryKey, String contentDigest, String channelDecision) {
+        this(type, channel, lineOperation, customerId, recipientHash, recipientMasked, recipientCountry, language, dataJson, lineRequestJson,
+                idempotencyKey, requestDigest, recipientUserId, retryKey, contentDigest, channelDecision, null);
+    }
 
     /** A LINE notification message (template) by hashed phone number. */
     public static NewNotification lonTemplate(String type, String channel, String customerId, String recipientHash, String recipientMasked,

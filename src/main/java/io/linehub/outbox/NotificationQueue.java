@@ -44,7 +44,7 @@ public class NotificationQueue {
     private static final String INSERT_QUEUED = "INSERT INTO notification (id, type, channel, line_operation, status, customer_id,"
             + " recipient_hash, recipient_masked, recipient_country, language, data, line_request, delivery_tag, idempotency_key,"
             + " request_digest, attempts, next_attempt_at, created_at, updated_at, recipient_user_id, retry_key, content_digest,"
-            + " channel_decision, expires_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0,?,?,?,?,?,?,?,?)";
+            + " channel_decision, expires_at, template_version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0,?,?,?,?,?,?,?,?,?)";
     /** Idempotency keys looked up per query by {@link #enqueueAll}. */
     static final int KEYS_PER_LOOKUP = 500;
 
@@ -205,7 +205,8 @@ public class NotificationQueue {
         ps.setString(i++, n.retryKey());
         ps.setString(i++, n.contentDigest());
         ps.setString(i++, truncate(n.channelDecision(), 300));
-        ps.setObject(i, now.plus(retryWindow));
+        ps.setObject(i++, now.plus(retryWindow));
+        ps.setString(i, n.templateVersion());
     }
 
     /** A notification stored earlier under an idempotency key. */

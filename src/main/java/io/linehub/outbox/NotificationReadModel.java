@@ -28,7 +28,7 @@ public class NotificationReadModel {
             Map<String, Object> v = new LinkedHashMap<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT id, type, channel, line_operation, status, customer_id, recipient_masked,"
                     + " recipient_country, language, attempts, last_error, created_at, updated_at, sent_at, delivered_at, next_attempt_at,"
-                    + " channel_decision, batch_id, recipient_user_id FROM notification WHERE id = ?")) {
+                    + " channel_decision, batch_id, recipient_user_id, template_version FROM notification WHERE id = ?")) {
                 ps.setString(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
@@ -40,6 +40,7 @@ public class NotificationReadModel {
                     v.put("channel", rs.getString("channel"));
                     v.put("lineOperation", rs.getString("line_operation"));
                     v.put("channelDecision", rs.getString("channel_decision"));
+                    v.put("templateVersion", rs.getString("template_version"));
                     Map<String, Object> recipient = new LinkedHashMap<>();
                     recipient.put("customerId", rs.getString("customer_id"));
                     recipient.put("phone", rs.getString("recipient_masked"));

@@ -50,8 +50,44 @@ final class PnpTemplatedPushEndpoint implements SandboxEndpoint {
             throw new ErrorAnswer(400, LineError.bodyErrors(errors.list));
         }
         call.validateSchema(); // anything LINE's schema refuses that the checks above did not name
+        checkKeys((ObjectNode) root, call.sandbox().config().templateKeys());
         acceptLon(call, channel, to, tag, ChannelState.Counter.PNP_TEMPLATED, 202);
         channel.acceptedTemplateLons().incrementAndGet();
+    }
+
+    /**
+     * LINE accepts only the keys it offers the account (README §4.4 errors): an unknown template key is
+     * {@code Invalid templateKey: …}; unknown item keys are {@code The request body has N invalid key(s).} with one
+     * {@code The specified item key does not exist: …} per key. LINE documents no message for an unknown button key;
+     * the sandbox answers it in the item keys' form.
+     */
+    static void checkKeys(ObjectNode root, TemplateKeys keys) {
+        String templateKey = root.path("templateKey").asText();
+        if (!keys.template(templateKey)) {
+            throw new ErrorAnswer(400, new LineError("Invalid templateKey: " + templateKey,
+                    List.of(new LineError.Detail("The specified template doesn't exist, or you don't have the permission", "templateKey"))));
+        }
+        List<LineError.Detail> unknown = new ArrayList<>();
+        JsonNode body = root.path("body");
+        String emph = body.path("emphasizedItem").path("itemKey").asText(null);
+        if (emph != null && !keys.item(emph)) {
+            unknown.add(new LineError.Detail("The specified item key does not exist: " + emph, "body.emphasizedItem.itemKey"));
+        }
+        for (int i = 0; i < body.path("items").size(); i++) {
+            String k = body.path("items").get(i).path("itemKey").asText();
+            if (!keys.item(k)) {
+                unknown.add(new LineError.Detail("The specified item key does not exist: " + k, "body.items[" + i + "].itemKey"));
+            }
+        }
+        for (int i = 0; i < body.path("buttons").size(); i++) {
+            String k = body.path("buttons").get(i).path("buttonKey").asText();
+            if (!keys.button(k)) {
+                unknown.add(new LineError.Detail("The specified button key does not exist: " + k, "body.buttons[" + i + "].buttonKey"));
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new ErrorAnswer(400, new LineError("The request body has " + unknown.size() + " invalid key(s).", List.copyOf(unknown)));
+        }
     }
 
     /** The X-Line-Delivery-Tag (16–100 characters, README §1) or null. */

@@ -28,6 +28,7 @@ public final class SandboxConfig {
     private final Integer narrowcastErrorCode;
     private final int narrowcastMinRecipients;
     private final Faults faults;
+    private final TemplateKeys templateKeys;
 
     private SandboxConfig(Builder b) {
         this.host = Objects.requireNonNull(b.host, "host");
@@ -82,6 +83,7 @@ public final class SandboxConfig {
         this.narrowcastErrorCode = b.narrowcastErrorCode;
         this.narrowcastMinRecipients = b.narrowcastMinRecipients;
         this.faults = Objects.requireNonNull(b.faults, "faults");
+        this.templateKeys = Objects.requireNonNull(b.templateKeys, "templateKeys");
     }
 
     public static Builder builder() {
@@ -114,6 +116,8 @@ public final class SandboxConfig {
     public int narrowcastMinRecipients() { return narrowcastMinRecipients; }
     /** Faults at start (changeable at run time with {@link LineSandbox#faults(Faults)}). */
     public Faults faults() { return faults; }
+    /** The LON template, item and button keys accepted (LINE's documented ones unless configured). */
+    public TemplateKeys templateKeys() { return templateKeys; }
 
     @Override
     public String toString() {
@@ -144,6 +148,7 @@ public final class SandboxConfig {
         private Integer narrowcastErrorCode;
         private int narrowcastMinRecipients = 50;
         private Faults faults = Faults.NONE;
+        private TemplateKeys templateKeys = TemplateKeys.DOCUMENTED;
 
         private Builder() {
         }
@@ -185,6 +190,7 @@ public final class SandboxConfig {
         public Builder narrowcastErrorCode(Integer errorCode) { this.narrowcastErrorCode = errorCode; return this; }
         public Builder narrowcastMinRecipients(int min) { this.narrowcastMinRecipients = min; return this; }
         public Builder faults(Faults faults) { this.faults = faults; return this; }
+        public Builder templateKeys(TemplateKeys keys) { this.templateKeys = keys; return this; }
 
         public SandboxConfig build() {
             return new SandboxConfig(this);

@@ -17,12 +17,30 @@ final class DataValidator {
 
     /** LINE: a button URL is at most 1,000 characters. */
     static final int MAX_URL = 1000;
+    /** Optional in the data of every type: the recipient's name, shown in a greeting ("山田様", "เรียนคุณสมชาย", "Dear John,"). */
+    static final String RECIPIENT_NAME = "recipientName";
+    static final int MAX_RECIPIENT_NAME = 50;
 
     private DataValidator() {
     }
 
+    /**
+     * Length as LINE counts it: UTF-16 code units (https://developers.line.biz/en/docs/messaging-api/text-character-count),
+     * so an emoji such as 🍎 or a supplementary character such as 𠮷 counts 2.
+     */
     static int length(String s) {
-        return s.codePointCount(0, s.length());
+        return s.length();
+    }
+
+    /** Length of an action label (a Flex button's): LINE counts these in grapheme clusters, not UTF-16 code units. */
+    static int graphemes(String s) {
+        java.text.BreakIterator it = java.text.BreakIterator.getCharacterInstance(java.util.Locale.ROOT);
+        it.setText(s);
+        int n = 0;
+        while (it.next() != java.text.BreakIterator.DONE) {
+            n++;
+        }
+        return n;
     }
 
     static void validate(NotificationTemplate t, JsonNode data, String prefix) {
@@ -31,10 +49,19 @@ final class DataValidator {
         }
         for (Iterator<String> it = data.fieldNames(); it.hasNext(); ) {
             String name = it.next();
-            if (t.field(name).isEmpty()) {
+            if (t.field(name).isEmpty() && !name.equals(RECIPIENT_NAME)) {
                 throw new InvalidNotificationDataException(prefix + "." + name, "is not a field of " + t.type() + " (known fields: "
                         + t.fields().stream().map(TemplateField::name).collect(Collectors.joining(", ")) + ")");
             }
+        }
+        JsonNode recipientName = data.get(RECIPIENT_NAME);
+        if (recipientName != null && !recipientName.isNull() && t.field(RECIPIENT_NAME).isEmpty()) {
+            String path = prefix + "." + RECIPIENT_NAME;
+            requireText(recipientName, path, "the recipient's name for the greeting");
+            if (recipientName.asText().chars().anyMatch(Character::isISOControl)) {
+                throw new InvalidNotificationDataException(path, "must not contain line breaks or control characters");
+            }
+            maxLength(recipientName.asText(), MAX_RECIPIENT_NAME, path);
         }
         for (TemplateField f : t.fields()) {
             JsonNode v = data.get(f.name());
@@ -153,24 +180,34 @@ final class DataValidator {
     }
 
     static void url(JsonNode v, int max, String path) {
-        requireText(v, path, "https URL");
+        requireText(v, path, "link");
         String s = v.asText();
         int n = length(s);
         if (n > Math.min(max, MAX_URL)) {
             throw new InvalidNotificationDataException(path, "is " + n + " characters long; LINE allows URLs of at most " + Math.min(max, MAX_URL) + " characters");
         }
-        checkHttps(s, path);
+        checkLink(s, path);
     }
 
-    static void checkHttps(String s, String path) {
+    /** LINE's URI action opens http, https, line and tel links (a "call us" button is a tel: link). */
+    private static final java.util.regex.Pattern TEL = java.util.regex.Pattern.compile("tel:\\+?[0-9][0-9()\\-.]*");
+
+    static void checkLink(String s, String path) {
         URI uri;
         try {
             uri = new URI(s);
         } catch (Exception e) {
             throw new InvalidNotificationDataException(path, "is not a valid URL");
         }
-        if (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
-            throw new InvalidNotificationDataException(path, "must be an https URL (https://host/...)");
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        boolean ok = switch (scheme) {
+            case "https", "http" -> uri.getHost() != null;
+            case "tel" -> TEL.matcher(s).matches();
+            case "line" -> s.length() > "line://".length() && s.regionMatches(true, 0, "line://", 0, "line://".length());
+            default -> false;
+        };
+        if (!ok) {
+            throw new InvalidNotificationDataException(path, "must be a link LINE opens: https://host/…, http://host/…, line://… or tel:+…");
         }
         if (uri.getRawUserInfo() != null) {
             throw new InvalidNotificationDataException(path, "must not carry a user name or password before the host");

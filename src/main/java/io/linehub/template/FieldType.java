@@ -17,7 +17,7 @@ public enum FieldType {
     MONEY,
     /** Plain number (shown with digit grouping). */
     NUMBER,
-    /** https URL (≤ 1,000 characters); may be a button. */
+    /** Link LINE opens: https, http, line:// or tel: (≤ 1,000 UTF-16 code units); may be a button. */
     URL,
     /** Reference such as an order or invoice number; shown as given. */
     ID;

@@ -27,11 +27,20 @@ final class FlexBuilder {
     record Row(String label, String value) {
     }
 
-    /** A rendered button: label and https URL. */
+    /** A rendered button: label and link (https, http, line://, tel:). */
     record Button(String label, String url) {
     }
 
     private FlexBuilder() {
+    }
+
+    /** Puts a greeting line ("山田様") first in the bubble's body. */
+    static void greet(ObjectNode bubble, String greeting) {
+        ArrayNode contents = (ArrayNode) bubble.path("body").path("contents");
+        if (contents.size() > 0 && contents.get(0).isObject()) {
+            ((ObjectNode) contents.get(0)).put("margin", "md");
+        }
+        contents.insert(0, text(greeting, "sm", TEXT).put("wrap", true));
     }
 
     static ObjectNode bubble(NotificationTemplate t, String title, String emphLabel, String emphValue, List<Row> rows, List<Button> buttons) {

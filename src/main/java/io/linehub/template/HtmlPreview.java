@@ -25,13 +25,22 @@ final class HtmlPreview {
     private HtmlPreview() {
     }
 
+    /**
+     * CJK fonts in the order of the language: Han characters look different in Japan and Taiwan, so Taiwanese
+     * text must be drawn with the Traditional Chinese font first, Japanese with the Japanese one.
+     */
+    static String fontFamilies(String language) {
+        String cjk = language.equals("zh-TW") ? "'Noto Sans CJK TC','Noto Sans CJK JP'" : "'Noto Sans CJK JP','Noto Sans CJK TC'";
+        return "'Noto Sans','Noto Sans Thai'," + cjk;
+    }
+
     static String page(NotificationTemplate t, RenderOptions o, ObjectNode flex, ObjectNode lon, String lonProblem) {
         StringBuilder h = new StringBuilder();
         String lang = o.language();
         h.append("<!DOCTYPE html>\n<html lang=\"").append(esc(lang)).append("\"><head><meta charset=\"utf-8\">")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
                 .append("<title>").append(esc(t.type())).append(" – ").append(esc(t.title(lang))).append("</title>\n<style>")
-                .append("body{margin:0;background:#8CABD9;font-family:'Noto Sans','Noto Sans Thai','Noto Sans CJK JP','Noto Sans CJK TC',")
+                .append("body{margin:0;background:#8CABD9;font-family:").append(fontFamilies(lang)).append(",")
                 .append("'Helvetica Neue',Arial,sans-serif;color:#111}")
                 .append(".meta{font:12px/1.4 monospace;color:#fff;padding:10px 16px 0}")
                 .append(".chat{padding:12px 16px;display:flex;gap:8px;align-items:flex-start}")

@@ -82,7 +82,7 @@ final class LineLimits {
         if (n > DataValidator.MAX_URL) {
             throw new InvalidNotificationDataException(path, "is " + n + " characters long; LINE allows URLs of at most " + DataValidator.MAX_URL + " characters");
         }
-        DataValidator.checkHttps(url, path);
+        DataValidator.checkLink(url, path);
     }
 
     /** Checks one Flex message object {"type":"flex","altText":…,"contents":{bubble}}. */

@@ -20,11 +20,12 @@ public final class NotificationTemplate {
     private final List<TemplateField> fields;
     private final Map<String, Texts> texts;
     private final Map<String, LonMapping> lon;
-    private final ObjectNode sample;
+    private final Map<String, ObjectNode> samples;
     private final String file;
+    private final String version;
 
     NotificationTemplate(String type, String description, String layout, String accentColor, List<TemplateField> fields,
-                         Map<String, Texts> texts, Map<String, LonMapping> lon, ObjectNode sample, String file) {
+                         Map<String, Texts> texts, Map<String, LonMapping> lon, Map<String, ObjectNode> samples, String file, String version) {
         this.type = type;
         this.description = description;
         this.layout = layout;
@@ -32,8 +33,9 @@ public final class NotificationTemplate {
         this.fields = List.copyOf(fields);
         this.texts = Map.copyOf(texts);
         this.lon = Map.copyOf(lon);
-        this.sample = sample;
+        this.samples = Map.copyOf(samples);
         this.file = file;
+        this.version = version;
     }
 
     /** The use-case id, e.g. {@code shipping_complete}. */
@@ -97,9 +99,23 @@ public final class NotificationTemplate {
         return Optional.ofNullable(lon.get(country));
     }
 
-    /** A copy of the sample data shipped with the template. */
+    /** A copy of the Thai sample data shipped with the template (the tests' and examples' default). */
     public ObjectNode sample() {
-        return sample.deepCopy();
+        return sample("th");
+    }
+
+    /** A copy of the sample of a language: realistic data of that market (names, places, currency, links). */
+    public ObjectNode sample(String language) {
+        ObjectNode s = samples.get(language);
+        if (s == null) {
+            throw new IllegalArgumentException("unsupported language " + language);
+        }
+        return s.deepCopy();
+    }
+
+    /** The template's version: SHA-256 (lower-case hex) of its file's bytes; recorded on every notification rendered with it. */
+    public String version() {
+        return version;
     }
 
     /** File name the template was loaded from. */

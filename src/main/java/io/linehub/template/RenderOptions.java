@@ -12,11 +12,22 @@ import java.util.Objects;
  *                    the LINE template key set for template LONs (may be null for Flex-only rendering)
  * @param zone        the customer's time zone; datetimes are converted to it
  * @param buddhistEra show Thai Buddhist-era years (2026 → 2569); applies to Thai ({@code th}) texts only
+ * @param japaneseEra show Japanese-era years (和暦: 2026 → 令和8年) in Japanese ({@code ja}) texts
+ * @param rocYear     show Republic of China years (民國: 2026 → 民國115年) in Taiwanese ({@code zh-TW}) texts
  */
-public record RenderOptions(String language, String country, ZoneId zone, boolean buddhistEra) {
+public record RenderOptions(String language, String country, ZoneId zone, boolean buddhistEra, boolean japaneseEra, boolean rocYear) {
+
+    public RenderOptions(String language, String country, ZoneId zone, boolean buddhistEra) {
+        this(language, country, zone, buddhistEra, false, false);
+    }
 
     public static final List<String> LANGUAGES = List.of("th", "en", "ja", "zh-TW");
     public static final List<String> COUNTRIES = List.of("JP", "TH", "TW");
+
+    /** Buddhist-era years as set ("true"/"false"), or by default on for a Thai channel. */
+    public static boolean defaultBuddhistEra(String setting, String country) {
+        return setting == null || setting.isBlank() ? "TH".equals(country) : Boolean.parseBoolean(setting.trim());
+    }
 
     public RenderOptions {
         Objects.requireNonNull(language, "language");

@@ -11,10 +11,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
-/** All notification templates of the hub, loaded from the YAML files of one directory (config/templates/). */
+/**
+ * All notification templates of the hub, loaded from the YAML files of one directory (config/templates/). A
+ * {@link TemplateWatcher} may {@link #replaceWith replace} the whole set while the hub runs (a reload is all or
+ * nothing: a broken file keeps the last good set).
+ */
 public final class TemplateCatalog {
 
-    private final Map<String, NotificationTemplate> templates;
+    private volatile Map<String, NotificationTemplate> templates;
 
     private TemplateCatalog(Map<String, NotificationTemplate> templates) {
         this.templates = templates;
@@ -47,6 +51,11 @@ public final class TemplateCatalog {
             }
         }
         return new TemplateCatalog(map);
+    }
+
+    /** Takes over the templates of a freshly loaded (hence valid) catalogue, all at once. */
+    public void replaceWith(TemplateCatalog fresh) {
+        this.templates = fresh.templates;
     }
 
     public Optional<NotificationTemplate> find(String type) {

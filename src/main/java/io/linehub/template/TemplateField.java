@@ -13,10 +13,11 @@ public final class TemplateField {
     private final List<String> currencies;
     private final boolean emphasized;
     private final boolean button;
+    private final boolean instant;
     private final Map<String, String> labels;
 
     TemplateField(String name, FieldType type, boolean required, int maxLength, List<String> currencies,
-                  boolean emphasized, boolean button, Map<String, String> labels) {
+                  boolean emphasized, boolean button, boolean instant, Map<String, String> labels) {
         this.name = name;
         this.type = type;
         this.required = required;
@@ -24,6 +25,7 @@ public final class TemplateField {
         this.currencies = List.copyOf(currencies);
         this.emphasized = emphasized;
         this.button = button;
+        this.instant = instant;
         this.labels = Map.copyOf(labels);
     }
 
@@ -58,6 +60,15 @@ public final class TemplateField {
     /** A url field shown as a button. */
     public boolean button() {
         return button;
+    }
+
+    /**
+     * A datetime that is a moment rather than a time at a place (when an order was placed, a payment made): shown
+     * converted to the customer's zone. Other datetimes (departures, appointments, check-in, pick-up) belong to
+     * the place where they happen and are shown in the offset they were given.
+     */
+    public boolean instant() {
+        return instant;
     }
 
     /** Label (or button label) in a language: th, en, ja, zh-TW. */

@@ -33,8 +33,8 @@ final class TemplateLoader {
     static final int MAX_BUTTON_LABEL = 20;
     static final Set<String> LAYOUTS = Set.of("receipt", "ticket", "alert", "status");
 
-    private static final Set<String> TOP_KEYS = Set.of("type", "description", "layout", "accentColor", "fields", "texts", "lon", "sample");
-    private static final Set<String> FIELD_KEYS = Set.of("name", "type", "required", "maxLength", "currencies", "emphasized", "button", "labels");
+    private static final Set<String> TOP_KEYS = Set.of("type", "description", "layout", "accentColor", "fields", "texts", "lon", "sample", "samples");
+    private static final Set<String> FIELD_KEYS = Set.of("name", "type", "required", "maxLength", "currencies", "emphasized", "button", "instant", "labels");
     private static final Set<String> LON_KEYS = Set.of("templateKey", "items", "buttons");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z0-9_]+)}");
     private static final Pattern NAME = Pattern.compile("[a-z][A-Za-z0-9]*");
@@ -58,8 +58,11 @@ final class TemplateLoader {
         String file = path.getFileName().toString();
         TemplateLoader l = new TemplateLoader(file);
         JsonNode root;
+        String version;
         try {
-            root = YAML.readTree(Files.readString(path));
+            byte[] bytes = Files.readAllBytes(path);
+            version = sha256(bytes);
+            root = YAML.readTree(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
         } catch (JsonProcessingException e) {
             Matcher m = DUPLICATE.matcher(e.getOriginalMessage());
             if (m.find()) {
@@ -72,14 +75,22 @@ final class TemplateLoader {
         if (root == null || !root.isObject()) {
             throw l.fail("-", "must be a YAML mapping with type, fields, texts, lon and sample");
         }
-        return l.parse(root, path);
+        return l.parse(root, version);
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String location(JsonProcessingException e) {
         return e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
     }
 
-    private NotificationTemplate parse(JsonNode root, Path path) {
+    private NotificationTemplate parse(JsonNode root, String version) {
         unknownKeys(root, TOP_KEYS, "", "template");
         String type = requiredText(root, "type", "type");
         if (!TYPE.matcher(type).matches()) {
@@ -101,17 +112,49 @@ final class TemplateLoader {
         List<TemplateField> fields = fields(root.get("fields"));
         Map<String, NotificationTemplate.Texts> texts = texts(root.get("texts"), fields);
         Map<String, LonMapping> lon = lon(root.get("lon"), fields);
-        JsonNode sample = root.get("sample");
-        if (sample == null || !sample.isObject()) {
-            throw fail("sample", "is missing; every template ships sample data (a mapping of field names to values) for previews and tests");
-        }
-        NotificationTemplate t = new NotificationTemplate(type, description, layout, accent, fields, texts, lon, (ObjectNode) sample, file);
-        try {
-            DataValidator.validate(t, sample, "sample");
-        } catch (InvalidNotificationDataException e) {
-            throw fail(e.field(), e.reason());
+        Map<String, ObjectNode> samples = samples(root);
+        NotificationTemplate t = new NotificationTemplate(type, description, layout, accent, fields, texts, lon, samples, file, version);
+        for (Map.Entry<String, ObjectNode> s : samples.entrySet()) {
+            String prefix = root.has("samples") ? "samples." + s.getKey() : "sample";
+            try {
+                DataValidator.validate(t, s.getValue(), prefix);
+            } catch (InvalidNotificationDataException e) {
+                throw fail(e.field(), e.reason());
+            }
         }
         return t;
+    }
+
+    /**
+     * {@code samples:} one per language (th, en, ja, zh-TW: each in its market's names, places, currency and links), or
+     * {@code sample:} one for every language (fixtures).
+     */
+    private Map<String, ObjectNode> samples(JsonNode root) {
+        JsonNode one = root.get("sample");
+        JsonNode per = root.get("samples");
+        if (one != null && per != null) {
+            throw fail("samples", "give either samples (one per language) or sample, not both");
+        }
+        Map<String, ObjectNode> out = new LinkedHashMap<>();
+        if (per != null) {
+            if (!per.isObject()) {
+                throw fail("samples", "must map each language (th, en, ja, zh-TW) to sample data");
+            }
+            unknownKeys(per, Set.copyOf(RenderOptions.LANGUAGES), "samples.", "samples");
+            for (String lang : RenderOptions.LANGUAGES) {
+                JsonNode s = per.get(lang);
+                if (s == null || !s.isObject()) {
+                    throw fail("samples." + lang, "is missing; every template ships a realistic sample in each language");
+                }
+                out.put(lang, (ObjectNode) s);
+            }
+            return out;
+        }
+        if (one == null || !one.isObject()) {
+            throw fail("samples", "is missing; every template ships sample data (a mapping of field names to values per language) for previews and tests");
+        }
+        RenderOptions.LANGUAGES.forEach(lang -> out.put(lang, (ObjectNode) one));
+        return out;
     }
 
     private void unknownKeys(JsonNode node, Set<String> allowed, String prefix, String what) {
@@ -156,6 +199,10 @@ final class TemplateLoader {
             boolean required = bool(f, "required", name);
             boolean emphasized = bool(f, "emphasized", name);
             boolean button = bool(f, "button", name);
+            boolean instant = bool(f, "instant", name);
+            if (instant && type != FieldType.DATETIME) {
+                throw fail(name, "instant is only for datetime fields");
+            }
             int defaultMax = switch (type) {
                 case TEXT -> MAX_ITEM_CONTENT;
                 case ID -> 64;
@@ -201,12 +248,13 @@ final class TemplateLoader {
             Map<String, String> labels = languages(f.get("labels"), name, "labels");
             if (button) {
                 for (Map.Entry<String, String> e : labels.entrySet()) {
-                    if (DataValidator.length(e.getValue()) > MAX_BUTTON_LABEL) {
-                        throw fail(name, "button label in " + e.getKey() + " is longer than " + MAX_BUTTON_LABEL + " characters (LINE's action label limit)");
+                    if (DataValidator.graphemes(e.getValue()) > MAX_BUTTON_LABEL) {
+                        throw fail(name, "button label in " + e.getKey() + " is longer than " + MAX_BUTTON_LABEL
+                                + " characters (LINE's action label limit, counted in grapheme clusters)");
                     }
                 }
             }
-            fields.add(new TemplateField(name, type, required, maxLength, currencies, emphasized, button, labels));
+            fields.add(new TemplateField(name, type, required, maxLength, currencies, emphasized, button, instant, labels));
         }
         long emph = fields.stream().filter(TemplateField::emphasized).count();
         if (emph != 1) {

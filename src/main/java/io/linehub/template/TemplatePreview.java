@@ -59,6 +59,8 @@ public final class TemplatePreview {
                 lon.put(country, t.lon(country).filter(LonMapping::configured).map(LonMapping::templateKey).orElse(null));
             }
             o.set("sample", t.sample());
+            ObjectNode samples = o.putObject("samples");
+            RenderOptions.LANGUAGES.forEach(lang -> samples.set(lang, t.sample(lang)));
         }
         return out;
     }
@@ -69,10 +71,23 @@ public final class TemplatePreview {
      *                 "toHash":"…"}}; every field optional: data defaults to the template's sample
      * @param defaults language, country and Buddhist-era setting of the channel the preview is for
      */
+    /** What the preview says of flexible LON on a channel LINE has not approved for it. */
+    public static final String FLEX_NOT_APPROVED = "this channel is not approved by LINE for flexible LINE notification messages"
+            + " (LINE_CHANNEL_FLEXIBLE_APPROVED / flexibleApproved): the hub refuses to send this payload (422) until LINE"
+            + " has approved the account's flexible messages in its prior UX review";
+
+    /** As {@link #preview(String, JsonNode, RenderOptions, boolean)} for a channel approved for flexible LON. */
     public ObjectNode preview(String type, JsonNode request, RenderOptions defaults) {
+        return preview(type, request, defaults, true);
+    }
+
+    /**
+     * @param flexibleApproved whether LINE approved the channel for flexible LON; when not, the preview says so
+     *                         ({@code flexibleApproved: false}, {@code flexNotice}, a notice on the HTML page)
+     */
+    public ObjectNode preview(String type, JsonNode request, RenderOptions defaults, boolean flexibleApproved) {
         NotificationTemplate t = catalog.find(type)
                 .orElseThrow(() -> new InvalidNotificationDataException("type", "is not a known notification type (GET /api/templates lists them)"));
-        JsonNode data = request.hasNonNull("data") ? request.get("data") : t.sample();
         String language = request.path("language").asText(defaults.language());
         String country = request.path("country").asText(defaults.country());
         if (!RenderOptions.LANGUAGES.contains(language)) {
@@ -81,13 +96,15 @@ public final class TemplatePreview {
         if (!RenderOptions.COUNTRIES.contains(country)) {
             throw new InvalidNotificationDataException("country", "must be one of " + RenderOptions.COUNTRIES);
         }
+        JsonNode data = request.hasNonNull("data") ? request.get("data") : t.sample(language);
         ZoneId zone;
         try {
             zone = request.hasNonNull("timeZone") ? ZoneId.of(request.get("timeZone").asText()) : LinePayloads.defaultZone(country);
         } catch (DateTimeException e) {
             throw new InvalidNotificationDataException("timeZone", "is not a time zone id such as Asia/Bangkok");
         }
-        RenderOptions options = new RenderOptions(language, country, zone, request.path("buddhistEra").asBoolean(defaults.buddhistEra()));
+        RenderOptions options = new RenderOptions(language, country, zone, request.path("buddhistEra").asBoolean(defaults.buddhistEra()),
+                request.path("japaneseEra").asBoolean(defaults.japaneseEra()), request.path("rocYear").asBoolean(defaults.rocYear()));
         payloads.renderer().validate(type, data);
         String to = EXAMPLE_HASH;
         if (request.hasNonNull("toHash")) {
@@ -109,10 +126,18 @@ public final class TemplatePreview {
             channels.putObject("template").put("error", e.getMessage());
         }
         channels.set("flex", payloads.lonFlex(to, type, data, options));
+        out.put("flexibleApproved", flexibleApproved);
+        if (!flexibleApproved) {
+            out.put("flexNotice", FLEX_NOT_APPROVED);
+        }
         channels.set("push", payloads.push(EXAMPLE_USER_ID, type, data, options));
         channels.set("multicast", payloads.multicast(List.of(EXAMPLE_USER_ID), type, data, options));
         channels.set("broadcast", payloads.broadcast(type, data, options));
-        out.put("html", payloads.renderer().renderHtmlPreview(type, data, options));
+        String html = payloads.renderer().renderHtmlPreview(type, data, options);
+        if (!flexibleApproved) {
+            html = html.replace("<body>", "<body>\n<div class=\"meta\">Flexible LON: " + FLEX_NOT_APPROVED + "</div>");
+        }
+        out.put("html", html);
         return out;
     }
 }

@@ -29,6 +29,11 @@ public final class TemplateRenderer {
                 "is not a known notification type; known types: " + String.join(", ", catalog.all().stream().map(NotificationTemplate::type).toList())));
     }
 
+    /** The version of a type's template: the SHA-256 (hex) of its file's content, as loaded. */
+    public String templateVersion(String type) {
+        return template(type).version();
+    }
+
     /**
      * Checks the data of a notification against its template.
      *
@@ -138,7 +143,15 @@ public final class TemplateRenderer {
                 buttons.add(new FlexBuilder.Button(f.label(lang), v.asText()));
             }
         }
-        ObjectNode bubble = FlexBuilder.bubble(t, t.title(lang), emph.label(lang), emphValue, rows, buttons);
+        String emphLabel = emph.label(lang);
+        if (emph.type() == FieldType.DATETIME) {
+            emphLabel += ValueFormatter.zoneNote(emph, java.time.OffsetDateTime.parse(data.get(emph.name()).asText()), options);
+        }
+        ObjectNode bubble = FlexBuilder.bubble(t, t.title(lang), emphLabel, emphValue, rows, buttons);
+        String greeting = greeting(data, lang);
+        if (greeting != null) {
+            FlexBuilder.greet(bubble, greeting);
+        }
         ObjectNode message = F.objectNode().put("type", "flex").put("altText", altText(t, data, options));
         message.set("contents", bubble);
         LineLimits.checkFlex(message);
@@ -164,6 +177,21 @@ public final class TemplateRenderer {
             }
         }
         return HtmlPreview.page(t, options, flex, lon, lonProblem);
+    }
+
+    /** The greeting of the optional {@code recipientName}: "山田 太郎様", "เรียนคุณสมชาย", "Dear John Miller,", "親愛的林志明，您好"; or null. */
+    static String greeting(JsonNode data, String language) {
+        JsonNode n = data.get(DataValidator.RECIPIENT_NAME);
+        if (n == null || !n.isTextual() || n.asText().isBlank()) {
+            return null;
+        }
+        String name = n.asText().trim();
+        return switch (language) {
+            case "th" -> "เรียน" + (name.startsWith("คุณ") ? name : "คุณ" + name);
+            case "ja" -> name.endsWith("様") ? name : name + "様";
+            case "zh-TW" -> "親愛的" + name + "，您好";
+            default -> "Dear " + name + ",";
+        };
     }
 
     private static JsonNode value(JsonNode data, TemplateField f) {

@@ -31,7 +31,8 @@ class ChannelPolicyTest {
 
     @BeforeAll
     static void start() throws Exception {
-        hub = TestHub.start(dataDir, Map.of("hub.sandbox", "on", "hub.delivery.packing-window", "PT0S"));
+        // the default channel is approved by LINE for flexible LON here (requestedChannelsAreHonoured sends one)
+        hub = TestHub.start(dataDir, Map.of("hub.sandbox", "on", "hub.delivery.packing-window", "PT0S", "line.channel.flexible-approved", "true"));
     }
 
     @AfterAll
@@ -97,6 +98,8 @@ class ChannelPolicyTest {
                 .path("lineOperation").asText()).isEqualTo("pnp-template");
         JsonNode flex = accepted("{\"type\":\"shipping_complete\",\"channel\":\"flex\",\"to\":{\"phone\":\"081-234-5678\"}," + DATA + "}");
         assertThat(flex.path("lineOperation").asText()).isEqualTo("pnp-flex");
+        // issue 17: allowed because this channel is marked approved by LINE; the preview says so too
+        assertThat(Json.read(hub.post("/api/templates/shipping_complete/preview", "{}").body()).path("flexibleApproved").asBoolean()).isTrue();
         validates(lastTo("/bot/pnp/push"));
         JsonNode byUserId = accepted("{\"type\":\"shipping_complete\",\"to\":{\"userId\":\"" + FRIEND_C2002 + "\"}," + DATA + "}");
         assertThat(byUserId.path("lineOperation").asText()).isEqualTo("push");

@@ -109,7 +109,7 @@ class NotificationApiTest {
             both customer and phone      | {"type":"shipping_complete","to":{"customerId":"C-1001","phone":"0812345678"},"data":{}}                           | to
             unknown field                | {"type":"shipping_complete","to":{"customerId":"C-1001"},"data":{},"priority":"high"}                              | priority
             missing data                 | {"type":"shipping_complete","to":{"customerId":"C-1001"}}                                                          | data
-            missing business field       | {"type":"shipping_complete","to":{"customerId":"C-1001"},"data":{"shippedDate":"2026-11-27"}}                      | data.orderNumber
+            missing business field       | {"type":"shipping_complete","to":{"customerId":"C-1001"},"data":{"orderNumber":"1"}}                               | data.shippedDate
             over-long business field     | {"type":"shipping_complete","to":{"customerId":"C-1001"},"data":{"orderNumber":"%s","shippedDate":"2026-11-27"}}   | data.orderNumber
             over-long customer id        | {"type":"shipping_complete","to":{"customerId":"%s"},"data":{"orderNumber":"1","shippedDate":"2026-11-27"}}        | to.customerId
             unknown customer             | {"type":"shipping_complete","to":{"customerId":"C-9999"},"data":{"orderNumber":"1","shippedDate":"2026-11-27"}}    | to.customerId

@@ -87,6 +87,37 @@ class TemplateApiTest {
         assertThat(LineOpenApi.validate("POST", "/v2/bot/message/broadcast", JSON, Json.write(p.at("/payloads/broadcast")))).isEmpty();
     }
 
+    /** Issue 17: each notification records the version (SHA-256 of the template file) it was rendered with. */
+    @Test
+    void notificationsRecordTheTemplateVersion() throws Exception {
+        HttpResponse<String> posted = hub.post("/api/notifications", "{\"type\":\"shipping_complete\",\"to\":{\"phone\":\"+81 90-1234-5678\"},"
+                + "\"language\":\"ja\",\"data\":{\"orderNumber\":\"V-1\",\"shippedDate\":\"2026-11-27\"}}");
+        assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);
+        JsonNode n = hub.notification(Json.read(posted.body()).path("id").asText());
+        String expected = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(Files.readAllBytes(Path.of("config/templates/shipping_complete.yaml"))));
+        assertThat(n.path("templateVersion").asText()).isEqualTo(expected);
+    }
+
+    /** Issue 17: flexible LON needs LINE's prior approval; this hub's default channel is not marked approved (the default). */
+    @Test
+    void flexibleLonIsRefusedWithoutLinesApprovalAndThePreviewSaysSo() throws Exception {
+        HttpResponse<String> r = hub.post("/api/notifications", "{\"type\":\"shipping_complete\",\"channel\":\"flex\","
+                + "\"to\":{\"phone\":\"081-234-5678\"},\"data\":{\"orderNumber\":\"F-1\",\"shippedDate\":\"2026-11-27\"}}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(422);
+        JsonNode e = Json.read(r.body());
+        assertThat(e.path("error").asText()).isEqualTo("not_approved");
+        assertThat(e.path("field").asText()).isEqualTo("channel");
+        assertThat(e.path("reason").asText()).contains("approval", "LINE_CHANNEL_FLEXIBLE_APPROVED");
+        assertThat(hub.sandbox().requests().stream().noneMatch(x -> x.path().equals("/bot/pnp/push"))).isTrue();
+
+        HttpResponse<String> preview = hub.post("/api/templates/shipping_complete/preview", "{}");
+        JsonNode p = Json.read(preview.body());
+        assertThat(p.path("flexibleApproved").asBoolean(true)).isFalse();
+        assertThat(p.path("flexNotice").asText()).contains("not approved");
+        assertThat(p.path("html").asText()).contains("Flexible LON: this channel is not approved");
+    }
+
     @Test
     void commandLinePreviewPrintsWhatTheEndpointAnswers(@TempDir Path tmp) throws Exception {
         Path data = tmp.resolve("data.json");

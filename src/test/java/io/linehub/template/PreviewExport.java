@@ -35,7 +35,7 @@ public final class PreviewExport {
                     case "zh-TW" -> new RenderOptions("zh-TW", "TW", ZoneId.of("Asia/Taipei"), false);
                     default -> new RenderOptions("en", "JP", ZoneId.of("Asia/Bangkok"), false);
                 };
-                ObjectNode data = t.sample();
+                ObjectNode data = t.sample(lang);
                 Files.writeString(out.resolve(t.type() + "." + lang + ".html"), renderer.renderHtmlPreview(t.type(), data, o));
                 n++;
             }

@@ -28,7 +28,7 @@ class TemplateDefinitionTest {
             broken-emphasized-too-long    | code                 | at most 15 characters in the emphasised item
             broken-item-too-long          | note                 | item content is at most 300 characters
             broken-url-too-long           | link                 | URLs are at most 1000 characters
-            broken-url-not-https          | sample.link          | must be an https URL
+            broken-url-not-https          | sample.link          | must be a link LINE opens
             """)
     void brokenFileNamesFileFieldAndReason(String dir, String field, String reason) {
         TemplateDefinitionException e = catchThrowableOfType(TemplateDefinitionException.class,

@@ -84,12 +84,15 @@ class TemplateFormattingTest {
     }
 
     @Test
-    void emphasisedDatetimeUsesTheShortFormInTheCustomersZone() {
-        ObjectNode data = catalog().find("reservation_reminder").orElseThrow().sample().put("reservationDateTime", "2026-12-10T07:30:00Z");
+    void emphasisedDatetimeUsesTheShortFormInTheVenuesOffset() {
+        // issue 17: an appointment is shown at the time of the place where it happens (here Bangkok, UTC+7), the
+        // zone named in the label where it is not the customer's; the Thai short form keeps "น."
+        ObjectNode data = catalog().find("reservation_reminder").orElseThrow().sample().put("reservationDateTime", "2026-12-10T14:30:00+07:00");
         TemplateRenderer r = new TemplateRenderer(catalog());
-        assertThat(str(r.renderFlexMessage("reservation_reminder", data, opts("th", true, "Asia/Bangkok")))).contains("\"10 ธ.ค. 14:30\"");
-        assertThat(str(r.renderFlexMessage("reservation_reminder", data, opts("ja", false, "Asia/Tokyo")))).contains("\"12/10(木) 16:30\"");
-        assertThat(str(r.renderFlexMessage("reservation_reminder", data, opts("zh-TW", false, "Asia/Taipei")))).contains("\"12/10(四) 15:30\"");
+        assertThat(str(r.renderFlexMessage("reservation_reminder", data, opts("th", true, "Asia/Bangkok")))).contains("\"10/12 14:30 น.\"")
+                .doesNotContain("UTC+7");
+        assertThat(str(r.renderFlexMessage("reservation_reminder", data, opts("ja", false, "Asia/Tokyo")))).contains("\"12/10(木) 14:30\"", "(UTC+7)");
+        assertThat(str(r.renderFlexMessage("reservation_reminder", data, opts("zh-TW", false, "Asia/Taipei")))).contains("\"12/10(四) 14:30\"", "(UTC+7)");
         assertThat(str(r.renderFlexMessage("reservation_reminder", data, opts("en", false, "Asia/Bangkok")))).contains("\"10 Dec, 14:30\"");
     }
 

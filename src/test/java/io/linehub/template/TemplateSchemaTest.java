@@ -48,9 +48,10 @@ class TemplateSchemaTest {
         return out.stream();
     }
 
-    static ObjectNode data(String type, String variant) {
+    /** The language's own sample (issue 17), or its required fields only. */
+    static ObjectNode data(String type, String lang, String variant) {
         NotificationTemplate t = catalog().find(type).orElseThrow();
-        ObjectNode d = t.sample();
+        ObjectNode d = t.sample(lang);
         if (variant.equals("required-only")) {
             for (Iterator<String> it = d.fieldNames(); it.hasNext(); ) {
                 if (!t.field(it.next()).orElseThrow().required()) {
@@ -65,7 +66,7 @@ class TemplateSchemaTest {
     @MethodSource("cases")
     void flexMessageIsValidForEveryChannel(String type, String lang, String variant) {
         TemplateRenderer r = new TemplateRenderer(catalog());
-        ObjectNode flex = r.renderFlexMessage(type, data(type, variant), new RenderOptions(lang, "TH", zoneFor(lang), lang.equals("th")));
+        ObjectNode flex = r.renderFlexMessage(type, data(type, lang, variant), new RenderOptions(lang, "TH", zoneFor(lang), lang.equals("th")));
 
         assertThat(flex.path("type").asText()).isEqualTo("flex");
         assertThat(flex.path("altText").asText()).isNotBlank().doesNotContain("{").hasSizeLessThanOrEqualTo(1500);
@@ -99,12 +100,12 @@ class TemplateSchemaTest {
         RenderOptions jp = new RenderOptions(lang, "JP", zoneFor(lang), false);
         boolean hasKey = catalog().find(type).orElseThrow().lon("JP").map(LonMapping::configured).orElse(false);
         if (!hasKey) {
-            assertThatThrownBy(() -> r.renderLonTemplate(type, data(type, variant), jp))
+            assertThatThrownBy(() -> r.renderLonTemplate(type, data(type, lang, variant), jp))
                     .isInstanceOf(MissingTemplateKeyException.class)
                     .hasMessage("no LINE template key configured for " + type + " in JP");
             return;
         }
-        ObjectNode lon = r.renderLonTemplate(type, data(type, variant), jp);
+        ObjectNode lon = r.renderLonTemplate(type, data(type, lang, variant), jp);
         assertThat(lon.path("templateKey").asText()).isEqualTo("shipment_completed_ja");
         assertThat(lon.path("body").path("emphasizedItem").path("content").asText().codePointCount(0,
                 lon.path("body").path("emphasizedItem").path("content").asText().length())).isBetween(1, 15);
@@ -115,19 +116,20 @@ class TemplateSchemaTest {
 
     @Test
     void shippingCompleteUsesOnlyTheDocumentedJapaneseKeys() {
+        // issue 17: rendered from the Japanese sample (it was the Thai one: Thai text and a .co.th link in a Japanese message)
         TemplateRenderer r = new TemplateRenderer(catalog());
-        ObjectNode lon = r.renderLonTemplate("shipping_complete", catalog().find("shipping_complete").orElseThrow().sample(),
+        ObjectNode lon = r.renderLonTemplate("shipping_complete", catalog().find("shipping_complete").orElseThrow().sample("ja"),
                 new RenderOptions("ja", "JP", zoneFor("ja"), false));
         assertThat(lon).isEqualTo(obj("""
                 {"templateKey":"shipment_completed_ja","body":{
                   "emphasizedItem":{"itemKey":"date_002_ja","content":"2026年12月1日(火)"},
-                  "items":[{"itemKey":"number_001_ja","content":"TH-2026-004512"},
-                           {"itemKey":"name_010_ja","content":"ชุดของขวัญปีใหม่ (Happy New Year Gift Set)"}],
-                  "buttons":[{"buttonKey":"check_delivery_status_ja","url":"https://shop.example.co.th/track/KEX0123456789"}]}}"""));
+                  "items":[{"itemKey":"number_001_ja","content":"JP-2026-004512"},
+                           {"itemKey":"name_010_ja","content":"お歳暮ギフトセット"}],
+                  "buttons":[{"buttonKey":"check_delivery_status_ja","url":"https://shop.example.jp/track/456789012345"}]}}"""));
         // carrier and trackingNumber have no documented JP key: not part of the JP template, but shown in Flex.
-        ObjectNode flex = r.renderFlexMessage("shipping_complete", catalog().find("shipping_complete").orElseThrow().sample(),
+        ObjectNode flex = r.renderFlexMessage("shipping_complete", catalog().find("shipping_complete").orElseThrow().sample("ja"),
                 new RenderOptions("ja", "JP", zoneFor("ja"), false));
-        assertThat(str(flex)).contains("Kerry Express", "KEX0123456789", "配送業者");
+        assertThat(str(flex)).contains("ヤマト運輸", "4567-8901-2345", "配送業者");
     }
 
     @Test
@@ -148,7 +150,8 @@ class TemplateSchemaTest {
             }
         }
         assertThat(catalog().all().stream().filter(t -> t.lon("JP").map(LonMapping::configured).orElse(false)).map(NotificationTemplate::type))
-                .containsExactly("delivery", "shipping_complete");
+                // issue 17: delivery no longer maps to shipment_completed_ja (its fixed title says "shipment completed")
+                .containsExactly("shipping_complete");
     }
 
     /** Guards against a vacuous schema check: the validator must see inside the rendered bubble and LON body. */

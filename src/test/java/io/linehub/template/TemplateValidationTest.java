@@ -38,12 +38,13 @@ class TemplateValidationTest {
 
     @Test
     void missingRequiredField() {
+        // issue 17: orderNumber is optional now (a shipped card or contract has no order), shippedDate is required
         ObjectNode d = sample("shipping_complete");
-        d.remove("orderNumber");
+        d.remove("shippedDate");
         InvalidNotificationDataException e = invalid("shipping_complete", d);
-        assertThat(e.field()).isEqualTo("data.orderNumber");
+        assertThat(e.field()).isEqualTo("data.shippedDate");
         assertThat(e.reason()).isEqualTo("is required for shipping_complete but is missing or empty");
-        assertThat(invalid("shipping_complete", sample("shipping_complete").put("orderNumber", " ")).field()).isEqualTo("data.orderNumber");
+        assertThat(invalid("shipping_complete", sample("shipping_complete").put("shippedDate", " ")).field()).isEqualTo("data.shippedDate");
     }
 
     @Test
@@ -71,9 +72,9 @@ class TemplateValidationTest {
 
     @Test
     void badUrl() {
-        InvalidNotificationDataException e = invalid("shipping_complete", sample("shipping_complete").put("trackingUrl", "http://shop.example.co.th/t"));
+        InvalidNotificationDataException e = invalid("shipping_complete", sample("shipping_complete").put("trackingUrl", "ftp://shop.example.co.th/t"));
         assertThat(e.field()).isEqualTo("data.trackingUrl");
-        assertThat(e.reason()).startsWith("must be an https URL");
+        assertThat(e.reason()).startsWith("must be a link LINE opens");
     }
 
     @Test
@@ -110,8 +111,8 @@ class TemplateValidationTest {
     void htmlPreviewShowsBubbleAltTextAndLonPayload() {
         String html = renderer.renderHtmlPreview("shipping_complete", sample("shipping_complete"),
                 new RenderOptions("ja", "JP", ZoneId.of("Asia/Tokyo"), false));
-        assertThat(html).startsWith("<!DOCTYPE html>").contains("商品を発送しました", "2026年12月1日(火)", "配送状況を確認",
-                "shipment_completed_ja", "date_002_ja", "ご注文（TH-2026-004512）の商品を");
+        assertThat(html).startsWith("<!DOCTYPE html>").contains("発送のお知らせ", "2026年12月1日(火)", "配送状況を確認",
+                "shipment_completed_ja", "date_002_ja", "に発送いたしました");
         String th = renderer.renderHtmlPreview("payment_reminder", sample("payment_reminder"),
                 new RenderOptions("th", "TH", ZoneId.of("Asia/Bangkok"), true));
         assertThat(th).contains("แจ้งเตือนการชำระเงิน", "1 ธ.ค. 2569", "no LINE template key configured for payment_reminder in TH");
