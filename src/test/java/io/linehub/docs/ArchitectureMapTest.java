@@ -29,7 +29,7 @@ class ArchitectureMapTest {
     /** Names the map uses that are not the hub's classes: Camel's, the JDK's, LINE's, libraries', HTTP headers. */
     private static final Set<String> NOT_HUB_CLASSES = Set.of("ConcurrentRequests", "ObjectMapper", "Main", "UUIDv7",
             "PostgreSQL", "Flyway", "HikariCP", "Caffeine", "Vert", "Netty", "CopyManager", "Quartz", "ArchUnit",
-            "LineBotWebhook", "Thread", "Timer", "Location", "SecureRandom", "MessageDigest");
+            "LineBotWebhook", "Thread", "Timer", "Location", "SecureRandom", "MessageDigest", "WatchService");
 
     @Test
     void everyHubClassTheMapNamesExists() throws IOException {
