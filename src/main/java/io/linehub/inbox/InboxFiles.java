@@ -61,10 +61,6 @@ public class InboxFiles {
     private static final Logger LOG = LoggerFactory.getLogger(InboxFiles.class);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter ARCHIVE_STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneId.systemDefault());
-    /** A file name's limit on common file systems (ext4, XFS, APFS, NTFS: 255 bytes or UTF-16 units). */
-    static final int MAX_NAME_BYTES = 255;
-    /** The room a report's base name has: {@code <base>.<yyyyMMddTHHmmss>.result.csv} must fit when an old report is kept. */
-    static final int MAX_REPORT_BASE_BYTES = MAX_NAME_BYTES - 16 - ".result.csv".length();
     /** How often a file that keeps changing while it is read is read again before it is refused. */
     static final int MAX_REREADS = 20;
 
@@ -90,13 +86,13 @@ public class InboxFiles {
      */
     public void arrive(Exchange exchange) {
         String name = Path.of(exchange.getMessage().getHeader(Exchange.FILE_PATH, String.class)).getFileName().toString();
-        String archive = ARCHIVE_STAMP.format(clock.instant()) + "-" + fit(name, MAX_NAME_BYTES - 16);
+        String archive = ARCHIVE_STAMP.format(clock.instant()) + "-" + InboxFileNames.fit(name, InboxFileNames.MAX_NAME_BYTES - 16);
         exchange.setProperty(HubHeaders.INBOX_ARCHIVE_NAME, archive);
         exchange.setProperty(HubHeaders.INBOX_MOVE_TO, ".done/" + archive);
         exchange.setProperty(HubHeaders.INBOX_REREAD, true);
         if (!archive.endsWith(name)) {
             LOG.warn("inbox file name is {} bytes, too long for the file system once stamped; it is archived and reported under {}",
-                    utf8Length(name), fit(name, MAX_REPORT_BASE_BYTES));
+                    InboxFileNames.utf8Length(name), InboxFileNames.fit(name, InboxFileNames.MAX_REPORT_BASE_BYTES));
         }
     }
 
@@ -111,7 +107,7 @@ public class InboxFiles {
         Path file = Path.of(exchange.getMessage().getHeader(Exchange.FILE_PATH, String.class));
         String name = file.getFileName().toString();
         Files.createDirectories(reportsDir);
-        String base = fit(name, MAX_REPORT_BASE_BYTES);
+        String base = InboxFileNames.fit(name, InboxFileNames.MAX_REPORT_BASE_BYTES);
         Path report = reportsDir.resolve(base + ".result.csv");
         if (Files.isSymbolicLink(file)) {
             return refuseUnread(exchange, name, base, report, "the file is a symbolic link; the hub reads only regular files dropped into the inbox and never follows links");
@@ -140,7 +136,7 @@ public class InboxFiles {
         NotificationRows rows;
         try {
             // only the bytes hashed above: what is appended meanwhile is noticed at the end, not half-read
-            InputStream in = new Bounded(Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS), snapshot.size());
+            InputStream in = new BoundedInputStream(Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS), snapshot.size());
             try {
                 rows = NotificationRows.open(in, name, start.lastRow());
             } catch (RuntimeException e) {
@@ -322,42 +318,6 @@ public class InboxFiles {
         exchange.setProperty(HubHeaders.INBOX_MOVE_TO, ".failed/" + exchange.getProperty(HubHeaders.INBOX_ARCHIVE_NAME, String.class));
     }
 
-    /** A name that fits {@code maxBytes} of UTF-8: as it is, or its start, {@code ~}, 16 hex digits of its SHA-256 and its extension. */
-    static String fit(String name, int maxBytes) {
-        if (utf8Length(name) <= maxBytes) {
-            return name;
-        }
-        int dot = name.lastIndexOf('.');
-        String ext = dot > 0 && name.length() - dot <= 10 ? name.substring(dot) : "";
-        String tag = "~" + HexFormat.of().formatHex(digest(name.getBytes(StandardCharsets.UTF_8))).substring(0, 16);
-        int room = maxBytes - tag.length() - utf8Length(ext);
-        StringBuilder b = new StringBuilder();
-        int used = 0;
-        for (int i = 0; i < name.length() - ext.length(); ) {
-            int cp = name.codePointAt(i);
-            int len = utf8Length(new String(Character.toChars(cp)));
-            if (used + len > room) {
-                break;
-            }
-            b.appendCodePoint(cp);
-            used += len;
-            i += Character.charCount(cp);
-        }
-        return b + tag + ext;
-    }
-
-    static int utf8Length(String s) {
-        return s.getBytes(StandardCharsets.UTF_8).length;
-    }
-
-    private static byte[] digest(byte[] b) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(b);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     /** The exception types of a failure, outermost first: database messages can quote row values, so no messages. */
     private static String causes(Throwable t) {
         StringBuilder b = new StringBuilder();
@@ -395,63 +355,12 @@ public class InboxFiles {
 
     /** The SHA-256 of the file's first {@code size} bytes (what will be read). */
     private static String sha256(Path file, long size) throws IOException {
-        try (InputStream in = new DigestInputStream(new Bounded(Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS), size),
+        try (InputStream in = new DigestInputStream(new BoundedInputStream(Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS), size),
                 MessageDigest.getInstance("SHA-256"))) {
             in.transferTo(OutputStream.nullOutputStream());
             return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** At most the first {@code remaining} bytes of a stream. */
-    private static final class Bounded extends java.io.FilterInputStream {
-        private long remaining;
-
-        Bounded(InputStream in, long limit) {
-            super(in);
-            this.remaining = limit;
-        }
-
-        @Override
-        public int read() throws IOException {
-            if (remaining <= 0) {
-                return -1;
-            }
-            int b = super.read();
-            if (b >= 0) {
-                remaining--;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (remaining <= 0) {
-                return -1;
-            }
-            int n = super.read(b, off, (int) Math.min(len, remaining));
-            if (n > 0) {
-                remaining -= n;
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            long skipped = super.skip(Math.min(n, remaining));
-            remaining -= skipped;
-            return skipped;
-        }
-
-        @Override
-        public int available() throws IOException {
-            return (int) Math.min(super.available(), remaining);
-        }
-
-        @Override
-        public boolean markSupported() {
-            return false;
         }
     }
 

@@ -105,7 +105,7 @@ class HostileInboxTest {
             assertThat(took).as("left the inbox promptly (ms), all copies").isLessThan(10_000L);
         }
         for (String name : names) {
-            String archived = InboxFiles.fit(name, InboxFiles.MAX_NAME_BYTES - 16);
+            String archived = InboxFileNames.fit(name, InboxFileNames.MAX_NAME_BYTES - 16);
             if (c.has("outcome")) {
                 String where = c.path("outcome").asText().equals("done") ? ".done" : ".failed";
                 assertThat(inbox.dir().resolve(where).toFile().list()).as("moved to %s", where).anyMatch(n -> n.endsWith("-" + archived));
@@ -160,7 +160,7 @@ class HostileInboxTest {
     }
 
     private static Path report(String name) {
-        return dataDir.resolve("reports").resolve(InboxFiles.fit(name, InboxFiles.MAX_REPORT_BASE_BYTES) + ".result.csv");
+        return dataDir.resolve("reports").resolve(InboxFileNames.fit(name, InboxFileNames.MAX_REPORT_BASE_BYTES) + ".result.csv");
     }
 
     /** Drops the case's file as its writer would: atomically, slowly (line by line), or as a symbolic link. */
