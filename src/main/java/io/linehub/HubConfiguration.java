@@ -127,7 +127,12 @@ public class HubConfiguration implements CamelConfiguration {
     private void configure(CamelContext context, HubSettings s, List<AutoCloseable> toClose) throws Exception {
         // platform-http takes its Vert.x from the registry: this one gives its server an idle timeout and the HTTP defences
         int idleSeconds = context.getPropertiesComponent().resolveProperty("hub.http.idle-timeout-seconds").map(Integer::parseInt).orElse(60);
-        context.getRegistry().bind("hubHttpVertx", io.linehub.api.HttpServerHardening.vertx(context, idleSeconds));
+        io.vertx.core.Vertx httpVertx = io.linehub.api.HttpServerHardening.vertx(context, idleSeconds);
+        context.getRegistry().bind("hubHttpVertx", httpVertx);
+        // platform-http does not close a Vert.x it did not create, and Vert.x's threads would keep the JVM alive: closed
+        // once the context (and platform-http's server with it) has stopped
+        context.getRegistry().bind("hubHttpVertxCloser", (org.apache.camel.spi.OnCamelContextStopped) stopped ->
+                httpVertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join());
 
         AuthSettings auth = AuthSettings.from(context.getPropertiesComponent());
         ApiKeys.checkEnvironmentKey(auth.apiKey());
