@@ -54,11 +54,36 @@ public class TimeBasedOutcomes {
                     undelivered.add(id);
                 }
             }
-            for (String id : ids(c, "SELECT id FROM notification WHERE status IN ('QUEUED','RETRY_WAIT') AND expires_at < ? FOR UPDATE SKIP LOCKED", now)) {
-                transitionFrom(c, id, null, NotificationStatus.EXPIRED, "not sent within the retry window of " + settings.retryWindow(), now, null);
+            // one status at a time, each a range of the (status, updated_at) index; the request's expiresAt, when it
+            // was the earlier, is named as the reason
+            for (String status : List.of("QUEUED", "RETRY_WAIT", "SCHEDULED")) {
+                for (String[] row : expired(c, status, now)) {
+                    transitionFrom(c, row[0], status, NotificationStatus.EXPIRED, row[1] != null
+                            ? "not sent before its expiresAt " + row[1]
+                            : "not sent within the retry window of " + settings.retryWindow(), now, null);
+                }
             }
         });
         return undelivered;
+    }
+
+    /** The ids of notifications in this status past their expiry, each with the request's expiresAt when that was it. */
+    private static List<String[]> expired(Connection c, String status, OffsetDateTime now) throws SQLException {
+        List<String[]> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, expires_at, requested_expires_at FROM notification"
+                + " WHERE status = ? AND expires_at < ? FOR UPDATE SKIP LOCKED")) {
+            ps.setString(1, status);
+            ps.setObject(2, now);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    OffsetDateTime at = rs.getObject(2, OffsetDateTime.class);
+                    OffsetDateTime requested = rs.getObject(3, OffsetDateTime.class);
+                    boolean byRequest = requested != null && at != null && !requested.toInstant().isAfter(at.toInstant());
+                    out.add(new String[]{rs.getString(1), byRequest ? requested.toInstant().toString() : null});
+                }
+            }
+        }
+        return out;
     }
 
     private static List<String> ids(Connection c, String sql, OffsetDateTime t) throws SQLException {
