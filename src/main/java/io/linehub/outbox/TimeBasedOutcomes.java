@@ -14,7 +14,8 @@ import static io.linehub.outbox.OutboxDatabase.transitionFrom;
 
 /**
  * Outcomes that come from time passing, not from LINE's answers: the housekeeping route's step. LINE notification
- * messages left UNCERTAIN or SENT without a delivery webhook, and notifications never sent within their retry window.
+ * messages left UNCERTAIN or SENT without a delivery webhook, and notifications (queued, waiting to retry, or scheduled)
+ * never sent within their retry window or before their {@code expiresAt}.
  */
 public class TimeBasedOutcomes {
 
@@ -54,8 +55,8 @@ public class TimeBasedOutcomes {
                     undelivered.add(id);
                 }
             }
-            // one status at a time, each a range of the (status, updated_at) index; the request's expiresAt, when it
-            // was the earlier, is named as the reason
+            // one status at a time (each moves only from the status it was read in); the request's expiresAt, when it
+            // was the earlier end, is named as the reason
             for (String status : List.of("QUEUED", "RETRY_WAIT", "SCHEDULED")) {
                 for (String[] row : expired(c, status, now)) {
                     transitionFrom(c, row[0], status, NotificationStatus.EXPIRED, row[1] != null
