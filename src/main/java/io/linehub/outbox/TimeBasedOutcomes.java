@@ -79,7 +79,8 @@ public class TimeBasedOutcomes {
                 while (rs.next()) {
                     OffsetDateTime at = rs.getObject(2, OffsetDateTime.class);
                     OffsetDateTime requested = rs.getObject(3, OffsetDateTime.class);
-                    boolean byRequest = requested != null && at != null && !requested.toInstant().isAfter(at.toInstant());
+                    // the request's expiresAt ended it (not the retry window, nor a replay's new window)
+                    boolean byRequest = requested != null && at != null && requested.toInstant().equals(at.toInstant());
                     out.add(new String[]{rs.getString(1), byRequest ? requested.toInstant().toString() : null});
                 }
             }
