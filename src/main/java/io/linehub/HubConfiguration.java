@@ -257,6 +257,7 @@ public class HubConfiguration implements CamelConfiguration {
         r.bind("recipientFacts", new RecipientFacts(friends, s.defaultRegion()));
         r.bind("payloadPlanner", new PayloadPlanner(payloads, channels));
         r.bind("channelFacts", new ChannelFacts(channels));
+        r.bind("sendSchedule", new io.linehub.intake.SendSchedule(catalog, channels, channelQuietHours(context), clock));
         r.bind("intake", new NotificationIntake(notificationQueue));
         r.bind("quotaGuard", new QuotaGuard(context.createProducerTemplate(), friends, outcomeStore, Duration.ofHours(1)));
         r.bind("templateApi", new TemplateApi(new TemplatePreview(catalog, payloads), channels.get(DEFAULT_CHANNEL)));
@@ -275,6 +276,18 @@ public class HubConfiguration implements CamelConfiguration {
         TriggerConfiguration.bind(context, s.dataDir(), hubDb, customerDb, notificationQueue, nodeId());
 
         context.getPropertiesComponent().addOverrideProperty("hub.demo.active", String.valueOf(sandboxActive && s.demoEnabled()));
+    }
+
+    /** hub.quiet-hours (HUB_QUIET_HOURS): the default channel's quiet hours, e.g. 21:00-08:00; blank: none. */
+    private static java.util.Map<String, io.linehub.quiet.QuietHours> channelQuietHours(CamelContext context) {
+        String text = context.getPropertiesComponent().resolveProperty("hub.quiet-hours").orElse("");
+        try {
+            java.util.Optional<io.linehub.quiet.QuietHours> q = io.linehub.quiet.QuietHours.parse(text);
+            q.ifPresent(h -> LOG.info("quiet hours of channel {}: {} (in each customer's time zone; urgent types ignore them)", DEFAULT_CHANNEL, h));
+            return q.map(h -> java.util.Map.of(DEFAULT_CHANNEL, h)).orElse(java.util.Map.of());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("HUB_QUIET_HOURS (hub.quiet-hours): " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -74,8 +74,7 @@ public class ErpRequests {
                     }
                 }
                 c.commit();
-                try (PreparedStatement ps = c.prepareStatement("SELECT id, notification_type, customer_id, phone, data, language, idempotency_key"
-                        + " FROM " + table + " WHERE status = 'NEW' ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED")) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT * FROM " + table + " WHERE status = 'NEW' ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED")) {
                     ps.setInt(1, max);
                     try (ResultSet rs = ps.executeQuery()) {
                         ResultSetMetaData md = rs.getMetaData();
@@ -135,9 +134,32 @@ public class ErpRequests {
         if (row.get("language") != null) {
             req.put("language", (String) row.get("language"));
         }
+        // optional columns (a company table may not have them): when to send and until when
+        putInstant(req, "sendAt", row.get("send_at"));
+        putInstant(req, "expiresAt", row.get("expires_at"));
         String key = (String) row.get("idempotency_key");
         m.setBody(Json.write(req));
         m.setHeader("Idempotency-Key", key != null && !key.isBlank() ? key : "erp:" + table + ":" + id);
+    }
+
+    /** A timestamp column as the API's ISO-8601 form (text columns are passed on for intake to check). */
+    private static void putInstant(ObjectNode req, String field, Object value) {
+        if (value == null) {
+            return;
+        }
+        String text;
+        if (value instanceof java.time.OffsetDateTime t) {
+            text = t.toInstant().toString();
+        } else if (value instanceof java.sql.Timestamp t) {
+            text = t.toInstant().toString();
+        } else if (value instanceof java.time.Instant t) {
+            text = t.toString();
+        } else if (value instanceof java.time.ZonedDateTime t) {
+            text = t.toInstant().toString();
+        } else {
+            text = value.toString();
+        }
+        req.put(field, text);
     }
 
     /** Intake stored it: headers for the write-back (status ACCEPTED, notification id). */

@@ -28,7 +28,7 @@ public class NotificationParser {
     static final int MAX_IDEMPOTENCY_KEY = 200;
     private static final Pattern TYPE = Pattern.compile("[a-z][a-z0-9_]*");
     private static final Pattern CUSTOMER_ID_CHARS = Pattern.compile("[A-Za-z0-9._:@-]+");
-    private static final Set<String> TOP_LEVEL = Set.of("type", "to", "data", "channel", "language");
+    private static final Set<String> TOP_LEVEL = Set.of("type", "to", "data", "channel", "language", "sendAt", "expiresAt");
     private static final Set<String> TO_FIELDS = Set.of("customerId", "phone", "userId", "userIds", "audienceGroupId");
     /** The channels a request may ask for (DESIGN §2); auto lets the policy in routes/intake.camel.yaml choose. */
     public static final Set<String> CHANNELS = Set.of("auto", "template", "flex", "push", "multicast", "broadcast", "narrowcast");
@@ -103,8 +103,29 @@ public class NotificationParser {
                 throw new RequestRejectedException("language", "must be one of " + LANGUAGES);
             }
         }
+        n.sendAt = instant(root, "sendAt");
+        n.expiresAt = instant(root, "expiresAt");
         n.lineChannel = defaultChannel;
         return n;
+    }
+
+    /**
+     * An optional ISO-8601 date-time with an offset ({@code 2026-12-24T09:00:00+07:00} or {@code …Z}). Whether it is
+     * in the past or too far ahead is {@link SendSchedule}'s to say (it has the clock). The reason never repeats the value.
+     */
+    private static java.time.Instant instant(JsonNode root, String field) {
+        JsonNode v = root.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual() || v.asText().length() > 64) {
+            throw new RequestRejectedException(field, "must be a string: an ISO-8601 date-time with an offset, e.g. 2026-12-24T09:00:00+07:00");
+        }
+        try {
+            return java.time.OffsetDateTime.parse(v.asText().trim(), java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+        } catch (java.time.DateTimeException e) {
+            throw new RequestRejectedException(field, "is not an ISO-8601 date-time with an offset, e.g. 2026-12-24T09:00:00+07:00");
+        }
     }
 
     /**

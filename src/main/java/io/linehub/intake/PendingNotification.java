@@ -47,6 +47,12 @@ public final class PendingNotification {
     String decision;
     String retryKey;
     String contentDigest;
+    /** Not before this instant ({@code sendAt}), null: as soon as possible. */
+    java.time.Instant sendAt;
+    /** Not after this instant ({@code expiresAt}), null: the retry window alone. */
+    java.time.Instant expiresAt;
+    /** When and until when it may be sent, as {@link SendSchedule} worked it out (sendAt, quiet hours, expiresAt). */
+    io.linehub.outbox.SendTiming timing;
 
     /** Whether a LINE notification message can reach the customer (an E.164 number from JP, TH or TW). */
     public boolean isLonReachable() {

@@ -27,6 +27,8 @@ public class Claims {
     private static final Logger LOG = LoggerFactory.getLogger(Claims.class);
 
     static final Set<String> HOURLY_OPERATIONS = Set.of("broadcast", "narrowcast");
+    /** The statuses a claim takes once their next_attempt_at has come, in this order (one index range each). */
+    static final List<String> CLAIMED_STATUSES = List.of("RETRY_WAIT", "QUEUED", "SCHEDULED");
 
     private final OutboxDatabase db;
     private final String nodeId;
@@ -62,7 +64,9 @@ public class Claims {
                 List<ClaimedRow> rows = new ArrayList<>();
                 // one status at a time, so each is a range of the (status, next_attempt_at) index read in order
                 // and the scan stops at max rows, however long the queue
-                for (String status : List.of("RETRY_WAIT", "QUEUED")) {
+                // SCHEDULED rows (sendAt, quiet hours) whose time has come are taken like QUEUED ones: no status change
+                // first, so thousands due at one instant cost nothing more than as many queued ones
+                for (String status : CLAIMED_STATUSES) {
                     if (rows.size() >= max) {
                         break;
                     }
@@ -70,12 +74,14 @@ public class Claims {
                             + " WHERE status = ? AND next_attempt_at <= ? AND line_operation NOT IN ('broadcast','narrowcast')"
                             + " AND (line_operation <> 'push' OR batch_id IS NOT NULL OR created_at <= ?)"
                             + " AND channel NOT IN (SELECT channel FROM channel_pause WHERE paused_until > ?)"
+                            + " AND (expires_at IS NULL OR expires_at > ?)" // never sent after its expiresAt / retry window
                             + " ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED")) {
                         ps.setString(1, status);
                         ps.setObject(2, now);
                         ps.setObject(3, now.minus(settings.packingWindow()));
                         ps.setObject(4, now);
-                        ps.setInt(5, max - rows.size());
+                        ps.setObject(5, now);
+                        ps.setInt(6, max - rows.size());
                         readRows(ps, rows);
                     }
                 }
@@ -118,7 +124,7 @@ public class Claims {
     private void claimHourly(Connection c, OffsetDateTime now, List<ClaimedRow> rows) throws SQLException {
         for (String op : HOURLY_OPERATIONS) {
             List<String> channels = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT channel FROM notification WHERE status IN ('QUEUED','RETRY_WAIT')"
+            try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT channel FROM notification WHERE status IN ('QUEUED','RETRY_WAIT','SCHEDULED')"
                     + " AND line_operation = ? AND next_attempt_at <= ?")) {
                 ps.setString(1, op);
                 ps.setObject(2, now);
@@ -153,15 +159,17 @@ public class Claims {
                 if (room <= 0) {
                     continue;
                 }
-                try (PreparedStatement ps = c.prepareStatement(ROW_SELECT + " WHERE status IN ('QUEUED','RETRY_WAIT')"
+                try (PreparedStatement ps = c.prepareStatement(ROW_SELECT + " WHERE status IN ('QUEUED','RETRY_WAIT','SCHEDULED')"
                         + " AND line_operation = ? AND channel = ? AND next_attempt_at <= ?"
                         + " AND channel NOT IN (SELECT channel FROM channel_pause WHERE paused_until > ?)"
+                        + " AND (expires_at IS NULL OR expires_at > ?)"
                         + " ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED")) {
                     ps.setString(1, op);
                     ps.setString(2, channel);
                     ps.setObject(3, now);
                     ps.setObject(4, now);
-                    ps.setInt(5, room);
+                    ps.setObject(5, now);
+                    ps.setInt(6, room);
                     readRows(ps, rows);
                 }
             }

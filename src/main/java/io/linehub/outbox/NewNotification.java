@@ -10,6 +10,7 @@ package io.linehub.outbox;
  * @param contentDigest    digest of the messages, so identical pushes can be packed into a multicast
  * @param channelDecision  why this channel was chosen
  * @param templateVersion  the version (content hash) of the template the LINE request was rendered with, or null
+ * @param timing           when it may be sent and until when ({@link SendTiming#NOW}: at once, within the retry window)
  */
 public record NewNotification(
         String type,
@@ -28,14 +29,34 @@ public record NewNotification(
         String retryKey,
         String contentDigest,
         String channelDecision,
-        String templateVersion) {
+        String templateVersion,
+        SendTiming timing) {
+
+    public NewNotification {
+        timing = timing == null ? SendTiming.NOW : timing;
+    }
+
+    /** Sent at once (no sendAt, no quiet hours). */
+    public NewNotification(String type, String channel, String lineOperation, String customerId, String recipientHash, String recipientMasked,
+                           String recipientCountry, String language, String dataJson, String lineRequestJson, String idempotencyKey,
+                           String requestDigest, String recipientUserId, String retryKey, String contentDigest, String channelDecision,
+                           String templateVersion) {
+        this(type, channel, lineOperation, customerId, recipientHash, recipientMasked, recipientCountry, language, dataJson, lineRequestJson,
+                idempotencyKey, requestDigest, recipientUserId, retryKey, contentDigest, channelDecision, templateVersion, SendTiming.NOW);
+    }
+
+    /** The same notification with this timing. */
+    public NewNotification withTiming(SendTiming t) {
+        return new NewNotification(type, channel, lineOperation, customerId, recipientHash, recipientMasked, recipientCountry, language, dataJson,
+                lineRequestJson, idempotencyKey, requestDigest, recipientUserId, retryKey, contentDigest, channelDecision, templateVersion, t);
+    }
 
     /** Without a template version (tests, rows not rendered from a template). */
     public NewNotification(String type, String channel, String lineOperation, String customerId, String recipientHash, String recipientMasked,
                            String recipientCountry, String language, String dataJson, String lineRequestJson, String idempotencyKey,
                            String requestDigest, String recipientUserId, String retryKey, String contentDigest, String channelDecision) {
         this(type, channel, lineOperation, customerId, recipientHash, recipientMasked, recipientCountry, language, dataJson, lineRequestJson,
-                idempotencyKey, requestDigest, recipientUserId, retryKey, contentDigest, channelDecision, null);
+                idempotencyKey, requestDigest, recipientUserId, retryKey, contentDigest, channelDecision, null, SendTiming.NOW);
     }
 
     /** A LINE notification message (template) by hashed phone number. */

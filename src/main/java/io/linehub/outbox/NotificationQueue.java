@@ -25,8 +25,8 @@ import static io.linehub.outbox.OutboxDatabase.historyBatch;
 import static io.linehub.outbox.OutboxDatabase.truncate;
 
 /**
- * The outbox's way in: new notifications stored as QUEUED, each with its QUEUED history row and the end of its
- * retry window, idempotent by the caller's key (the same request again gets the notification stored first; a
+ * The outbox's way in: new notifications stored as QUEUED (or SCHEDULED, when their {@link SendTiming} says
+ * later), each with its first history row and the end of its retry window (which starts when it may first be sent), idempotent by the caller's key (the same request again gets the notification stored first; a
  * different request under a used key is a conflict).
  */
 public class NotificationQueue {
@@ -44,7 +44,8 @@ public class NotificationQueue {
     private static final String INSERT_QUEUED = "INSERT INTO notification (id, type, channel, line_operation, status, customer_id,"
             + " recipient_hash, recipient_masked, recipient_country, language, data, line_request, delivery_tag, idempotency_key,"
             + " request_digest, attempts, next_attempt_at, created_at, updated_at, recipient_user_id, retry_key, content_digest,"
-            + " channel_decision, expires_at, template_version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0,?,?,?,?,?,?,?,?,?)";
+            + " channel_decision, expires_at, template_version, send_at, scheduled_for, requested_expires_at)"
+            + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0,?,?,?,?,?,?,?,?,?,?,?,?)";
     /** Idempotency keys looked up per query by {@link #enqueueAll}. */
     static final int KEYS_PER_LOOKUP = 500;
 
@@ -63,7 +64,7 @@ public class NotificationQueue {
             try (PreparedStatement ps = c.prepareStatement(INSERT_QUEUED)) {
                 bindQueued(ps, id, n, now);
                 ps.executeUpdate();
-                history(c, id, NotificationStatus.QUEUED, n.channelDecision(), now);
+                history(c, id, statusOf(n, now), historyReason(n, now), now);
                 c.commit();
             } catch (SQLException e) {
                 c.rollback();
@@ -75,7 +76,7 @@ public class NotificationQueue {
                 }
                 throw e;
             }
-            return new EnqueueResult(id, NotificationStatus.QUEUED, true);
+            return new EnqueueResult(id, statusOf(n, now), true);
         } catch (SQLException e) {
             throw new OutboxException("could not store the notification", e);
         }
@@ -139,11 +140,12 @@ public class NotificationQueue {
                     continue;
                 }
                 String id = NotificationIds.newId();
+                NotificationStatus status = statusOf(n, db.now());
                 if (n.idempotencyKey() != null) {
-                    byKey.put(n.idempotencyKey(), new Earlier(id, NotificationStatus.QUEUED, n.requestDigest())); // for later rows with this key
+                    byKey.put(n.idempotencyKey(), new Earlier(id, status, n.requestDigest())); // for later rows with this key
                 }
                 fresh.add(planned.size());
-                planned.add(EnqueueOutcome.stored(new EnqueueResult(id, NotificationStatus.QUEUED, true)));
+                planned.add(EnqueueOutcome.stored(new EnqueueResult(id, status, true)));
             }
             c.setAutoCommit(false);
             for (int from = 0; from < fresh.size(); from += ROWS_PER_TRANSACTION) {
@@ -160,18 +162,19 @@ public class NotificationQueue {
     private void insertQueued(Connection c, List<String> ids, List<NewNotification> notifications) throws SQLException {
         OffsetDateTime now = db.now();
         try {
-            Map<String, List<String>> byDecision = new LinkedHashMap<>();
+            Map<Map.Entry<NotificationStatus, String>, List<String>> byDecision = new LinkedHashMap<>();
             try (PreparedStatement ps = c.prepareStatement(INSERT_QUEUED)) {
                 for (int i = 0; i < ids.size(); i++) {
-                    bindQueued(ps, ids.get(i), notifications.get(i), now);
+                    NewNotification n = notifications.get(i);
+                    bindQueued(ps, ids.get(i), n, now);
                     ps.addBatch();
-                    byDecision.computeIfAbsent(notifications.get(i).channelDecision(), k -> new ArrayList<>()).add(ids.get(i));
+                    byDecision.computeIfAbsent(Map.entry(statusOf(n, now), historyReason(n, now)), k -> new ArrayList<>()).add(ids.get(i));
                 }
                 ps.executeBatch();
             }
-            // the QUEUED history row's reason is the channel decision: a handful of distinct ones
-            for (Map.Entry<String, List<String>> d : byDecision.entrySet()) {
-                historyBatch(c, d.getValue(), NotificationStatus.QUEUED, d.getKey(), now);
+            // the first history row's reason is the channel decision (and why it waits): a handful of distinct ones
+            for (Map.Entry<Map.Entry<NotificationStatus, String>, List<String>> d : byDecision.entrySet()) {
+                historyBatch(c, d.getValue(), d.getKey().getKey(), d.getKey().getValue(), now);
             }
             c.commit();
         } catch (SQLException | RuntimeException e) {
@@ -187,7 +190,7 @@ public class NotificationQueue {
         ps.setString(i++, n.type());
         ps.setString(i++, n.channel());
         ps.setString(i++, n.lineOperation());
-        ps.setString(i++, NotificationStatus.QUEUED.name());
+        ps.setString(i++, statusOf(n, now).name());
         ps.setString(i++, n.customerId());
         ps.setString(i++, n.recipientHash());
         ps.setString(i++, n.recipientMasked());
@@ -198,15 +201,50 @@ public class NotificationQueue {
         ps.setString(i++, n.lineOperation().startsWith("pnp-") ? id : null);
         ps.setString(i++, n.idempotencyKey());
         ps.setString(i++, n.requestDigest());
-        ps.setObject(i++, now);
+        OffsetDateTime start = firstAttemptAt(n, now);
+        ps.setObject(i++, start);
         ps.setObject(i++, now);
         ps.setObject(i++, now);
         ps.setString(i++, n.recipientUserId());
         ps.setString(i++, n.retryKey());
         ps.setString(i++, n.contentDigest());
         ps.setString(i++, truncate(n.channelDecision(), 300));
-        ps.setObject(i++, now.plus(retryWindow));
-        ps.setString(i, n.templateVersion());
+        ps.setObject(i++, expiresAt(n, start));
+        ps.setString(i++, n.templateVersion());
+        SendTiming t = n.timing();
+        ps.setObject(i++, utc(t.sendAt()));
+        ps.setObject(i++, t.waitsAt(now.toInstant()) ? start : null);
+        ps.setObject(i, utc(t.expiresAt()));
+    }
+
+    /** SCHEDULED when it may not be sent yet (a sendAt or quiet hours ahead), else QUEUED. */
+    static NotificationStatus statusOf(NewNotification n, OffsetDateTime now) {
+        return n.timing().waitsAt(now.toInstant()) ? NotificationStatus.SCHEDULED : NotificationStatus.QUEUED;
+    }
+
+    /** The first history row's reason: the channel decision, after why it waits when it does. */
+    static String historyReason(NewNotification n, OffsetDateTime now) {
+        SendTiming t = n.timing();
+        if (!t.waitsAt(now.toInstant()) || t.reason() == null) {
+            return n.channelDecision();
+        }
+        return n.channelDecision() == null ? t.reason() : t.reason() + "; " + n.channelDecision();
+    }
+
+    /** When it may first be sent (next_attempt_at): now, or its scheduled time. */
+    static OffsetDateTime firstAttemptAt(NewNotification n, OffsetDateTime now) {
+        return n.timing().waitsAt(now.toInstant()) ? utc(n.timing().notBefore()) : now;
+    }
+
+    /** The end of the retry window, which starts when it may first be sent, capped by the request's expiresAt. */
+    private OffsetDateTime expiresAt(NewNotification n, OffsetDateTime start) {
+        OffsetDateTime window = start.plus(retryWindow);
+        OffsetDateTime requested = utc(n.timing().expiresAt());
+        return requested != null && requested.isBefore(window) ? requested : window;
+    }
+
+    private static OffsetDateTime utc(java.time.Instant t) {
+        return t == null ? null : OffsetDateTime.ofInstant(t, java.time.ZoneOffset.UTC);
     }
 
     /** A notification stored earlier under an idempotency key. */

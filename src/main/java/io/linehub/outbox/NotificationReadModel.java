@@ -28,7 +28,8 @@ public class NotificationReadModel {
             Map<String, Object> v = new LinkedHashMap<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT id, type, channel, line_operation, status, customer_id, recipient_masked,"
                     + " recipient_country, language, attempts, last_error, created_at, updated_at, sent_at, delivered_at, next_attempt_at,"
-                    + " channel_decision, batch_id, recipient_user_id, template_version FROM notification WHERE id = ?")) {
+                    + " channel_decision, batch_id, recipient_user_id, template_version,"
+                    + " send_at, scheduled_for, expires_at FROM notification WHERE id = ?")) {
                 ps.setString(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
@@ -62,6 +63,15 @@ public class NotificationReadModel {
                     if ("RETRY_WAIT".equals(rs.getString("status"))) {
                         v.put("nextAttemptAt", instant(rs, "next_attempt_at"));
                     }
+                    // scheduling (issue 15): the sendAt asked for, when it was (to be) sent first if held (sendAt or the
+                    // end of quiet hours: the SCHEDULED history row says why), and when it is not sent after any more
+                    if (rs.getObject("send_at") != null) {
+                        v.put("sendAt", instant(rs, "send_at"));
+                    }
+                    if (rs.getObject("scheduled_for") != null) {
+                        v.put("scheduledFor", instant(rs, "scheduled_for"));
+                    }
+                    v.put("expiresAt", instant(rs, "expires_at"));
                 }
             }
             List<Map<String, Object>> attempts = new ArrayList<>();

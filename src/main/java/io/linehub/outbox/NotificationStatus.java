@@ -4,6 +4,8 @@ package io.linehub.outbox;
 public enum NotificationStatus {
     /** Accepted and stored; waiting for the dispatcher. */
     QUEUED,
+    /** Accepted and stored, not to be sent before its time ({@code sendAt}, or the end of quiet hours): {@code next_attempt_at}. */
+    SCHEDULED,
     /** Claimed by a dispatcher, the request to LINE is under way. */
     SENDING,
     /** LINE accepted it (2xx). */
@@ -18,6 +20,7 @@ public enum NotificationStatus {
     UNDELIVERED,
     /** LINE refused it for good; the reason is recorded. */
     FAILED,
+    /** Not sent before its {@code expiresAt} or within the retry window (which starts at its scheduled time). */
     EXPIRED,
     CANCELLED
 }

@@ -14,7 +14,8 @@ import static io.linehub.outbox.OutboxDatabase.transitionFrom;
 
 /**
  * Outcomes that come from time passing, not from LINE's answers: the housekeeping route's step. LINE notification
- * messages left UNCERTAIN or SENT without a delivery webhook, and notifications never sent within their retry window.
+ * messages left UNCERTAIN or SENT without a delivery webhook, and notifications (queued, waiting to retry, or scheduled)
+ * never sent within their retry window or before their {@code expiresAt}.
  */
 public class TimeBasedOutcomes {
 
@@ -54,11 +55,37 @@ public class TimeBasedOutcomes {
                     undelivered.add(id);
                 }
             }
-            for (String id : ids(c, "SELECT id FROM notification WHERE status IN ('QUEUED','RETRY_WAIT') AND expires_at < ? FOR UPDATE SKIP LOCKED", now)) {
-                transitionFrom(c, id, null, NotificationStatus.EXPIRED, "not sent within the retry window of " + settings.retryWindow(), now, null);
+            // one status at a time (each moves only from the status it was read in); the request's expiresAt, when it
+            // was the earlier end, is named as the reason
+            for (String status : List.of("QUEUED", "RETRY_WAIT", "SCHEDULED")) {
+                for (String[] row : expired(c, status, now)) {
+                    transitionFrom(c, row[0], status, NotificationStatus.EXPIRED, row[1] != null
+                            ? "not sent before its expiresAt " + row[1]
+                            : "not sent within the retry window of " + settings.retryWindow(), now, null);
+                }
             }
         });
         return undelivered;
+    }
+
+    /** The ids of notifications in this status past their expiry, each with the request's expiresAt when that was it. */
+    private static List<String[]> expired(Connection c, String status, OffsetDateTime now) throws SQLException {
+        List<String[]> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, expires_at, requested_expires_at FROM notification"
+                + " WHERE status = ? AND expires_at < ? FOR UPDATE SKIP LOCKED")) {
+            ps.setString(1, status);
+            ps.setObject(2, now);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    OffsetDateTime at = rs.getObject(2, OffsetDateTime.class);
+                    OffsetDateTime requested = rs.getObject(3, OffsetDateTime.class);
+                    // the request's expiresAt ended it (not the retry window, nor a replay's new window)
+                    boolean byRequest = requested != null && at != null && requested.toInstant().equals(at.toInstant());
+                    out.add(new String[]{rs.getString(1), byRequest ? requested.toInstant().toString() : null});
+                }
+            }
+        }
+        return out;
     }
 
     private static List<String> ids(Connection c, String sql, OffsetDateTime t) throws SQLException {

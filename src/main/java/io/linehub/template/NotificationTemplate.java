@@ -23,9 +23,17 @@ public final class NotificationTemplate {
     private final Map<String, ObjectNode> samples;
     private final String file;
     private final String version;
+    private final io.linehub.quiet.QuietHours quietHours;
+    private final boolean urgent;
 
     NotificationTemplate(String type, String description, String layout, String accentColor, List<TemplateField> fields,
                          Map<String, Texts> texts, Map<String, LonMapping> lon, Map<String, ObjectNode> samples, String file, String version) {
+        this(type, description, layout, accentColor, fields, texts, lon, samples, file, version, null, false);
+    }
+
+    NotificationTemplate(String type, String description, String layout, String accentColor, List<TemplateField> fields,
+                         Map<String, Texts> texts, Map<String, LonMapping> lon, Map<String, ObjectNode> samples, String file, String version,
+                         io.linehub.quiet.QuietHours quietHours, boolean urgent) {
         this.type = type;
         this.description = description;
         this.layout = layout;
@@ -36,6 +44,18 @@ public final class NotificationTemplate {
         this.samples = Map.copyOf(samples);
         this.file = file;
         this.version = version;
+        this.quietHours = quietHours;
+        this.urgent = urgent;
+    }
+
+    /** The type's own quiet hours ({@code quietHours:}), which replace the channel's; empty: the channel's apply. */
+    public Optional<io.linehub.quiet.QuietHours> quietHours() {
+        return Optional.ofNullable(quietHours);
+    }
+
+    /** {@code urgent: true}: sent at once, whatever the quiet hours (a {@code sendAt} is still honoured). */
+    public boolean urgent() {
+        return urgent;
     }
 
     /** The use-case id, e.g. {@code shipping_complete}. */

@@ -33,7 +33,8 @@ final class TemplateLoader {
     static final int MAX_BUTTON_LABEL = 20;
     static final Set<String> LAYOUTS = Set.of("receipt", "ticket", "alert", "status");
 
-    private static final Set<String> TOP_KEYS = Set.of("type", "description", "layout", "accentColor", "fields", "texts", "lon", "sample", "samples");
+    private static final Set<String> TOP_KEYS = Set.of("type", "description", "layout", "accentColor", "fields", "texts", "lon", "sample", "samples",
+            "quietHours", "urgent");
     private static final Set<String> FIELD_KEYS = Set.of("name", "type", "required", "maxLength", "currencies", "emphasized", "button", "instant", "labels");
     private static final Set<String> LON_KEYS = Set.of("templateKey", "items", "buttons");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z0-9_]+)}");
@@ -113,7 +114,19 @@ final class TemplateLoader {
         Map<String, NotificationTemplate.Texts> texts = texts(root.get("texts"), fields);
         Map<String, LonMapping> lon = lon(root.get("lon"), fields);
         Map<String, ObjectNode> samples = samples(root);
-        NotificationTemplate t = new NotificationTemplate(type, description, layout, accent, fields, texts, lon, samples, file, version);
+        io.linehub.quiet.QuietHours quietHours;
+        try {
+            quietHours = root.has("quietHours") ? io.linehub.quiet.QuietHours.parse(requiredText(root, "quietHours", "quietHours")).orElse(null) : null;
+        } catch (IllegalArgumentException e) {
+            throw fail("quietHours", e.getMessage());
+        }
+        JsonNode urgentNode = root.get("urgent");
+        if (urgentNode != null && !urgentNode.isBoolean()) {
+            throw fail("urgent", "must be true or false");
+        }
+        boolean urgent = urgentNode != null && urgentNode.booleanValue();
+        NotificationTemplate t = new NotificationTemplate(type, description, layout, accent, fields, texts, lon, samples, file, version,
+                quietHours, urgent);
         for (Map.Entry<String, ObjectNode> s : samples.entrySet()) {
             String prefix = root.has("samples") ? "samples." + s.getKey() : "sample";
             try {
