@@ -195,7 +195,8 @@ public class HubConfiguration implements CamelConfiguration {
                 s.deliveryMaxAttempts(), s.deliveryRetryWindow(), s.deliveryHourlyBudget(), s.deliveryPackingWindow(), s.deliveryUncertainAfter(),
                 OutboxSettings.UncertainPolicy.valueOf(s.deliveryUncertainPolicy().toUpperCase(java.util.Locale.ROOT)), s.deliveryUndeliveredAfter());
         Clock clock = Clock.systemUTC();
-        NotificationQueue notificationQueue = new NotificationQueue(hubDb, clock, outboxSettings);
+        // inbox checkpoints: one transaction each on PostgreSQL, 20-row commits on embedded H2 (decision 0009)
+        NotificationQueue notificationQueue = new NotificationQueue(hubDb, clock, outboxSettings, NotificationQueue.rowsPerTransactionFor(dbUrl));
         ChannelPauses channelPauses = new ChannelPauses(hubDb, clock);
         OutcomeStore outcomeStore = new OutcomeStore(hubDb, clock, new RetryPolicy(outboxSettings.maxAttempts()), channelPauses);
         TemplateCatalog catalog = TemplateCatalog.load(Path.of(s.templatesDir()));
