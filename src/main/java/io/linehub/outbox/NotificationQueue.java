@@ -36,6 +36,8 @@ public class NotificationQueue {
     private final OutboxDatabase db;
     private final Duration retryWindow;
     private final int rowsPerTransaction;
+    /** Raised after each commit of new rows: wakes the dispatcher (and, on PostgreSQL, other hubs' through NOTIFY). */
+    private volatile DispatchSignal queued;
     /** Whether the database is PostgreSQL (read from the first connection's metadata); null until then. */
     private volatile Boolean postgres;
 
@@ -74,6 +76,32 @@ public class NotificationQueue {
     /** Idempotency keys looked up per query by {@link #enqueueAll}. */
     static final int KEYS_PER_LOOKUP = 500;
 
+    /**
+     * Wakes {@code signal} after every commit of new notifications, and on PostgreSQL notifies the channel
+     * {@link OutboxListener#CHANNEL} in the same transaction (other hubs' dispatchers wake too).
+     */
+    public NotificationQueue signalling(DispatchSignal signal) {
+        this.queued = signal;
+        return this;
+    }
+
+    /** Within the transaction storing new rows: tells other hubs on PostgreSQL (delivered on commit). */
+    private void notifyOthers(Connection c) throws SQLException {
+        if (queued != null && postgres(c)) {
+            try (java.sql.Statement st = c.createStatement()) {
+                st.execute("NOTIFY " + OutboxListener.CHANNEL);
+            }
+        }
+    }
+
+    /** After a commit of new rows: wakes this hub's dispatcher. */
+    private void wake() {
+        DispatchSignal s = queued;
+        if (s != null) {
+            s.raise();
+        }
+    }
+
     /** Stores a notification as QUEUED. With an idempotency key already used: the earlier one, or a conflict. */
     public EnqueueResult enqueue(NewNotification n) {
         try (Connection c = db.connection()) {
@@ -90,7 +118,9 @@ public class NotificationQueue {
                 bindQueued(ps, id, n, now);
                 ps.executeUpdate();
                 history(c, id, NotificationStatus.QUEUED, n.channelDecision(), now);
+                notifyOthers(c);
                 c.commit();
+                wake();
             } catch (SQLException e) {
                 c.rollback();
                 if (n.idempotencyKey() != null) {
@@ -199,7 +229,9 @@ public class NotificationQueue {
             for (Map.Entry<String, List<String>> d : byDecision.entrySet()) {
                 historyBatch(c, d.getValue(), NotificationStatus.QUEUED, d.getKey(), now);
             }
+            notifyOthers(c);
             c.commit();
+            wake();
         } catch (SQLException | RuntimeException e) {
             c.rollback();
             throw e;
