@@ -140,9 +140,10 @@ public class NotificationQueue {
     /**
      * Stores many notifications (the inbox: a file's rows between two checkpoints) with one look-up of their
      * idempotency keys and JDBC batches for the rows and their history, committed every
-     * {@code rowsPerTransaction} new rows ({@link #ROWS_PER_TRANSACTION} on H2, all of them at once on PostgreSQL). Each gets the outcome {@link #enqueue} would give it had they been
-     * stored one after the other in the list's order: a key used before, in the database or earlier in the list,
-     * gives that notification, or a conflict when the request differs. When a transaction fails (another writer
+     * {@code rowsPerTransaction} new rows ({@link #ROWS_PER_TRANSACTION} on H2, all of them at once on PostgreSQL).
+     * Each gets the outcome {@link #enqueue} would give it had they been stored one after the other in the list's
+     * order: a key used before, in the database or earlier in the list, gives that notification, or a conflict when
+     * the request differs. When a transaction fails (another writer
      * stored one of the keys after the look-up) it is rolled back and the rest of the list, from its first row
      * on, is stored one by one with {@link #enqueue}.
      *
@@ -305,9 +306,9 @@ public class NotificationQueue {
      * The notifications stored earlier under the batch's idempotency keys, by key. On PostgreSQL one statement with
      * one array parameter ({@code = ANY(?)}): pgjdbc prepares a statement on the server after its fifth use, and
      * PostgreSQL then plans it once for any values (a generic plan). For {@code IN (?, …, ?)} with 500 parameters
-     * that plan was a sequential scan of the whole table (its estimate for 500 index probes is high), kept for the
-     * connection's life, so each look-up read every row stored before it and intake slowed down as the table grew
-     * (docs/performance.md). An array parameter is estimated as a few values: the generic plan is an index scan.
+     * that plan was a sequential scan of the whole table (its estimate for 500 index probes is high), kept until the
+     * table's statistics changed, so each look-up read every row stored before it and intake slowed down as the
+     * table grew (docs/performance.md). An array parameter is estimated as a few values: the generic plan is an index scan.
      */
     private Map<String, Earlier> findByIdempotencyKeys(Connection c, List<NewNotification> batch) throws SQLException {
         List<String> keys = batch.stream().map(NewNotification::idempotencyKey).filter(Objects::nonNull).distinct().toList();
