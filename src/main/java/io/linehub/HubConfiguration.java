@@ -24,11 +24,13 @@ import io.linehub.outbox.ChannelPauses;
 import io.linehub.outbox.Claims;
 import io.linehub.outbox.DeadLetters;
 import io.linehub.outbox.DeliveryReceipts;
+import io.linehub.outbox.DispatchSignal;
 import io.linehub.outbox.Dispatcher;
 import io.linehub.outbox.InFlight;
 import io.linehub.outbox.LeaseStillHeld;
 import io.linehub.outbox.NarrowcastProgress;
 import io.linehub.outbox.NotificationQueue;
+import io.linehub.outbox.OutboxListener;
 import io.linehub.outbox.NotificationReadModel;
 import io.linehub.outbox.OutboxSettings;
 import io.linehub.outbox.OutcomeStore;
@@ -200,7 +202,14 @@ public class HubConfiguration implements CamelConfiguration {
                 s.deliveryMaxAttempts(), s.deliveryRetryWindow(), s.deliveryHourlyBudget(), s.deliveryPackingWindow(), s.deliveryUncertainAfter(),
                 OutboxSettings.UncertainPolicy.valueOf(s.deliveryUncertainPolicy().toUpperCase(java.util.Locale.ROOT)), s.deliveryUndeliveredAfter());
         Clock clock = Clock.systemUTC();
-        NotificationQueue notificationQueue = new NotificationQueue(hubDb, clock, outboxSettings);
+        // inbox checkpoints: one transaction each on PostgreSQL, 20-row commits on embedded H2 (decision 0009)
+        // what was queued wakes the dispatcher at once (in this process; through LISTEN/NOTIFY from other hubs)
+        DispatchSignal dispatchSignal = new DispatchSignal();
+        if (dbUrl.startsWith("jdbc:postgresql:")) {
+            toClose.add(0, new OutboxListener(dbUrl, s.dbUser(), s.dbPassword(), dispatchSignal).start());
+        }
+        NotificationQueue notificationQueue = new NotificationQueue(hubDb, clock, outboxSettings, NotificationQueue.rowsPerTransactionFor(dbUrl))
+                .signalling(dispatchSignal);
         ChannelPauses channelPauses = new ChannelPauses(hubDb, clock);
         OutcomeStore outcomeStore = new OutcomeStore(hubDb, clock, new RetryPolicy(outboxSettings.maxAttempts()), channelPauses);
         TemplateCatalog catalog = TemplateCatalog.load(Path.of(s.templatesDir()));
@@ -230,7 +239,7 @@ public class HubConfiguration implements CamelConfiguration {
         r.bind("rateWindowHold", rateBudgets.holdExpression());
         // the delivery routes' steps, in their order: claim, prepare, (throttle) lease check, (line:) record
         InFlight inFlight = new InFlight();
-        r.bind("dispatcher", new Dispatcher(new Claims(hubDb, clock, nodeId(), outboxSettings), inFlight));
+        r.bind("dispatcher", new Dispatcher(new Claims(hubDb, clock, nodeId(), outboxSettings), inFlight, dispatchSignal));
         r.bind("prepareDelivery", new PrepareDelivery(rateBudgets, inFlight));
         r.bind("leaseStillHeld", new LeaseStillHeld(outboxSettings.lease()));
         // the routes go on after their outcome's commit on their own threads, so the writer starts the next one at once

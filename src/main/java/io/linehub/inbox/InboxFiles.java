@@ -448,18 +448,27 @@ public class InboxFiles {
         void checkpoint(InboxFiles files) throws IOException {
             stored |= !held.isEmpty();
             List<EnqueueOutcome> outcomes = batch.flush();
+            int created = 0;
+            int duplicates = 0;
+            int refusedHere = 0;
             for (Held h : held) {
                 IntakeRejection refused = h.refused();
                 if (refused == null) {
                     EnqueueOutcome o = outcomes.get(h.slot().index());
                     if (o.refusal() == null) {
                         accepted++;
+                        if (o.result().created()) {
+                            created++;
+                        } else {
+                            duplicates++;
+                        }
                         write(h.row(), o.result().created() ? "accepted" : "duplicate", o.result().id(), null, null);
                         continue;
                     }
                     refused = IntakeRejection.of(o.refusal());
                 }
                 rejected++;
+                refusedHere++;
                 write(h.row(), "rejected", null, columnOf(refused.field(), name), refused.reason());
             }
             held.clear();
@@ -467,6 +476,9 @@ public class InboxFiles {
             out.force(false);
             files.progress.checkpoint(name, hash, lastRow, reportBytes, accepted, rejected);
             committedRow = lastRow;
+            // one line per checkpoint instead of one per row (each stored notification's line is at DEBUG)
+            LOG.info("inbox file {} checkpoint: row {}; {} queued, {} duplicates, {} rejected since the last; {} accepted, {} rejected in all",
+                    name, lastRow, created, duplicates, refusedHere, accepted, rejected);
         }
 
         private void append(String line) throws IOException {

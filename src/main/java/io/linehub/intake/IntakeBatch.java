@@ -47,7 +47,7 @@ public final class IntakeBatch {
         List<EnqueueOutcome> outcomes = outbox.enqueueAll(waiting);
         for (int i = 0; i < outcomes.size(); i++) {
             if (outcomes.get(i).result() != null) {
-                NotificationIntake.logQueued(outcomes.get(i).result(), waiting.get(i));
+                NotificationIntake.logQueuedInBatch(outcomes.get(i).result(), waiting.get(i));
             }
         }
         waiting.clear();

@@ -46,10 +46,20 @@ public class NotificationIntake {
                 n.templateVersion, n.timing);
     }
 
-    /** The one log line of a newly stored notification (never the recipient). */
+    /** The one log line of a newly stored notification (never the recipient): INFO for one sent by itself (the API). */
     static void logQueued(EnqueueResult result, NewNotification n) {
         if (result.created()) {
             LOG.info("notification {} queued: {} via {} ({})", result.id(), n.type(), n.lineOperation(), n.channelDecision());
+        }
+    }
+
+    /**
+     * The same line at DEBUG for one of a batch (an inbox file's row): the trigger logs one line per batch with the
+     * counts instead (a million-row file would otherwise write a million INFO lines).
+     */
+    static void logQueuedInBatch(EnqueueResult result, NewNotification n) {
+        if (result.created() && LOG.isDebugEnabled()) {
+            LOG.debug("notification {} queued: {} via {} ({})", result.id(), n.type(), n.lineOperation(), n.channelDecision());
         }
     }
 }

@@ -1,5 +1,9 @@
 package io.linehub.outbox;
 
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ServiceStatus;
+
 import java.util.List;
 
 /** The outbox-dispatcher route's step: claims due notifications, no more than the senders can take in time. */
@@ -9,10 +13,44 @@ public class Dispatcher {
 
     private final Claims claims;
     private final InFlight inFlight;
+    private final DispatchSignal signal;
 
     public Dispatcher(Claims claims, InFlight inFlight) {
+        this(claims, inFlight, new DispatchSignal());
+    }
+
+    public Dispatcher(Claims claims, InFlight inFlight, DispatchSignal signal) {
         this.claims = claims;
         this.inFlight = inFlight;
+        this.signal = signal;
+    }
+
+    /** The longest single wait: a stopping hub or route is noticed within it (Camel waits for this exchange). */
+    static final long WAIT_SLICE_MS = 100;
+
+    /**
+     * The dispatcher route's first step: waits until something was queued ({@link DispatchSignal}), at most
+     * {@code pollIntervalMs} (the safety net: rows due later, retries, rows queued by a hub that could not signal),
+     * and no longer once the hub or the route is stopping. The route's timer fires again right after each claim, so
+     * an idle hub claims once per poll interval, as before.
+     */
+    public void awaitWork(Exchange exchange, long pollIntervalMs) throws InterruptedException {
+        long deadline = System.nanoTime() + pollIntervalMs * 1_000_000L;
+        for (long left = pollIntervalMs; left > 0; left = (deadline - System.nanoTime()) / 1_000_000L) {
+            if (signal.await(Math.min(left, WAIT_SLICE_MS)) || stopping(exchange)) {
+                return;
+            }
+        }
+    }
+
+    private static boolean stopping(Exchange exchange) {
+        CamelContext context = exchange.getContext();
+        if (context.isStopping() || context.isStopped()) {
+            return true;
+        }
+        String route = exchange.getFromRouteId();
+        ServiceStatus status = route == null ? null : context.getRouteController().getRouteStatus(route);
+        return status != null && (status.isStopping() || status.isStopped());
     }
 
     /**

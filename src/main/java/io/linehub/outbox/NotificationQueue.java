@@ -35,10 +35,38 @@ public class NotificationQueue {
 
     private final OutboxDatabase db;
     private final Duration retryWindow;
+    private final int rowsPerTransaction;
+    /** Raised after each commit of new rows: wakes the dispatcher (and, on PostgreSQL, other hubs' through NOTIFY). */
+    private volatile DispatchSignal queued;
+    /** Whether the database is PostgreSQL (read from the first connection's metadata); null until then. */
+    private volatile Boolean postgres;
 
+    /** {@link #enqueueAll} commits every {@link #ROWS_PER_TRANSACTION} new rows (what embedded H2 needs). */
     public NotificationQueue(DataSource dataSource, Clock clock, OutboxSettings settings) {
+        this(dataSource, clock, settings, ROWS_PER_TRANSACTION);
+    }
+
+    /**
+     * @param rowsPerTransaction new rows per transaction of {@link #enqueueAll}: {@link #ROWS_PER_TRANSACTION} on
+     *                           embedded H2, {@link Integer#MAX_VALUE} (one transaction per call) where every commit
+     *                           is durable (PostgreSQL); see {@link #rowsPerTransactionFor}
+     */
+    public NotificationQueue(DataSource dataSource, Clock clock, OutboxSettings settings, int rowsPerTransaction) {
+        if (rowsPerTransaction < 1) {
+            throw new IllegalArgumentException("rowsPerTransaction must be at least 1");
+        }
         this.db = new OutboxDatabase(dataSource, clock);
         this.retryWindow = settings.retryWindow();
+        this.rowsPerTransaction = rowsPerTransaction;
+    }
+
+    /**
+     * Rows per transaction of {@link #enqueueAll} for a hub database: one transaction per call (an inbox
+     * checkpoint) on PostgreSQL, which keeps every committed transaction whole through a crash; 20 on embedded H2,
+     * which does not (docs/decisions/0009-twenty-rows-per-commit.md).
+     */
+    public static int rowsPerTransactionFor(String jdbcUrl) {
+        return jdbcUrl != null && jdbcUrl.startsWith("jdbc:postgresql:") ? Integer.MAX_VALUE : ROWS_PER_TRANSACTION;
     }
 
     private static final String INSERT_QUEUED = "INSERT INTO notification (id, type, channel, line_operation, status, customer_id,"
@@ -48,6 +76,32 @@ public class NotificationQueue {
             + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0,?,?,?,?,?,?,?,?,?,?,?,?)";
     /** Idempotency keys looked up per query by {@link #enqueueAll}. */
     static final int KEYS_PER_LOOKUP = 500;
+
+    /**
+     * Wakes {@code signal} after every commit of new notifications, and on PostgreSQL notifies the channel
+     * {@link OutboxListener#CHANNEL} in the same transaction (other hubs' dispatchers wake too).
+     */
+    public NotificationQueue signalling(DispatchSignal signal) {
+        this.queued = signal;
+        return this;
+    }
+
+    /** Within the transaction storing new rows: tells other hubs on PostgreSQL (delivered on commit). */
+    private void notifyOthers(Connection c) throws SQLException {
+        if (queued != null && postgres(c)) {
+            try (java.sql.Statement st = c.createStatement()) {
+                st.execute("NOTIFY " + OutboxListener.CHANNEL);
+            }
+        }
+    }
+
+    /** After a commit of new rows: wakes this hub's dispatcher. */
+    private void wake() {
+        DispatchSignal s = queued;
+        if (s != null) {
+            s.raise();
+        }
+    }
 
     /** Stores a notification as QUEUED. With an idempotency key already used: the earlier one, or a conflict. */
     public EnqueueResult enqueue(NewNotification n) {
@@ -65,7 +119,9 @@ public class NotificationQueue {
                 bindQueued(ps, id, n, now);
                 ps.executeUpdate();
                 history(c, id, statusOf(n, now), historyReason(n, now), now);
+                notifyOthers(c);
                 c.commit();
+                wake();
             } catch (SQLException e) {
                 c.rollback();
                 if (n.idempotencyKey() != null) {
@@ -85,9 +141,10 @@ public class NotificationQueue {
     /**
      * Stores many notifications (the inbox: a file's rows between two checkpoints) with one look-up of their
      * idempotency keys and JDBC batches for the rows and their history, committed every
-     * {@link #ROWS_PER_TRANSACTION} new rows. Each gets the outcome {@link #enqueue} would give it had they been
-     * stored one after the other in the list's order: a key used before, in the database or earlier in the list,
-     * gives that notification, or a conflict when the request differs. When a transaction fails (another writer
+     * {@code rowsPerTransaction} new rows ({@link #ROWS_PER_TRANSACTION} on H2, all of them at once on PostgreSQL).
+     * Each gets the outcome {@link #enqueue} would give it had they been stored one after the other in the list's
+     * order: a key used before, in the database or earlier in the list, gives that notification, or a conflict when
+     * the request differs. When a transaction fails (another writer
      * stored one of the keys after the look-up) it is rolled back and the rest of the list, from its first row
      * on, is stored one by one with {@link #enqueue}.
      *
@@ -148,8 +205,8 @@ public class NotificationQueue {
                 planned.add(EnqueueOutcome.stored(new EnqueueResult(id, status, true)));
             }
             c.setAutoCommit(false);
-            for (int from = 0; from < fresh.size(); from += ROWS_PER_TRANSACTION) {
-                List<Integer> chunk = fresh.subList(from, Math.min(fresh.size(), from + ROWS_PER_TRANSACTION));
+            for (int from = 0; from < fresh.size(); from += rowsPerTransaction) {
+                List<Integer> chunk = fresh.subList(from, (int) Math.min(fresh.size(), (long) from + rowsPerTransaction));
                 outcomes.addAll(planned.subList(outcomes.size(), chunk.get(0))); // settled by the look-up or earlier transactions
                 insertQueued(c, chunk.stream().map(i -> planned.get(i).result().id()).toList(), chunk.stream().map(batch::get).toList());
                 outcomes.addAll(planned.subList(outcomes.size(), chunk.get(chunk.size() - 1) + 1));
@@ -176,7 +233,9 @@ public class NotificationQueue {
             for (Map.Entry<Map.Entry<NotificationStatus, String>, List<String>> d : byDecision.entrySet()) {
                 historyBatch(c, d.getValue(), d.getKey().getKey(), d.getKey().getValue(), now);
             }
+            notifyOthers(c);
             c.commit();
+            wake();
         } catch (SQLException | RuntimeException e) {
             c.rollback();
             throw e;
@@ -272,16 +331,37 @@ public class NotificationQueue {
         }
     }
 
-    /** The notifications stored earlier under the batch's idempotency keys, by key. */
-    private static Map<String, Earlier> findByIdempotencyKeys(Connection c, List<NewNotification> batch) throws SQLException {
+    private boolean postgres(Connection c) throws SQLException {
+        Boolean pg = postgres;
+        if (pg == null) {
+            pg = "PostgreSQL".equals(c.getMetaData().getDatabaseProductName());
+            postgres = pg;
+        }
+        return pg;
+    }
+
+    /**
+     * The notifications stored earlier under the batch's idempotency keys, by key. On PostgreSQL one statement with
+     * one array parameter ({@code = ANY(?)}): pgjdbc prepares a statement on the server after its fifth use, and
+     * PostgreSQL then plans it once for any values (a generic plan). For {@code IN (?, …, ?)} with 500 parameters
+     * that plan was a sequential scan of the whole table (its estimate for 500 index probes is high), kept until the
+     * table's statistics changed, so each look-up read every row stored before it and intake slowed down as the
+     * table grew (docs/performance.md). An array parameter is estimated as a few values: the generic plan is an index scan.
+     */
+    private Map<String, Earlier> findByIdempotencyKeys(Connection c, List<NewNotification> batch) throws SQLException {
         List<String> keys = batch.stream().map(NewNotification::idempotencyKey).filter(Objects::nonNull).distinct().toList();
         Map<String, Earlier> found = new HashMap<>();
+        boolean pg = postgres(c);
         for (int from = 0; from < keys.size(); from += KEYS_PER_LOOKUP) {
             List<String> chunk = keys.subList(from, Math.min(keys.size(), from + KEYS_PER_LOOKUP));
-            try (PreparedStatement ps = c.prepareStatement("SELECT idempotency_key, id, status, request_digest FROM notification"
-                    + " WHERE idempotency_key IN (" + String.join(",", Collections.nCopies(chunk.size(), "?")) + ")")) {
-                for (int i = 0; i < chunk.size(); i++) {
-                    ps.setString(i + 1, chunk.get(i));
+            try (PreparedStatement ps = c.prepareStatement("SELECT idempotency_key, id, status, request_digest FROM notification WHERE idempotency_key"
+                    + (pg ? " = ANY(?)" : " IN (" + String.join(",", Collections.nCopies(chunk.size(), "?")) + ")"))) {
+                if (pg) {
+                    ps.setArray(1, c.createArrayOf("varchar", chunk.toArray()));
+                } else {
+                    for (int i = 0; i < chunk.size(); i++) {
+                        ps.setString(i + 1, chunk.get(i));
+                    }
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {

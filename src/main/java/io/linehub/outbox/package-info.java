@@ -2,7 +2,8 @@
  * The durable outbox: the single source of truth of every notification's fate, one class per concept.
  * <ul>
  *   <li>in: {@link io.linehub.outbox.NotificationQueue} (QUEUED, or SCHEDULED until the time its
- *       {@link io.linehub.outbox.SendTiming} gives; idempotent by key);</li>
+ *       {@link io.linehub.outbox.SendTiming} gives; idempotent by key), which wakes the dispatcher through the
+ *       {@link io.linehub.outbox.DispatchSignal} (other hubs' rows: {@link io.linehub.outbox.OutboxListener});</li>
  *   <li>out, as the delivery routes run it: {@link io.linehub.outbox.Dispatcher} (claims via {@link io.linehub.outbox.Claims},
  *       leases and multicast packing) → {@link io.linehub.outbox.PrepareDelivery} → throttle →
  *       {@link io.linehub.outbox.LeaseStillHeld} → {@code line:} → {@link io.linehub.outbox.RecordOutcome} →

@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Benchmark (not a test): a CSV of N rows (default 1,000,000) dropped in the inbox of a hub running in this JVM
  * (embedded H2, delivery off) until every row is in the outbox. Prints rows/second and the heap: the highest
  * heap use sampled every 20 ms, and the most heap still live after a garbage collection. Run it with -Xmx512m
- * (bench/file-intake.sh) to show the file is streamed. Usage: FileIntakeBench [rows] [workDir]
+ * (docs/performance.md) to show the file is streamed; bench/file-intake.sh runs the packaged jar instead. Usage: FileIntakeBench [rows] [workDir]
  */
 public final class FileIntakeBench {
 
