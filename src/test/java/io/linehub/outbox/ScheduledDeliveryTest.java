@@ -107,9 +107,10 @@ class ScheduledDeliveryTest {
         NavigableMap<Long, Integer> perSecond = hub.sandbox().countsPerSecond("default", LON_PATH);
         assertThat(perSecond.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(n);
         assertThat(perSecond.values()).as("requests per second as the sandbox counted them: %s", perSecond).allSatisfy(c -> assertThat(c).isLessThanOrEqualTo(budget));
-        // at the budget: 10,000 at 400/s take at least 25 s, and not much more
+        // at the budget: 10,000 at 400/s take at least 25 s; the upper bound only catches a drain that stalls (claims
+        // that stop, one claim per poll interval), not a slow machine: it is a duration measured on shared cores
         long seconds = perSecond.lastKey() - perSecond.firstKey() + 1;
-        assertThat(seconds).isBetween((long) n / budget, (long) n / budget + 15);
+        assertThat(seconds).isBetween((long) n / budget, (long) n / budget * 3);
         assertThat(count("SELECT COUNT(*) FROM notification WHERE attempts <> 1")).as("each claimed once").isZero();
         assertThat(mostSending.get()).as("claimed at once").isLessThanOrEqualTo(1000 + 500);
     }
