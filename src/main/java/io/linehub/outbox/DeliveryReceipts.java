@@ -16,9 +16,10 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 
 import static io.linehub.outbox.OutboxDatabase.historyBatch;
@@ -47,6 +48,13 @@ public class DeliveryReceipts {
     private static final int ATTEMPTS = 3;
 
     private final OutboxDatabase db;
+    /**
+     * Whether the database is PostgreSQL; null until the first transaction. Elsewhere (the embedded H2, which one hub
+     * process opens) the transactions run one at a time: H2's {@code ON CONFLICT DO NOTHING} does not wait for an
+     * id another transaction inserted and has not committed, so two requests carrying one event could each skip it.
+     */
+    private volatile Boolean postgres;
+    private final ReentrantLock oneAtATime = new ReentrantLock();
 
     public DeliveryReceipts(DataSource dataSource, Clock clock) {
         this.db = new OutboxDatabase(dataSource, clock);
@@ -87,11 +95,26 @@ public class DeliveryReceipts {
     }
 
     private Recorded recordOnce(String channel, List<LineDeliveryEvent> events) {
+        if (Boolean.TRUE.equals(postgres)) {
+            return recordInTransaction(channel, events);
+        }
+        oneAtATime.lock();
+        try {
+            return recordInTransaction(channel, events);
+        } finally {
+            oneAtATime.unlock();
+        }
+    }
+
+    private Recorded recordInTransaction(String channel, List<LineDeliveryEvent> events) {
         OffsetDateTime now = db.now();
         int[] counts = new int[2];
         db.inTransaction(c -> {
+            if (postgres == null) {
+                postgres = WebhookEventIds.isPostgres(c);
+            }
             Set<String> fresh = WebhookEventIds.firstSeen(c, events.stream().map(LineDeliveryEvent::webhookEventId).toList(), now);
-            Set<String> tags = new LinkedHashSet<>();
+            Set<String> tags = new TreeSet<>();
             List<String> hashed = new ArrayList<>();
             Set<String> counted = new java.util.HashSet<>();
             for (LineDeliveryEvent e : events) {

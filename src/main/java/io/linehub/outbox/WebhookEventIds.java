@@ -13,8 +13,8 @@ import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * LINE webhook events already handled, by {@code webhookEventId} (table {@code line_webhook_event}, V15). Two ways in,
@@ -25,7 +25,8 @@ import java.util.Set;
  * The statement is {@code INSERT … ON CONFLICT DO NOTHING} returning the ids it inserted (PostgreSQL's
  * {@code RETURNING}; H2's {@code FINAL TABLE}). When two requests carry the same event at once, PostgreSQL makes the
  * second insert wait for the first transaction: after its commit the second finds the id taken (not new), after its
- * rollback the second inserts it — exactly one of them handles the event.
+ * rollback the second inserts it — exactly one of them handles the event. (The embedded H2 does not wait so; there
+ * the hub's one process runs these transactions one at a time, see {@link DeliveryReceipts}.)
  */
 public class WebhookEventIds extends ServiceSupport implements IdempotentRepository {
 
@@ -42,7 +43,7 @@ public class WebhookEventIds extends ServiceSupport implements IdempotentReposit
      * {@code ids} count once.
      */
     static Set<String> firstSeen(Connection c, Collection<String> ids, OffsetDateTime now) throws SQLException {
-        Set<String> distinct = new LinkedHashSet<>(ids);
+        Set<String> distinct = new TreeSet<>(ids); // sorted: two requests with common ids take their index entries in one order
         Set<String> fresh = new HashSet<>();
         if (distinct.isEmpty()) {
             return fresh;
