@@ -11,6 +11,8 @@
 # request (the sandbox's defaults, or BENCH_WEBHOOK_BATCH_MAX / BENCH_WEBHOOK_BATCH_MS); the hub's CPU is then per
 # notification including its webhook, and the run waits until every notification is DELIVERED (or 120 s). Off (the
 # default): the webhooks are held back for 10 minutes, i.e. never arrive during the run.
+# BENCH_JFR=file.jfr: a flight recording (settings=profile) of the hub over the measured part only, written to that
+# file (summarise it with bench/jfr-summary.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 kind=${1:-lon}; n=${2:-100000}; warmup=${3:-80000}
@@ -61,9 +63,11 @@ HUB_DELIVERY_PACKING_WINDOW=PT0S HUB_API_KEY="${HUB_API_KEY:-bench-api-key-01234
   java -Xmx512m ${HUB_BENCH_JAVA_OPTS:-} -jar target/line-notification-hub.jar > target/bench-hub.log 2>&1 &
 hub=$!
 wait_for "$warmup"
+[ -z "${BENCH_JFR:-}" ] || jcmd "$hub" JFR.start name=bench settings=profile >/dev/null
 hub_cpu0=$(cpu_seconds $hub); line_cpu0=$(cpu_seconds $line); count0=$(finished)
 wait_for $(( warmup + n ))
 hub_cpu1=$(cpu_seconds $hub); line_cpu1=$(cpu_seconds $line); count1=$(finished)
+[ -z "${BENCH_JFR:-}" ] || jcmd "$hub" JFR.stop name=bench filename="$(realpath -m "$BENCH_JFR")" >/dev/null
 sql() { psql -qtA -h 127.0.0.1 -U postgres -d "${pg##*/}" -c "$1"; }
 if [ "$webhooks" = on ] && [ "$kind" = lon ]; then
   start=$(date +%s)
@@ -73,7 +77,7 @@ fi
 echo "hub: $kind, one channel, sandbox answering in ${BENCH_LATENCY_MS:-50} ms, rate window ${HUB_DELIVERY_RATE_WINDOW:-estimated-arrival}, delivery webhooks $webhooks"
 echo "statuses at the end: $(sql "SELECT string_agg(status || ' ' || n, ', ' ORDER BY status) FROM (SELECT status, COUNT(*) AS n FROM $schema.notification GROUP BY status) s")"
 if [ "$webhooks" = on ]; then
-  echo "delivery webhooks: $(sql "SELECT COUNT(*) FROM $schema.line_webhook_event") event ids recorded (line_webhook_event)"
+  echo "delivery webhooks: $(sql "SELECT COUNT(*) FROM $schema.line_webhook_event" 2>/dev/null || echo "?") event ids recorded (line_webhook_event)"
 fi
 java -cp "$cp" io.linehub.bench.Bench report "$url" "warm-up: the first $warmup sends (from a cold start)" 0 "$warmup"
 measured=$(java -cp "$cp" io.linehub.bench.Bench report "$url" "measured: the $n sends after the warm-up" "$warmup" "$(( warmup + n ))")
