@@ -17,8 +17,13 @@ import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 
@@ -49,12 +54,18 @@ public class DeliveryReceipts {
 
     private final OutboxDatabase db;
     /**
-     * Whether the database is PostgreSQL; null until the first transaction. Elsewhere (the embedded H2, which one hub
-     * process opens) the transactions run one at a time: H2's {@code ON CONFLICT DO NOTHING} does not wait for an
-     * id another transaction inserted and has not committed, so two requests carrying one event could each skip it.
+     * A hub runs these transactions one at a time, each for every request waiting (group commit, {@link #record}). On
+     * the embedded H2 (which one hub process opens) one at a time is needed: its {@code ON CONFLICT DO NOTHING} does
+     * not wait for an id another transaction inserted and has not committed, so two requests carrying one event could
+     * each skip it. On PostgreSQL it is not (the insert waits), but webhook requests arriving together (LINE sends
+     * them concurrently) ran side by side on a busy 2-core machine, each slower for the others, until a dozen held
+     * database sessions at once and the outcome writers' commits waited behind them; one at a time, each request
+     * waiting for its own turn fell behind instead. Together, they cost one transaction.
      */
-    private volatile Boolean postgres;
     private final ReentrantLock oneAtATime = new ReentrantLock();
+    private final ConcurrentLinkedQueue<Pending> waiting = new ConcurrentLinkedQueue<>();
+    /** The most events one transaction takes (a request is never split). */
+    private static final int MAX_GROUP_EVENTS = 2_000;
 
     public DeliveryReceipts(DataSource dataSource, Clock clock) {
         this.db = new OutboxDatabase(dataSource, clock);
@@ -79,77 +90,119 @@ public class DeliveryReceipts {
         }
     }
 
-    /** Records a request's delivery events in one transaction (retried as a whole when it fails, e.g. on a deadlock). */
+    /** A request's delivery events waiting for the transaction that records them. */
+    private record Pending(String channel, List<LineDeliveryEvent> events, CompletableFuture<Recorded> result) {
+    }
+
+    /**
+     * Records a request's delivery events and returns once they are committed. Group commit, as for LINE's answers
+     * ({@link OutcomeWriter}): the requests that arrive while a transaction runs are recorded together in the next
+     * one, by whichever of their threads gets there first (so a hub runs one such transaction at a time, and many
+     * requests arriving at once cost one transaction, not many side by side). A failed transaction is tried again as
+     * a whole (e.g. after a deadlock); if it keeps failing, every request in it fails (no 200: LINE redelivers).
+     */
     public Recorded record(String channel, List<LineDeliveryEvent> events) {
+        Pending mine = new Pending(channel, events, new CompletableFuture<>());
+        waiting.add(mine);
+        while (!mine.result().isDone()) {
+            oneAtATime.lock();
+            try {
+                if (!mine.result().isDone()) {
+                    List<Pending> group = new ArrayList<>();
+                    int size = 0;
+                    for (Pending p = waiting.peek(); p != null && (group.isEmpty() || size + p.events().size() <= MAX_GROUP_EVENTS); p = waiting.peek()) {
+                        waiting.poll();
+                        group.add(p);
+                        size += p.events().size();
+                    }
+                    recordGroup(group);
+                }
+            } finally {
+                oneAtATime.unlock();
+            }
+        }
+        try {
+            return mine.result().join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    private void recordGroup(List<Pending> group) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return recordOnce(channel, events);
-            } catch (OutboxException e) {
-                if (attempt >= ATTEMPTS) {
-                    throw e;
+                List<Recorded> results = recordInTransaction(group);
+                for (int i = 0; i < group.size(); i++) {
+                    group.get(i).result().complete(results.get(i));
                 }
-                LOG.warn("recording {} delivery events on channel {} failed ({}); trying again", events.size(), channel,
+                return;
+            } catch (RuntimeException e) {
+                if (attempt >= ATTEMPTS || !(e instanceof OutboxException)) {
+                    group.forEach(p -> p.result().completeExceptionally(e));
+                    return;
+                }
+                LOG.warn("recording {} webhook requests' delivery events failed ({}); trying again", group.size(),
                         e.getCause() == null ? e.toString() : e.getCause().toString());
             }
         }
     }
 
-    private Recorded recordOnce(String channel, List<LineDeliveryEvent> events) {
-        if (Boolean.TRUE.equals(postgres)) {
-            return recordInTransaction(channel, events);
-        }
-        oneAtATime.lock();
-        try {
-            return recordInTransaction(channel, events);
-        } finally {
-            oneAtATime.unlock();
-        }
-    }
-
-    private Recorded recordInTransaction(String channel, List<LineDeliveryEvent> events) {
+    /** One transaction for the group's events; each request's counts (an event new to the group counts for the first request carrying it). */
+    private List<Recorded> recordInTransaction(List<Pending> group) {
         OffsetDateTime now = db.now();
-        int[] counts = new int[2];
+        int[][] counts = new int[group.size()][2];
         db.inTransaction(c -> {
-            if (postgres == null) {
-                postgres = WebhookEventIds.isPostgres(c);
-            }
-            Set<String> fresh = WebhookEventIds.firstSeen(c, events.stream().map(LineDeliveryEvent::webhookEventId).toList(), now);
-            Set<String> tags = new TreeSet<>();
-            List<String> hashed = new ArrayList<>();
-            Set<String> counted = new java.util.HashSet<>();
-            for (LineDeliveryEvent e : events) {
-                if (e.data() == null || !fresh.contains(e.webhookEventId()) || !counted.add(e.webhookEventId())) {
-                    continue; // nothing to find, seen before, or the same event twice in this request
+            List<String> ids = new ArrayList<>();
+            group.forEach(p -> p.events().forEach(e -> ids.add(e.webhookEventId())));
+            Set<String> fresh = WebhookEventIds.firstSeen(c, ids, now);
+            Map<String, Map<String, Integer>> tagsByChannel = new TreeMap<>(); // channel -> tag -> the request it counts for
+            List<String> delivered = new ArrayList<>();
+            Set<String> claimed = new HashSet<>();
+            for (int k = 0; k < group.size(); k++) {
+                Pending p = group.get(k);
+                for (LineDeliveryEvent e : p.events()) {
+                    if (!fresh.contains(e.webhookEventId()) || !claimed.add(e.webhookEventId())) {
+                        continue; // seen before, or the same event twice in this group
+                    }
+                    counts[k][0]++;
+                    if (e.data() == null) {
+                        continue; // nothing to find
+                    }
+                    if (HASHED_NUMBER.matcher(e.data()).matches()) {
+                        String id = markOne(c, p.channel(), e.data(), now);
+                        if (id != null) {
+                            delivered.add(id);
+                            counts[k][1]++;
+                        }
+                    } else {
+                        tagsByChannel.computeIfAbsent(p.channel(), x -> new TreeMap<>()).putIfAbsent(e.data(), k);
+                    }
                 }
-                if (HASHED_NUMBER.matcher(e.data()).matches()) {
-                    hashed.add(e.data());
-                } else {
-                    tags.add(e.data());
-                }
             }
-            List<String> delivered = markByTags(c, channel, tags, now);
-            for (String data : hashed) {
-                String id = markOne(c, channel, data, now);
-                if (id != null) {
-                    delivered.add(id);
+            for (Map.Entry<String, Map<String, Integer>> channel : tagsByChannel.entrySet()) {
+                for (String[] row : markByTags(c, channel.getKey(), channel.getValue().keySet(), now)) {
+                    delivered.add(row[0]);
+                    counts[channel.getValue().get(row[1])][1]++;
                 }
             }
             historyBatch(c, delivered, NotificationStatus.DELIVERED, "LINE delivery webhook", now);
-            counts[0] = fresh.size();
-            counts[1] = delivered.size();
         });
-        return new Recorded(events.size(), counts[0], counts[1]);
+        List<Recorded> results = new ArrayList<>();
+        for (int k = 0; k < group.size(); k++) {
+            results.add(new Recorded(group.get(k).events().size(), counts[k][0], counts[k][1]));
+        }
+        return results;
     }
 
-    /** One UPDATE for all delivery tags; the ids of the notifications it moved to DELIVERED. */
-    private static List<String> markByTags(Connection c, String channel, Set<String> tags, OffsetDateTime now) throws SQLException {
-        List<String> ids = new ArrayList<>();
+    /** One UPDATE for all delivery tags; the notifications it moved to DELIVERED, as {id, delivery tag}. */
+    private static List<String[]> markByTags(Connection c, String channel, Set<String> tags, OffsetDateTime now) throws SQLException {
+        List<String[]> rows = new ArrayList<>();
         if (tags.isEmpty()) {
-            return ids;
+            return rows;
         }
         String update = "UPDATE notification SET status = 'DELIVERED', delivered_at = ?, updated_at = ?, lease_owner = NULL, lease_until = NULL"
                 + " WHERE channel = ? AND delivery_tag = ANY(?) AND status IN (" + AWAITING + ")";
-        String sql = WebhookEventIds.isPostgres(c) ? update + " RETURNING id" : "SELECT id FROM FINAL TABLE (" + update + ")";
+        String sql = WebhookEventIds.isPostgres(c) ? update + " RETURNING id, delivery_tag" : "SELECT id, delivery_tag FROM FINAL TABLE (" + update + ")";
         Array array = c.createArrayOf("varchar", tags.toArray(new String[0]));
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setObject(1, now);
@@ -158,13 +211,13 @@ public class DeliveryReceipts {
             ps.setArray(4, array);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    ids.add(rs.getString(1));
+                    rows.add(new String[]{rs.getString(1), rs.getString(2)});
                 }
             }
         } finally {
             array.free();
         }
-        return ids;
+        return rows;
     }
 
     /**
