@@ -6,6 +6,13 @@
 # The hub takes its settings from the environment as usual (e.g. HUB_DELIVERY_RATE_WINDOW=after-answer);
 # BENCH_LATENCY_MS (default 50) is the sandbox's answer time; HUB_BENCH_JAVA_OPTS / SANDBOX_BENCH_JAVA_OPTS add JVM
 # options (e.g. a flight recording).
+# BENCH_WEBHOOKS=on: LINE's delivery webhooks on, as LINE sends them (production's shape): the sandbox sends each LON's
+# delivery-completion event 1 s after accepting it (BENCH_DELIVERY_DELAY_MS) to the hub's webhook URL, several events a
+# request (the sandbox's defaults, or BENCH_WEBHOOK_BATCH_MAX / BENCH_WEBHOOK_BATCH_MS); the hub's CPU is then per
+# notification including its webhook, and the run waits until every notification is DELIVERED (or 120 s). Off (the
+# default): the webhooks are held back for 10 minutes, i.e. never arrive during the run.
+# BENCH_JFR=file.jfr: a flight recording (settings=profile) of the hub over the measured part only, written to that
+# file (summarise it with bench/jfr-summary.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 kind=${1:-lon}; n=${2:-100000}; warmup=${3:-80000}
@@ -21,8 +28,16 @@ url="$pg?currentSchema=$schema"
 cleanup() { kill "${hub:-}" "${line:-}" 2>/dev/null || true; [ -n "${BENCH_KEEP_SCHEMA:-}" ] || psql -q -h 127.0.0.1 -U postgres -d "${pg##*/}" -c "DROP SCHEMA $schema CASCADE" >/dev/null 2>&1 || true; }
 trap cleanup EXIT
 
+webhooks=${BENCH_WEBHOOKS:-off}
+if [ "$webhooks" = on ]; then
+  webhook_args=(--delivery-delay-ms "${BENCH_DELIVERY_DELAY_MS:-1000}" --channel "default:bench-token:bench-secret:http://127.0.0.1:$hub_port/webhook/line/default")
+  [ -z "${BENCH_WEBHOOK_BATCH_MAX:-}" ] || webhook_args+=(--webhook-batch-max "$BENCH_WEBHOOK_BATCH_MAX")
+  [ -z "${BENCH_WEBHOOK_BATCH_MS:-}" ] || webhook_args+=(--webhook-batch-ms "$BENCH_WEBHOOK_BATCH_MS")
+else
+  webhook_args=(--delivery-delay-ms 600000 --channel "default:bench-token:bench-secret")
+fi
 java -Xmx512m ${SANDBOX_BENCH_JAVA_OPTS:-} -jar target/line-notification-hub.jar sandbox --port "$line_port" --accept-all --no-validation --latency-ms "${BENCH_LATENCY_MS:-50}" --max-recorded 10 \
-  --delivery-delay-ms 600000 --channel "default:bench-token:bench-secret" > target/bench-line.log 2>&1 &
+  "${webhook_args[@]}" > target/bench-line.log 2>&1 &
 line=$!
 for _ in $(seq 1 60); do grep -q "LINE sandbox on" target/bench-line.log && break; sleep 0.5; done
 if [ "$kind" = push ]; then
@@ -48,10 +63,22 @@ HUB_DELIVERY_PACKING_WINDOW=PT0S HUB_API_KEY="${HUB_API_KEY:-bench-api-key-01234
   java -Xmx512m ${HUB_BENCH_JAVA_OPTS:-} -jar target/line-notification-hub.jar > target/bench-hub.log 2>&1 &
 hub=$!
 wait_for "$warmup"
+[ -z "${BENCH_JFR:-}" ] || jcmd "$hub" JFR.start name=bench settings=profile >/dev/null
 hub_cpu0=$(cpu_seconds $hub); line_cpu0=$(cpu_seconds $line); count0=$(finished)
 wait_for $(( warmup + n ))
 hub_cpu1=$(cpu_seconds $hub); line_cpu1=$(cpu_seconds $line); count1=$(finished)
-echo "hub: $kind, one channel, sandbox answering in ${BENCH_LATENCY_MS:-50} ms, rate window ${HUB_DELIVERY_RATE_WINDOW:-estimated-arrival}"
+[ -z "${BENCH_JFR:-}" ] || jcmd "$hub" JFR.stop name=bench filename="$(realpath -m "$BENCH_JFR")" >/dev/null
+sql() { psql -qtA -h 127.0.0.1 -U postgres -d "${pg##*/}" -c "$1"; }
+if [ "$webhooks" = on ] && [ "$kind" = lon ]; then
+  start=$(date +%s)
+  until [ "$(sql "SELECT COUNT(*) FROM $schema.notification WHERE status = 'DELIVERED'")" -ge $(( warmup + n )) ]; do
+    sleep 1; [ $(( $(date +%s) - start )) -lt 120 ] || break; done
+fi
+echo "hub: $kind, one channel, sandbox answering in ${BENCH_LATENCY_MS:-50} ms, rate window ${HUB_DELIVERY_RATE_WINDOW:-estimated-arrival}, delivery webhooks $webhooks"
+echo "statuses at the end: $(sql "SELECT string_agg(status || ' ' || n, ', ' ORDER BY status) FROM (SELECT status, COUNT(*) AS n FROM $schema.notification GROUP BY status) s")"
+if [ "$webhooks" = on ]; then
+  echo "delivery webhooks: $(sql "SELECT COUNT(*) FROM $schema.line_webhook_event" 2>/dev/null || echo "?") event ids recorded (line_webhook_event)"
+fi
 java -cp "$cp" io.linehub.bench.Bench report "$url" "warm-up: the first $warmup sends (from a cold start)" 0 "$warmup"
 measured=$(java -cp "$cp" io.linehub.bench.Bench report "$url" "measured: the $n sends after the warm-up" "$warmup" "$(( warmup + n ))")
 echo "$measured"

@@ -25,6 +25,7 @@ import io.linehub.outbox.Claims;
 import io.linehub.outbox.DeadLetters;
 import io.linehub.outbox.DeliveryReceipts;
 import io.linehub.outbox.DispatchSignal;
+import io.linehub.outbox.WebhookEventIds;
 import io.linehub.outbox.Dispatcher;
 import io.linehub.outbox.InFlight;
 import io.linehub.outbox.LeaseStillHeld;
@@ -56,7 +57,6 @@ import io.linehub.template.TemplateWatcher;
 import io.linehub.template.TemplateRenderer;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
@@ -279,9 +279,9 @@ public class HubConfiguration implements CamelConfiguration {
         r.bind("notificationQueries", new NotificationQueries(new NotificationReadModel(hubDb), new DeadLetters(hubDb, clock, outboxSettings), channelPauses));
         r.bind("lineWebhook", new LineWebhook(channels));
 
-        JdbcMessageIdRepository webhookEvents = new JdbcMessageIdRepository(hubDb, "line-webhook");
-        webhookEvents.setCreateTableIfNotExists(false);
-        r.bind("webhookEventIds", webhookEvents);
+        // webhook events already handled (line_webhook_event): delivery events together in deliveryReceipts' transaction,
+        // the others through the route's idempotentConsumer
+        r.bind("webhookEventIds", new WebhookEventIds(hubDb, clock));
         TriggerConfiguration.bind(context, s.dataDir(), hubDb, customerDb, notificationQueue, nodeId());
 
         context.getPropertiesComponent().addOverrideProperty("hub.demo.active", String.valueOf(sandboxActive && s.demoEnabled()));

@@ -14,14 +14,16 @@ import java.util.concurrent.CountDownLatch;
 /**
  * {@code java -jar line-notification-hub.jar sandbox [--port 8090] [--host 127.0.0.1]
  * [--channel name:token:secret[:webhookUrl]]… [--accept-all] [--delivery-delay-ms 1000] [--undelivered-share 0.0]
- * [--max-recorded 100000] [--latency-ms 50[:10]] [--no-validation]}: (--no-validation skips the OpenAPI check of each
+ * [--webhook-batch-max 100] [--webhook-batch-ms 50] [--max-recorded 100000] [--latency-ms 50[:10]] [--no-validation]}:
+ * (--webhook-batch-max / --webhook-batch-ms: delivery events per webhook request at most, and how long a due one waits
+ * for others to share its request; 1 and 0 send each alone) (--no-validation skips the OpenAPI check of each
  * request, for load benchmarks where that check would be the bottleneck on a small machine)
  * the LINE sandbox on its own, for other programs (and benchmarks) to target. Runs until stopped.
  */
 public final class SandboxCommand {
 
     static final String USAGE = "usage: sandbox [--port 8090] [--host 127.0.0.1] [--channel name:token:secret[:webhookUrl]]..."
-            + " [--accept-all] [--delivery-delay-ms N] [--undelivered-share 0..1] [--max-recorded N] [--latency-ms FIXED[:JITTER]] [--no-validation]";
+            + " [--accept-all] [--delivery-delay-ms N] [--undelivered-share 0..1] [--webhook-batch-max N] [--webhook-batch-ms N] [--max-recorded N] [--latency-ms FIXED[:JITTER]] [--no-validation]";
 
     private SandboxCommand() {
     }
@@ -29,6 +31,8 @@ public final class SandboxCommand {
     /** Parses the arguments into a sandbox configuration; throws IllegalArgumentException with the usage on bad input. */
     static SandboxConfig parse(String[] args) {
         SandboxConfig.Builder b = SandboxConfig.builder().port(8090);
+        int batchMax = SandboxConfig.DEFAULT_WEBHOOK_BATCH_MAX;
+        Duration batchWindow = SandboxConfig.DEFAULT_WEBHOOK_BATCH_WINDOW;
         List<SandboxChannel> channels = new ArrayList<>();
         try {
             for (int i = 0; i < args.length; i++) {
@@ -38,6 +42,8 @@ public final class SandboxCommand {
                     case "--accept-all" -> b.acceptAllNumbers(true);
                     case "--no-validation" -> b.validateRequests(false);
                     case "--delivery-delay-ms" -> b.deliveryDelay(Duration.ofMillis(Long.parseLong(args[++i])));
+                    case "--webhook-batch-max" -> batchMax = Integer.parseInt(args[++i]);
+                    case "--webhook-batch-ms" -> batchWindow = Duration.ofMillis(Long.parseLong(args[++i]));
                     case "--undelivered-share" -> b.undeliveredShare(Double.parseDouble(args[++i]));
                     case "--max-recorded" -> b.maxRecordedRequests(Integer.parseInt(args[++i]));
                     case "--latency-ms" -> {
@@ -61,7 +67,7 @@ public final class SandboxCommand {
         if (channels.isEmpty()) {
             channels.add(new SandboxChannel("default", "sandbox-token", "sandbox-secret", null));
         }
-        return b.channels(channels).build();
+        return b.channels(channels).webhookBatching(batchMax, batchWindow).build();
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) throws InterruptedException {

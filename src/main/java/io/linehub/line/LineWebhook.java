@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * LINE's webhook, for the route on {@code POST /webhook/line/{channel}}: the signature is checked over the raw
- * body bytes before anything parses them; then the events are handed on one by one, each described by the
+ * body bytes before anything parses them; then the events are sorted ({@link #events}): the delivery-completion
+ * events go on together (one step records them all), every other event one by one, each described by the
  * {@link LineConstants} headers labelled {@code webhook}.
  * <p>
  * Hostile input (docs/api.md, "LINE webhook"): a body that is not JSON, or JSON without an {@code events} array,
@@ -122,24 +123,37 @@ public class LineWebhook {
 
     /**
      * The events of a verified webhook body that can be handled once: each a JSON object with a usable
-     * {@code webhookEventId}. The others are skipped with a WARN (index and reason) and counted.
+     * {@code webhookEventId}. The others are skipped with a WARN (index and reason) and counted. The usable ones are
+     * sorted: delivery-completion events (handled together by the next step) and all the others (handled one by one).
+     * The body becomes the {@link LineWebhookEvents}.
      */
-    public List<JsonNode> events(Exchange exchange) throws org.apache.camel.InvalidPayloadException {
+    public LineWebhookEvents events(Exchange exchange) throws org.apache.camel.InvalidPayloadException {
         JsonNode root = exchange.getMessage().getMandatoryBody(JsonNode.class);
         String channel = exchange.getMessage().getHeader("channel", String.class);
-        List<JsonNode> events = new ArrayList<>();
+        List<LineDeliveryEvent> deliveries = new ArrayList<>();
+        List<JsonNode> others = new ArrayList<>();
         int index = 0;
         for (JsonNode event : root.path("events")) {
             String problem = problem(event);
-            if (problem == null) {
-                events.add(event);
-            } else {
+            if (problem != null) {
                 skipped.incrementAndGet();
                 LOG.warn("LINE webhook on channel {}: event {} skipped: {}", channel, index, problem);
+            } else if ("delivery".equals(event.path("type").textValue())) {
+                JsonNode data = event.path("delivery").path("data");
+                deliveries.add(new LineDeliveryEvent(event.get("webhookEventId").asText(), data.isTextual() ? data.asText() : null));
+            } else {
+                others.add(event);
             }
             index++;
         }
-        return events;
+        LineWebhookEvents sorted = new LineWebhookEvents(deliveries, others);
+        exchange.getMessage().setBody(sorted);
+        return sorted;
+    }
+
+    /** The events other than delivery completions (the route splits over them). */
+    public List<JsonNode> otherEvents(Exchange exchange) throws org.apache.camel.InvalidPayloadException {
+        return exchange.getMessage().getMandatoryBody(LineWebhookEvents.class).others();
     }
 
     /** Why an event cannot be handled exactly once, or null. */

@@ -93,6 +93,7 @@ public class OutcomeStore {
                     + " line_request_id = COALESCE(?, line_request_id) WHERE id = ? AND status = 'SENDING'")) {
                 List<String> ids = new ArrayList<>();
                 List<Decision> idDecisions = new ArrayList<>();
+                List<Integer> overtaken = new ArrayList<>();
                 for (int k = 0; k < outcomes.size(); k++) {
                     Decision d = decisions.get(k);
                     boolean sent = d.next() == NotificationStatus.SENT;
@@ -122,8 +123,24 @@ public class OutcomeStore {
                     if (counts[i] != 0) {
                         changed.add(ids.get(i));
                         changedDecisions.add(idDecisions.get(i));
-                    } else if (idDecisions.get(i).next() != NotificationStatus.SENT) {
+                    } else if (idDecisions.get(i).next() == NotificationStatus.SENT) {
+                        overtaken.add(i);
+                    } else {
                         LOG.warn("notification {} was no longer SENDING when LINE's answer arrived", ids.get(i));
+                    }
+                }
+                // LINE's delivery webhook can overtake this commit (DELIVERED is accepted from SENDING): the status
+                // stays DELIVERED, and the row still gets when it was sent and LINE's request id
+                if (!overtaken.isEmpty()) {
+                    try (PreparedStatement fill = c.prepareStatement("UPDATE notification SET sent_at = COALESCE(sent_at, ?),"
+                            + " line_request_id = COALESCE(line_request_id, ?) WHERE id = ? AND status = 'DELIVERED'")) {
+                        for (int i : overtaken) {
+                            fill.setObject(1, now);
+                            fill.setString(2, idDecisions.get(i).lineRequestId());
+                            fill.setString(3, ids.get(i));
+                            fill.addBatch();
+                        }
+                        fill.executeBatch();
                     }
                 }
             }

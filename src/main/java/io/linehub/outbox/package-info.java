@@ -9,7 +9,8 @@
  *       {@link io.linehub.outbox.LeaseStillHeld} → {@code line:} → {@link io.linehub.outbox.RecordOutcome} →
  *       {@link io.linehub.outbox.OutcomeWriter} (group commit) → {@link io.linehub.outbox.OutcomeStore}, which the pure
  *       {@link io.linehub.outbox.RetryPolicy} tells what each answer means;</li>
- *   <li>later: {@link io.linehub.outbox.DeliveryReceipts} (LINE's delivery webhook), {@link io.linehub.outbox.NarrowcastProgress},
+ *   <li>later: {@link io.linehub.outbox.DeliveryReceipts} (LINE's delivery webhook: a request's events in one transaction, with
+ *       {@link io.linehub.outbox.WebhookEventIds}), {@link io.linehub.outbox.NarrowcastProgress},
  *       {@link io.linehub.outbox.TimeBasedOutcomes};</li>
  *   <li>for operators and the API: {@link io.linehub.outbox.DeadLetters}, {@link io.linehub.outbox.ChannelPauses},
  *       {@link io.linehub.outbox.NotificationReadModel}.</li>

@@ -40,7 +40,8 @@
  *   <li>{@code ChannelState} holds per-channel state: friend list (following / blocked), groups, quota and usage,
  *       retry keys, narrowcasts, per-day counts; {@code RateLimits} the per-channel, per-endpoint windows;</li>
  *   <li>{@code DeliveryWebhooks} signs and sends webhooks (delivery, follow, unfollow) from one scheduler thread
- *       with the async JDK client.</li>
+ *       with the async JDK client; delivery events that fall due together share a request, as LINE's do
+ *       ({@link io.linehub.sandbox.SandboxConfig#webhookBatchMax()}, {@link io.linehub.sandbox.SandboxConfig#webhookBatchWindow()}).</li>
  * </ul>
  * Handlers run on Vert.x event loops (one HTTP server per event loop, sharing the port) and must not block;
  * shared state is in concurrent maps and atomics.

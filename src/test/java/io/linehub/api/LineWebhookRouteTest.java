@@ -13,7 +13,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -113,6 +118,99 @@ class LineWebhookRouteTest {
 
         assertThat(post(body, signature)).isEqualTo(200);
         assertThat(friends().status("default", user)).contains(FriendStatus.Status.FOLLOWING);
+    }
+
+    /** n LON notifications SENT on the default channel (their delivery tag is their id), written directly. */
+    private static List<String> sentNotifications(int n) throws Exception {
+        List<String> ids = new ArrayList<>();
+        try (Connection c = hub.db().getConnection();
+             PreparedStatement ps = c.prepareStatement("INSERT INTO notification (id, type, channel, line_operation, status, data, line_request,"
+                     + " delivery_tag, next_attempt_at, created_at, updated_at, sent_at) VALUES (?, 'shipping_complete', 'default', 'pnp-template',"
+                     + " 'SENT', '{}', '{}', ?, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)")) {
+            for (int i = 0; i < n; i++) {
+                String id = UUID.randomUUID().toString();
+                ps.setString(1, id);
+                ps.setString(2, id);
+                ps.addBatch();
+                ids.add(id);
+            }
+            ps.executeBatch();
+        }
+        return ids;
+    }
+
+    private static String delivery(String id, String data) {
+        return "{\"type\":\"delivery\",\"delivery\":{\"data\":\"" + data + "\"},\"webhookEventId\":\"" + id + "\","
+                + "\"deliveryContext\":{\"isRedelivery\":false},\"timestamp\":1650590038721,\"mode\":\"active\"}";
+    }
+
+    @Test
+    void manyDeliveryEventsOfOneRequestAreRecordedTogetherWithTheOtherEventsHandledOneByOne() throws Exception {
+        List<String> ids = sentNotifications(120);
+        String user = "U4444444444444444444444444444444d";
+        List<String> events = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            events.add(delivery("01JBATCH" + String.format("%018d", i), ids.get(i)));
+            if (i == 60) {
+                events.add(event("follow", "01JBATCHFOLLOW000000000001", user, 9000, ",\"replyToken\":\"r\",\"follow\":{\"isUnblocked\":false}"));
+            }
+        }
+        events.add(delivery("01JBATCHUNKNOWN00000000001", "not-a-delivery-tag-we-sent")); // matches nothing: still 200
+        String body = envelope(events.toArray(String[]::new));
+        String inList = "('" + String.join("','", ids) + "')";
+
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log = new ch.qos.logback.core.read.ListAppender<>();
+        log.start();
+        root.addAppender(log);
+        try {
+            assertThat(post(body, sign(body))).isEqualTo(200);
+        } finally {
+            root.detachAppender(log);
+        }
+        synchronized (log.list) {
+            assertThat(log.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.INFO))
+                    .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList())
+                    .as("no log line per event at INFO or above").hasSizeLessThan(3);
+        }
+        assertThat(hub.count("SELECT COUNT(*) FROM notification WHERE status = 'DELIVERED' AND id IN " + inList)).isEqualTo(120);
+        assertThat(hub.count("SELECT COUNT(*) FROM notification_status_history WHERE status = 'DELIVERED' AND notification_id IN " + inList))
+                .isEqualTo(120);
+        assertThat(friends().status("default", user)).contains(FriendStatus.Status.FOLLOWING);
+
+        // LINE redelivers the whole request (it saw no 2xx): 200, nothing recorded twice
+        String redelivered = body.replace("\"isRedelivery\":false", "\"isRedelivery\":true");
+        assertThat(post(redelivered, sign(redelivered))).isEqualTo(200);
+        assertThat(hub.count("SELECT COUNT(*) FROM notification_status_history WHERE status = 'DELIVERED' AND notification_id IN " + inList))
+                .isEqualTo(120);
+    }
+
+    @Test
+    void theSameDeliveryEventsInTwoRequestsAtOnceAreRecordedOnce() throws Exception {
+        List<String> ids = sentNotifications(80);
+        List<String> events = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            events.add(delivery("01JRACE" + String.format("%019d", i), ids.get(i)));
+        }
+        String first = envelope(events.toArray(String[]::new));
+        java.util.Collections.reverse(events);
+        String second = envelope(events.toArray(String[]::new)).replace("\"isRedelivery\":false", "\"isRedelivery\":true");
+        var a = java.util.concurrent.CompletableFuture.supplyAsync(() -> postQuietly(first));
+        var b = java.util.concurrent.CompletableFuture.supplyAsync(() -> postQuietly(second));
+        assertThat(a.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(200);
+        assertThat(b.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(200);
+        String inList = "('" + String.join("','", ids) + "')";
+        assertThat(hub.count("SELECT COUNT(*) FROM notification WHERE status = 'DELIVERED' AND id IN " + inList)).isEqualTo(80);
+        assertThat(hub.count("SELECT COUNT(*) FROM notification_status_history WHERE status = 'DELIVERED' AND notification_id IN " + inList))
+                .isEqualTo(80);
+    }
+
+    private static int postQuietly(String body) {
+        try {
+            return post(body, sign(body));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

@@ -164,12 +164,12 @@ class NotificationApiTest {
                 + "\"deliveryContext\":{\"isRedelivery\":false},\"timestamp\":1,\"mode\":\"active\"},{\"type\":\"someFutureEvent\","
                 + "\"webhookEventId\":\"01HYYYYYYYYYYYYYYYYYYYYYY2\",\"deliveryContext\":{\"isRedelivery\":false},\"timestamp\":1,\"mode\":\"active\"}]}";
         String sig = LineSignature.sign("test-secret-9a7e", event.getBytes(StandardCharsets.UTF_8));
-        long before = hub.count("SELECT COUNT(*) FROM camel_messageprocessed");
+        long before = hub.count("SELECT COUNT(*) FROM line_webhook_event");
 
         assertThat(hub.post("/webhook/line/default", event, "x-line-signature", sig).statusCode()).isEqualTo(200);
         assertThat(hub.post("/webhook/line/default", event, "x-line-signature", sig).statusCode()).isEqualTo(200);
 
-        assertThat(hub.count("SELECT COUNT(*) FROM camel_messageprocessed")).isEqualTo(before + 2);
+        assertThat(hub.count("SELECT COUNT(*) FROM line_webhook_event")).isEqualTo(before + 2);
     }
 
     @Test

@@ -25,6 +25,18 @@ class SandboxCommandTest {
     }
 
     @Test
+    void batchesDeliveryEventsPerWebhookRequestAsConfigured() {
+        SandboxConfig defaults = SandboxCommand.parse(new String[0]);
+        assertThat(defaults.webhookBatchMax()).isEqualTo(SandboxConfig.DEFAULT_WEBHOOK_BATCH_MAX).isGreaterThan(1);
+        assertThat(defaults.webhookBatchWindow()).isEqualTo(SandboxConfig.DEFAULT_WEBHOOK_BATCH_WINDOW);
+        SandboxConfig c = SandboxCommand.parse(new String[]{"--webhook-batch-max", "250", "--webhook-batch-ms", "20"});
+        assertThat(c.webhookBatchMax()).isEqualTo(250);
+        assertThat(c.webhookBatchWindow()).isEqualTo(Duration.ofMillis(20));
+        assertThatThrownBy(() -> SandboxCommand.parse(new String[]{"--webhook-batch-max", "0"})).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> SandboxCommand.parse(new String[]{"--webhook-batch-ms", "-1"})).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void validatesRequestsUnlessToldNotTo() {
         assertThat(SandboxCommand.parse(new String[0]).validateRequests()).isTrue();
     }

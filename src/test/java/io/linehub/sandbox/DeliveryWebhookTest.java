@@ -129,8 +129,17 @@ class DeliveryWebhookTest {
         assertThat(client.push(minimalBody(TH_HASH)).statusCode()).isEqualTo(202);
         assertThat(client.push(minimalBody(JP_HASH)).statusCode()).isEqualTo(202);
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> hub.received().size() == 2);
-        List<JsonNode> bodies = hub.received().stream().map(r -> {
+        await().atMost(Duration.ofSeconds(5)).until(() -> events().size() == 2);
+        List<JsonNode> bodies = bodies();
+        List<JsonNode> events = events();
+        assertThat(events).extracting(e -> e.get("delivery").get("data").asText()).containsExactlyInAnyOrder(TH_HASH, JP_HASH);
+        assertThat(events).extracting(e -> e.get("webhookEventId").asText()).doesNotHaveDuplicates();
+        assertThat(bodies).extracting(b -> b.get("destination").asText()).containsOnly(ChannelState.botUserIdFor("channel-a"));
+    }
+
+    /** Every request's body (each signature checked), in arrival order. */
+    List<JsonNode> bodies() {
+        return hub.received().stream().map(r -> {
             try {
                 assertThat(r.header("x-line-signature")).isEqualTo(hmac(SECRET, r.body()));
                 return JSON.readTree(r.body());
@@ -138,10 +147,55 @@ class DeliveryWebhookTest {
                 throw new AssertionError(ex);
             }
         }).collect(Collectors.toList());
-        assertThat(bodies).extracting(b -> b.get("events").get(0).get("delivery").get("data").asText())
-                .containsExactlyInAnyOrder(TH_HASH, JP_HASH);
-        assertThat(bodies).extracting(b -> b.get("events").get(0).get("webhookEventId").asText()).doesNotHaveDuplicates();
-        assertThat(bodies).extracting(b -> b.get("destination").asText()).containsOnly(ChannelState.botUserIdFor("channel-a"));
+    }
+
+    /** Every event received, over all requests. */
+    List<JsonNode> events() {
+        List<JsonNode> events = new java.util.ArrayList<>();
+        bodies().forEach(b -> b.get("events").forEach(events::add));
+        return events;
+    }
+
+    @Test
+    @DisplayName("delivery events due together share a webhook request, at most webhookBatchMax each, each in LINE's shape")
+    void dueDeliveriesShareARequest() throws Exception {
+        sandbox = LineSandbox.start(SandboxConfig.builder()
+                .channel(new SandboxChannel("channel-a", TOKEN, SECRET, hub.url()))
+                .deliveryDelay(DELAY).webhookBatching(4, Duration.ofMillis(200))
+                .acceptAllNumbers(true).validateRequests(false).build());
+        client = new SandboxClient(sandbox);
+        Map<String, String> h = jsonHeaders();
+        for (int i = 0; i < 10; i++) {
+            h.put("X-Line-Delivery-Tag", "batch-tag-" + String.format("%012d", i));
+            assertThat(client.post(SandboxClient.PATH, h, minimalBody(TH_HASH)).statusCode()).isEqualTo(202);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> events().size() == 10);
+        Thread.sleep(300);
+        List<JsonNode> bodies = bodies();
+        // ten events sent within the 200 ms window: 4 + 4 + 2, not ten requests
+        assertThat(bodies).hasSizeLessThanOrEqualTo(4).allSatisfy(b -> assertThat(b.get("events").size()).isBetween(1, 4));
+        // (requests may overtake one another, as LINE's do: README §10.1)
+        assertThat(events()).extracting(e -> e.get("delivery").get("data").asText())
+                .containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, 10).mapToObj(i -> "batch-tag-" + String.format("%012d", i)).toList());
+        assertThat(events()).extracting(e -> e.get("webhookEventId").asText()).doesNotHaveDuplicates();
+        assertThat(events()).allSatisfy(e -> assertThat(fieldNames(e))
+                .containsExactly("type", "delivery", "webhookEventId", "deliveryContext", "timestamp", "mode"));
+        assertThat(sandbox.webhooks()).hasSize(bodies.size()).allSatisfy(w -> assertThat(w.hubStatus()).isEqualTo(200));
+    }
+
+    @Test
+    @DisplayName("webhookBatching(1, 0): one delivery event per request, as before")
+    void oneEventPerRequestWhenAskedFor() throws Exception {
+        sandbox = LineSandbox.start(SandboxConfig.builder()
+                .channel(new SandboxChannel("channel-a", TOKEN, SECRET, hub.url()))
+                .deliveryDelay(DELAY).webhookBatching(1, Duration.ZERO)
+                .acceptAllNumbers(true).validateRequests(false).build());
+        client = new SandboxClient(sandbox);
+        for (int i = 0; i < 3; i++) {
+            assertThat(client.push(minimalBody(TH_HASH)).statusCode()).isEqualTo(202);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> hub.received().size() == 3);
+        assertThat(bodies()).allSatisfy(b -> assertThat(b.get("events")).hasSize(1));
     }
 
     @Test
@@ -179,7 +233,7 @@ class DeliveryWebhookTest {
         }
         Thread.sleep(DELAY.toMillis() * 5);
         await().atMost(Duration.ofSeconds(5)).until(() -> sandbox.webhooks().size() == hub.received().size());
-        assertThat(hub.received().size()).isBetween(5, 35);
+        assertThat(events().size()).isBetween(5, 35);
     }
 
     @Test

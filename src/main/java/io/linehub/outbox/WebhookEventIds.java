@@ -1,0 +1,124 @@
+package io.linehub.outbox;
+
+import org.apache.camel.spi.IdempotentRepository;
+import org.apache.camel.support.service.ServiceSupport;
+
+import javax.sql.DataSource;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * LINE webhook events already handled, by {@code webhookEventId} (table {@code line_webhook_event}, V15). Two ways in,
+ * one table: {@link #firstSeen} takes a whole request's delivery events in one statement, inside the transaction that
+ * records what they say (so an event counts as seen exactly when its effect is committed); and, as Camel's
+ * {@link IdempotentRepository}, the route's {@code idempotentConsumer} takes the other events one at a time.
+ * <p>
+ * The statement is {@code INSERT … ON CONFLICT DO NOTHING} returning the ids it inserted (PostgreSQL's
+ * {@code RETURNING}; H2's {@code FINAL TABLE}). When two requests carry the same event at once, PostgreSQL makes the
+ * second insert wait for the first transaction: after its commit the second finds the id taken (not new), after its
+ * rollback the second inserts it — exactly one of them handles the event. (The embedded H2 does not wait so; there
+ * the hub's one process runs these transactions one at a time, see {@link DeliveryReceipts}.)
+ */
+public class WebhookEventIds extends ServiceSupport implements IdempotentRepository {
+
+    private final DataSource dataSource;
+    private final Clock clock;
+
+    public WebhookEventIds(DataSource dataSource, Clock clock) {
+        this.dataSource = dataSource;
+        this.clock = clock;
+    }
+
+    /**
+     * Marks the ids seen (in the caller's transaction) and returns those that were not seen before; duplicates in
+     * {@code ids} count once.
+     */
+    static Set<String> firstSeen(Connection c, Collection<String> ids, OffsetDateTime now) throws SQLException {
+        Set<String> distinct = new TreeSet<>(ids); // sorted: two requests with common ids take their index entries in one order
+        Set<String> fresh = new HashSet<>();
+        if (distinct.isEmpty()) {
+            return fresh;
+        }
+        boolean postgres = isPostgres(c);
+        String insert = "INSERT INTO line_webhook_event (event_id, seen_at) SELECT id, ? FROM UNNEST(?) AS n(id) ON CONFLICT DO NOTHING";
+        String sql = postgres ? insert + " RETURNING event_id" : "SELECT event_id FROM FINAL TABLE (" + insert + ")";
+        Array array = c.createArrayOf("varchar", distinct.toArray(new String[0]));
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, now);
+            ps.setArray(2, array);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    fresh.add(rs.getString(1));
+                }
+            }
+        } finally {
+            array.free();
+        }
+        return fresh;
+    }
+
+    static boolean isPostgres(Connection c) throws SQLException {
+        return c.getMetaData().getDatabaseProductName().startsWith("PostgreSQL");
+    }
+
+    private OffsetDateTime now() {
+        return OffsetDateTime.ofInstant(clock.instant(), java.time.ZoneOffset.UTC);
+    }
+
+    // ---- Camel's IdempotentRepository, for the route's per-event idempotentConsumer (each call its own transaction) ----
+
+    @Override
+    public boolean add(String key) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("INSERT INTO line_webhook_event (event_id, seen_at) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
+            ps.setString(1, key);
+            ps.setObject(2, now());
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new OutboxException("could not record a webhook event id", e);
+        }
+    }
+
+    @Override
+    public boolean contains(String key) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT 1 FROM line_webhook_event WHERE event_id = ?")) {
+            ps.setString(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw new OutboxException("could not look up a webhook event id", e);
+        }
+    }
+
+    @Override
+    public boolean remove(String key) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("DELETE FROM line_webhook_event WHERE event_id = ?")) {
+            ps.setString(1, key);
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new OutboxException("could not forget a webhook event id", e);
+        }
+    }
+
+    @Override
+    public boolean confirm(String key) {
+        return true;
+    }
+
+    @Override
+    public void clear() {
+        throw new UnsupportedOperationException("webhook event ids are not cleared wholesale");
+    }
+}
