@@ -1,5 +1,6 @@
 package io.linehub.hostile;
 
+import io.linehub.testsupport.LogCapture;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.linehub.friends.FriendStatus;
 import io.linehub.json.Json;

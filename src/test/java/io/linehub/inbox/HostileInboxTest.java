@@ -1,5 +1,6 @@
 package io.linehub.inbox;
 
+import io.linehub.testsupport.LogCapture;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.linehub.json.Json;
 import io.linehub.testsupport.TestHub;

@@ -1,4 +1,4 @@
-package io.linehub.inbox;
+package io.linehub.testsupport;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -10,18 +10,18 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /** Catches what the hub logs while a hostile case runs: no ERROR and no stack trace at WARN or above may be among it. */
-final class LogCapture implements AutoCloseable {
+public final class LogCapture implements AutoCloseable {
 
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
     private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
 
-    LogCapture() {
+    public LogCapture() {
         appender.start();
         root.addAppender(appender);
     }
 
     /** ERROR events, and WARN events that carry a stack trace, as readable lines. */
-    List<String> errorsOrStackTraces() {
+    public List<String> errorsOrStackTraces() {
         synchronized (appender.list) {
             return appender.list.stream()
                     .filter(e -> e.getLevel().isGreaterOrEqual(Level.ERROR) || (e.getLevel().isGreaterOrEqual(Level.WARN) && e.getThrowableProxy() != null))
@@ -32,7 +32,7 @@ final class LogCapture implements AutoCloseable {
     }
 
     /** Every message logged at WARN or above. */
-    List<String> warnings() {
+    public List<String> warnings() {
         synchronized (appender.list) {
             return appender.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
                     .map(ILoggingEvent::getFormattedMessage).collect(Collectors.toList());
@@ -40,7 +40,7 @@ final class LogCapture implements AutoCloseable {
     }
 
     /** Everything logged, one message a line. */
-    String all() {
+    public String all() {
         synchronized (appender.list) {
             return appender.list.stream().map(ILoggingEvent::getFormattedMessage).collect(Collectors.joining("\n"));
         }
