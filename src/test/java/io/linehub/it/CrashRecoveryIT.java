@@ -62,7 +62,9 @@ class CrashRecoveryIT {
                     "HUB_DELIVERY_UNDELIVERED_AFTER", "PT20S", "HUB_DELIVERY_HOUSEKEEPING_INTERVAL_MS", "1000", "HUB_DELIVERY_POLL_INTERVAL_MS", "50"));
             Process first = it.java("hub-1", env);
             await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> it.count("SELECT COUNT(*) FROM notification WHERE status IN ('SENT','DELIVERED')") >= 30_000);
+                    .until(() -> it.count("SELECT COUNT(*) FROM notification WHERE status IN ('SENT','DELIVERED')") >= 30_000
+                            // kill while some are claimed: the dispatcher may be between claim rounds at any one instant
+                            && it.count("SELECT COUNT(*) FROM notification WHERE status = 'SENDING'") > 0);
             first.destroyForcibly(); // SIGKILL: no shutdown hook, no graceful stop
             first.waitFor(30, TimeUnit.SECONDS);
             long inFlight = it.count("SELECT COUNT(*) FROM notification WHERE status = 'SENDING'");
