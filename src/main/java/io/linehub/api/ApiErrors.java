@@ -108,6 +108,17 @@ public class ApiErrors {
             reason = "the hub could not complete the request; reference " + ref;
             LOG.error("request failed, reference {}: {}", ref, e == null ? "unknown" : e.toString(), e);
         }
+        exchange.getMessage().removeHeaders("*", "channel");
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        if (challenge) {
+            exchange.getMessage().setHeader("WWW-Authenticate", "Bearer realm=\"line-notification-hub\"");
+        }
+        exchange.getMessage().setBody(body(status, error, field, reason));
+    }
+
+    /** The API's error body: {@code {"status","error","field","reason","message"}}, the one shape every error has. */
+    static String body(int status, String error, String field, String reason) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", status);
         body.put("error", error);
@@ -116,12 +127,6 @@ public class ApiErrors {
         }
         body.put("reason", reason);
         body.put("message", field == null ? reason : field + ": " + reason);
-        exchange.getMessage().removeHeaders("*", "channel");
-        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        if (challenge) {
-            exchange.getMessage().setHeader("WWW-Authenticate", "Bearer realm=\"line-notification-hub\"");
-        }
-        exchange.getMessage().setBody(Json.write(body));
+        return Json.write(body);
     }
 }

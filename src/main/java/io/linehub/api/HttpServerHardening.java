@@ -146,7 +146,7 @@ public final class HttpServerHardening {
                 .setStatusCode(status)
                 .putHeader("Content-Type", "application/json")
                 .putHeader("Connection", "close")
-                .end(errorBody(status, status == 400 ? "invalid_request" : "request_too_large", field, reason))
+                .end(ApiErrors.body(status, status == 400 ? "invalid_request" : "request_too_large", field, reason))
                 .onComplete(done -> request.connection().close());
     }
 
@@ -190,20 +190,9 @@ public final class HttpServerHardening {
         if (ctx.response().ended() || ctx.response().closed()) {
             return;
         }
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(errorBody(status, error, field, reason));
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(ApiErrors.body(status, error, field, reason));
     }
 
-    static String errorBody(int status, String error, String field, String reason) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", status);
-        body.put("error", error);
-        if (field != null) {
-            body.put("field", field);
-        }
-        body.put("reason", reason);
-        body.put("message", field == null ? reason : field + ": " + reason);
-        return Json.write(body);
-    }
 
     private static String oneLine(Throwable e) {
         return e == null ? "unknown" : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse(""));
