@@ -16,8 +16,7 @@ import io.linehub.intake.NotificationParser;
 import io.linehub.intake.ChannelFacts;
 import io.linehub.intake.PayloadPlanner;
 import io.linehub.intake.RecipientFacts;
-import io.linehub.line.LineChannel;
-import io.linehub.line.LineChannels;
+import io.linehub.channels.Channels;
 import io.linehub.line.LineComponent;
 import io.linehub.line.LineWebhook;
 import io.linehub.outbox.ChannelPauses;
@@ -157,43 +156,50 @@ public class HubConfiguration implements CamelConfiguration {
         }
         LOG.info("hub database: {}", s.dbUrl() != null ? "configured (HUB_DB_URL)" : "embedded H2 under " + s.dataDir().toAbsolutePath());
 
-        boolean sandboxActive = s.sandboxActive();
+        ChannelsConfiguration channelsConfig = ChannelsConfiguration.read(s, System::getenv);
+        boolean sandboxActive = s.sandboxActive(channelsConfig.fileGiven());
         String token = s.lineChannelAccessToken();
         String secret = s.lineChannelSecret();
-        String baseUrl = s.lineApiBaseUrl();
+        Channels channels;
+        LineSandbox sandbox = null;
         if (sandboxActive) {
             token = token != null ? token : "sandbox-" + randomHex(16);
             secret = secret != null ? secret : randomHex(16);
             String publicUrl = s.publicUrl() != null ? s.publicUrl() : "http://127.0.0.1:" + s.httpPort();
-            LineSandbox sandbox = LineSandbox.start(SandboxConfig.builder()
+            List<SandboxChannel> served = new ArrayList<>(channelsConfig.sandboxChannels(publicUrl));
+            if (!channelsConfig.fileHasDefault()) {
+                served.add(0, new SandboxChannel(DEFAULT_CHANNEL, token, secret, URI.create(publicUrl + "/webhook/line/" + DEFAULT_CHANNEL)));
+            }
+            sandbox = LineSandbox.start(SandboxConfig.builder()
                     .port(s.sandboxPort())
-                    .channel(new SandboxChannel(DEFAULT_CHANNEL, token, secret, URI.create(publicUrl + "/webhook/line/" + DEFAULT_CHANNEL)))
+                    .channels(served)
                     .deliveryDelay(Duration.ofMillis(s.sandboxDeliveryDelayMs()))
                     .undeliveredShare(s.sandboxUndeliveredShare())
                     .acceptAllNumbers(s.sandboxAcceptAllNumbers())
                     .templateKeys(TemplateKeys.documentedPlus(s.sandboxTemplateKeys()))
+                    .tokenLifetime(Duration.ofSeconds(s.sandboxTokenLifetimeSeconds()))
                     .build());
             toClose.add(0, sandbox);
             context.getRegistry().bind("lineSandbox", sandbox);
-            if (baseUrl == null) {
-                baseUrl = sandbox.baseUrl();
-            }
-            DemoData.seed(customerDb, sandbox, DEFAULT_CHANNEL);
+            channels = channelsConfig.channels(token, secret, sandbox.baseUrl());
             LOG.info("LINE sandbox on {} (HUB_SANDBOX={}); request log at {}/sandbox/requests", sandbox.baseUrl(), s.sandboxMode(), sandbox.baseUrl());
         } else {
-            if (token == null || secret == null) {
-                throw new IllegalArgumentException("HUB_SANDBOX=off needs LINE_CHANNEL_ACCESS_TOKEN and LINE_CHANNEL_SECRET");
+            if (!channelsConfig.fileHasDefault() && (token == null) != (secret == null)) {
+                throw new IllegalArgumentException("LINE_CHANNEL_ACCESS_TOKEN and LINE_CHANNEL_SECRET go together: set both or neither");
             }
-            baseUrl = baseUrl != null ? baseUrl : "https://api.line.me";
+            channels = channelsConfig.channels(token, secret, null);
+        }
+        if (sandbox != null) {
+            // the demo's Thai customers are friends of the channel a Thai number is routed to (a TH channel when there is one)
+            String thai = channels.forCountry("TH").map(io.linehub.channels.ChannelDefinition::name).orElse(DEFAULT_CHANNEL);
+            DemoData.seed(customerDb, sandbox, thai);
         }
         ApiKeys apiKeys = apiKeys(context, s, auth, hubDb, sandboxActive, toClose);
-        LineChannels channels = new LineChannels(List.of(
-                new LineChannel(DEFAULT_CHANNEL, token, secret, URI.create(baseUrl), s.lineChannelCountry(), s.lineChannelLanguage(),
-                        s.lineChannelBuddhistEra(), s.lineChannelFlexibleApproved(), s.lineChannelJapaneseEra(), s.lineChannelRocYear())));
         LOG.info("LINE channels: {}", channels.all());
+        context.getRegistry().bind("channels", channels);
 
         LineComponent line = new LineComponent();
-        line.setChannels(channels);
+        line.setChannels(channels.lineChannels());
         line.setReplyThreads(s.deliveryReplyThreads());
         line.setMaxConnections(s.lineMaxConnections());
         context.addComponent("line", line);
@@ -227,6 +233,7 @@ public class HubConfiguration implements CamelConfiguration {
             });
         }
         TemplateRenderer renderer = new TemplateRenderer(catalog);
+        channels.checkTemplateKeys(s.channelsFile(), catalog);
         reportMissingLonKeys(catalog, channels);
 
         Registry r = context.getRegistry();
@@ -234,7 +241,8 @@ public class HubConfiguration implements CamelConfiguration {
         r.bind("customerDataSource", customerDb);
         r.bind("notificationQueue", notificationQueue);
         r.bind("channelPauses", channelPauses);
-        RateBudgets rateBudgets = new RateBudgets(s.deliveryRatePerSecond(), java.util.Map.of(), s.rateWindow(), s.deliveryRateMarginMs());
+        // each channel's budget per LINE endpoint (its ratePerSecond; HUB_DELIVERY_RATE_PER_SECOND for the environment's default)
+        RateBudgets rateBudgets = new RateBudgets(s.deliveryRatePerSecond(), channels.rateBudgets(), s.rateWindow(), s.deliveryRateMarginMs());
         r.bind("rateBudgets", rateBudgets);
         r.bind("rateWindowHold", rateBudgets.holdExpression());
         // the delivery routes' steps, in their order: claim, prepare, (throttle) lease check, (line:) record
@@ -266,10 +274,12 @@ public class HubConfiguration implements CamelConfiguration {
         r.bind("recipientFacts", new RecipientFacts(friends, s.defaultRegion()));
         r.bind("payloadPlanner", new PayloadPlanner(payloads, channels));
         r.bind("channelFacts", new ChannelFacts(channels));
-        r.bind("sendSchedule", new io.linehub.intake.SendSchedule(catalog, channels, channelQuietHours(context), clock));
+        java.util.Map<String, io.linehub.quiet.QuietHours> quiet = new java.util.HashMap<>(channels.quietHours());
+        channelQuietHours(context).forEach(quiet::putIfAbsent);
+        r.bind("sendSchedule", new io.linehub.intake.SendSchedule(catalog, channels.lineChannels(), quiet, clock));
         r.bind("intake", new NotificationIntake(notificationQueue));
         r.bind("quotaGuard", new QuotaGuard(context.createProducerTemplate(), friends, outcomeStore, Duration.ofHours(1)));
-        r.bind("templateApi", new TemplateApi(new TemplatePreview(catalog, payloads), channels.get(DEFAULT_CHANNEL)));
+        r.bind("templateApi", new TemplateApi(new TemplatePreview(catalog, payloads), channels.get(DEFAULT_CHANNEL).line()));
         r.bind("apiErrors", new ApiErrors());
         AdminAudit audit = new AdminAudit(hubDb, clock);
         r.bind("apiKeys", apiKeys);
@@ -277,7 +287,7 @@ public class HubConfiguration implements CamelConfiguration {
         r.bind("keysApi", new KeysApi(apiKeys, audit));
         r.bind("apiRequests", new io.linehub.api.ApiRequests());
         r.bind("notificationQueries", new NotificationQueries(new NotificationReadModel(hubDb), new DeadLetters(hubDb, clock, outboxSettings), channelPauses));
-        r.bind("lineWebhook", new LineWebhook(channels));
+        r.bind("lineWebhook", new LineWebhook(channels.lineChannels()));
 
         // webhook events already handled (line_webhook_event): delivery events together in deliveryReceipts' transaction,
         // the others through the route's idempotentConsumer
@@ -328,9 +338,10 @@ public class HubConfiguration implements CamelConfiguration {
     }
 
     /** Start-up validation: which types cannot go out as a LON template on each channel (no key from LINE configured). */
-    private static void reportMissingLonKeys(TemplateCatalog catalog, LineChannels channels) {
-        for (LineChannel channel : channels.all()) {
+    private static void reportMissingLonKeys(TemplateCatalog catalog, Channels channels) {
+        for (io.linehub.channels.ChannelDefinition channel : channels.all()) {
             List<String> gaps = catalog.all().stream()
+                    .filter(t -> !channel.templateKeys().containsKey(t.type()))
                     .filter(t -> !t.lon(channel.country()).map(LonMapping::configured).orElse(false))
                     .map(NotificationTemplate::type).toList();
             if (!gaps.isEmpty()) {

@@ -52,7 +52,9 @@ public record HubSettings(
         int deliveryReplyThreads,
         int lineMaxConnections,
         String templatesDir,
-        long templatesReloadSeconds) {
+        long templatesReloadSeconds,
+        String channelsFile,
+        long sandboxTokenLifetimeSeconds) {
 
     /** A comma-separated list of keys (blank: none). */
     private static java.util.Set<String> keys(String list) {
@@ -108,15 +110,20 @@ public record HubSettings(
                 Integer.parseInt(required(p, "hub.delivery.reply-threads")),
                 Integer.parseInt(required(p, "hub.line.max-connections")),
                 required(p, "hub.templates.dir"),
-                Long.parseLong(required(p, "hub.templates.reload-seconds")));
+                Long.parseLong(required(p, "hub.templates.reload-seconds")),
+                required(p, "hub.channels.file"),
+                Long.parseLong(required(p, "hub.sandbox.token-lifetime-seconds")));
     }
 
-    /** Whether the hub runs against its own LINE sandbox: HUB_SANDBOX=on, or auto without LINE credentials. */
-    boolean sandboxActive() {
+    /**
+     * Whether the hub runs against its own LINE sandbox: HUB_SANDBOX=on, or auto without LINE credentials (neither
+     * LINE_CHANNEL_ACCESS_TOKEN nor a channels file, whose every entry has its credentials).
+     */
+    boolean sandboxActive(boolean channelsFileGiven) {
         return switch (sandboxMode) {
             case "on" -> true;
             case "off" -> false;
-            case "auto" -> lineChannelAccessToken == null;
+            case "auto" -> lineChannelAccessToken == null && !channelsFileGiven;
             default -> throw new IllegalArgumentException("HUB_SANDBOX must be auto, on or off, was '" + sandboxMode + "'");
         };
     }

@@ -1,7 +1,7 @@
 package io.linehub.intake;
 
 import io.linehub.headers.HubHeaders;
-import io.linehub.line.LineChannels;
+import io.linehub.channels.Channels;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 
@@ -11,15 +11,15 @@ import org.apache.camel.InvalidPayloadException;
  */
 public class ChannelFacts {
 
-    private final LineChannels channels;
+    private final Channels channels;
 
-    public ChannelFacts(LineChannels channels) {
+    public ChannelFacts(Channels channels) {
         this.channels = channels;
     }
 
     public void resolve(Exchange exchange) throws InvalidPayloadException {
         PendingNotification n = exchange.getMessage().getMandatoryBody(PendingNotification.class);
-        boolean approved = channels.find(n.lineChannel).map(c -> c.flexibleApproved()).orElse(false);
+        boolean approved = channels.find(n.lineChannel).map(c -> c.line().flexibleApproved()).orElse(false);
         exchange.getMessage().setHeader(HubHeaders.FLEX_APPROVED, approved);
     }
 }

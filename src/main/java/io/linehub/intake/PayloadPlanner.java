@@ -1,8 +1,9 @@
 package io.linehub.intake;
 
 import io.linehub.json.Json;
+import io.linehub.channels.ChannelDefinition;
+import io.linehub.channels.Channels;
 import io.linehub.line.LineChannel;
-import io.linehub.line.LineChannels;
 import io.linehub.line.LineOperation;
 import io.linehub.template.LinePayloads;
 import io.linehub.template.RenderOptions;
@@ -23,9 +24,9 @@ import java.util.UUID;
 public class PayloadPlanner {
 
     private final LinePayloads payloads;
-    private final LineChannels channels;
+    private final Channels channels;
 
-    public PayloadPlanner(LinePayloads payloads, LineChannels channels) {
+    public PayloadPlanner(LinePayloads payloads, Channels channels) {
         this.payloads = payloads;
         this.channels = channels;
     }
@@ -104,12 +105,14 @@ public class PayloadPlanner {
     }
 
     private RenderOptions renderOptions(PendingNotification n) {
-        LineChannel channel = channels.get(n.lineChannel);
+        ChannelDefinition definition = channels.get(n.lineChannel);
+        LineChannel channel = definition.line();
         if (n.language == null || !RenderOptions.LANGUAGES.contains(n.language)) {
             n.language = channel.defaultLanguage();
         }
+        // the channel's own LON template keys (channels file) before config/templates' for its country
         return new RenderOptions(n.language, channel.country(), zoneOf(n.timeZone, n.recipientCountry), channel.buddhistEra(),
-                channel.japaneseEra(), channel.rocYear());
+                channel.japaneseEra(), channel.rocYear(), definition.templateKeys());
     }
 
     private static ZoneId zoneOf(String timeZone, String country) {

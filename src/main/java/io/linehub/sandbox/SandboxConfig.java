@@ -34,6 +34,7 @@ public final class SandboxConfig {
     private final boolean validateRequests;
     private final java.util.Map<ApiPath, EndpointRateLimit> rateLimits;
     private final Long monthlyQuota;
+    private final Duration tokenLifetime;
     private final Duration narrowcastWaiting;
     private final Duration narrowcastSending;
     private final Integer narrowcastErrorCode;
@@ -51,7 +52,7 @@ public final class SandboxConfig {
         Set<String> tokens = new HashSet<>();
         Set<String> names = new HashSet<>();
         for (SandboxChannel c : channels) {
-            if (!tokens.add(c.accessToken())) {
+            if (c.accessToken() != null && !tokens.add(c.accessToken())) {
                 throw new IllegalArgumentException("two channels share one access token (channel " + c.name() + ")");
             }
             if (!names.add(c.name())) {
@@ -91,6 +92,10 @@ public final class SandboxConfig {
             throw new IllegalArgumentException("monthlyQuota must not be negative");
         }
         this.monthlyQuota = b.monthlyQuota;
+        if (b.tokenLifetime.isNegative() || b.tokenLifetime.isZero()) {
+            throw new IllegalArgumentException("tokenLifetime must be positive");
+        }
+        this.tokenLifetime = b.tokenLifetime;
         this.narrowcastWaiting = Objects.requireNonNull(b.narrowcastWaiting, "narrowcastWaiting");
         this.narrowcastSending = Objects.requireNonNull(b.narrowcastSending, "narrowcastSending");
         if (narrowcastWaiting.isNegative() || narrowcastSending.isNegative()) {
@@ -132,6 +137,9 @@ public final class SandboxConfig {
     public EndpointRateLimit rateLimit(ApiPath endpoint) { return rateLimits.get(endpoint); }
     /** Initial monthly target limit of every channel ({@code GET /v2/bot/message/quota}); null = {"type":"none"}. */
     public Long monthlyQuota() { return monthlyQuota; }
+
+    /** Lifetime of the tokens {@code POST /oauth2/v3/token} issues (LINE: 15 minutes); past it a token gets 401. */
+    public Duration tokenLifetime() { return tokenLifetime; }
     /** How long a narrowcast stays in phase {@code waiting}. */
     public Duration narrowcastWaiting() { return narrowcastWaiting; }
     /** How long a narrowcast stays in phase {@code sending} before it succeeds (or fails). */
@@ -172,6 +180,7 @@ public final class SandboxConfig {
         private boolean validateRequests = true;
         private final java.util.Map<ApiPath, EndpointRateLimit> rateLimits = new java.util.EnumMap<>(ApiPath.class);
         private Long monthlyQuota;
+        private Duration tokenLifetime = Duration.ofSeconds(900);
         private Duration narrowcastWaiting = Duration.ofSeconds(1);
         private Duration narrowcastSending = Duration.ofSeconds(1);
         private Integer narrowcastErrorCode;
@@ -217,6 +226,7 @@ public final class SandboxConfig {
             return this;
         }
         public Builder monthlyQuota(Long quota) { this.monthlyQuota = quota; return this; }
+        public Builder tokenLifetime(Duration lifetime) { this.tokenLifetime = Objects.requireNonNull(lifetime, "tokenLifetime"); return this; }
         public Builder narrowcastPhases(Duration waiting, Duration sending) {
             this.narrowcastWaiting = waiting;
             this.narrowcastSending = sending;

@@ -43,7 +43,9 @@ final class SandboxContext {
         this.config = config;
         for (SandboxChannel c : config.channels()) {
             ChannelState state = new ChannelState(c, config.monthlyQuota());
-            channelsByToken.put(c.accessToken(), state);
+            if (c.accessToken() != null) {
+                channelsByToken.put(c.accessToken(), state);
+            }
             channelsByName.put(c.name(), state);
         }
         this.sent = new BoundedLog<>(config.maxRecordedRequests());

@@ -14,8 +14,15 @@ import java.util.Objects;
  * @param buddhistEra show Thai Buddhist-era years (2026 → 2569); applies to Thai ({@code th}) texts only
  * @param japaneseEra show Japanese-era years (和暦: 2026 → 令和8年) in Japanese ({@code ja}) texts
  * @param rocYear     show Republic of China years (民國: 2026 → 民國115年) in Taiwanese ({@code zh-TW}) texts
+ * @param lonKeys     the sending channel's own LON template keys by notification type (its channels-file
+ *                    {@code templateKeys}), used instead of the template's for {@code country}; empty: none
  */
-public record RenderOptions(String language, String country, ZoneId zone, boolean buddhistEra, boolean japaneseEra, boolean rocYear) {
+public record RenderOptions(String language, String country, ZoneId zone, boolean buddhistEra, boolean japaneseEra, boolean rocYear,
+                            java.util.Map<String, LonMapping> lonKeys) {
+
+    public RenderOptions(String language, String country, ZoneId zone, boolean buddhistEra, boolean japaneseEra, boolean rocYear) {
+        this(language, country, zone, buddhistEra, japaneseEra, rocYear, java.util.Map.of());
+    }
 
     public RenderOptions(String language, String country, ZoneId zone, boolean buddhistEra) {
         this(language, country, zone, buddhistEra, false, false);
@@ -32,6 +39,7 @@ public record RenderOptions(String language, String country, ZoneId zone, boolea
     public RenderOptions {
         Objects.requireNonNull(language, "language");
         Objects.requireNonNull(zone, "zone");
+        lonKeys = lonKeys == null ? java.util.Map.of() : java.util.Map.copyOf(lonKeys);
         if (!LANGUAGES.contains(language)) {
             throw new IllegalArgumentException("unsupported language '" + language + "' (expected one of " + LANGUAGES + ")");
         }

@@ -46,6 +46,21 @@ public final class TemplateRenderer {
     }
 
     /**
+     * The LON keys for the sending channel: its own (channels file {@code templateKeys}) when it has them for the type,
+     * with the template's item and button keys for that country where it names none; else the template's.
+     */
+    static java.util.Optional<LonMapping> lonMapping(NotificationTemplate t, RenderOptions options) {
+        java.util.Optional<LonMapping> base = t.lon(options.country());
+        LonMapping own = options.lonKeys().get(t.type());
+        if (own != null && own.configured()) {
+            return java.util.Optional.of(new LonMapping(options.country(), own.templateKey(),
+                    own.itemKeys().isEmpty() ? base.map(LonMapping::itemKeys).orElse(java.util.Map.of()) : own.itemKeys(),
+                    own.buttonKeys().isEmpty() ? base.map(LonMapping::buttonKeys).orElse(java.util.Map.of()) : own.buttonKeys()));
+        }
+        return base.filter(LonMapping::configured);
+    }
+
+    /**
      * Renders a LINE notification message (template) for the country of the sending channel:
      * {@code {"templateKey":…,"body":{"emphasizedItem":…,"items":[…],"buttons":[…]}}}; the caller adds {@code "to"}.
      * Fields without an item/button key for that country are left out.
@@ -58,8 +73,7 @@ public final class TemplateRenderer {
         if (options.country() == null) {
             throw new IllegalArgumentException("RenderOptions.country is required for LINE notification messages (template)");
         }
-        LonMapping m = t.lon(options.country()).filter(LonMapping::configured)
-                .orElseThrow(() -> new MissingTemplateKeyException(type, options.country()));
+        LonMapping m = lonMapping(t, options).orElseThrow(() -> new MissingTemplateKeyException(type, options.country()));
         DataValidator.validate(t, data, "data");
 
         ObjectNode body = F.objectNode();
