@@ -84,6 +84,19 @@ final class ChannelsConfiguration {
                 URI.create(publicUrl + "/webhook/line/" + c.name()), c.line().channelId())).toList();
     }
 
+    /** {@code keys} and every LON key of the file's channels (the keys LINE gave those accounts), which the sandbox then accepts. */
+    java.util.Set<String> withTemplateKeysOfTheFile(java.util.Set<String> keys) {
+        java.util.Set<String> all = new java.util.HashSet<>(keys);
+        for (ChannelDefinition c : fromFile) {
+            c.templateKeys().values().forEach(m -> {
+                all.add(m.templateKey());
+                all.addAll(m.itemKeys().values());
+                all.addAll(m.buttonKeys().values());
+            });
+        }
+        return all;
+    }
+
     boolean fileHasDefault() {
         return fromFile.stream().anyMatch(c -> c.name().equals(Channels.DEFAULT));
     }

@@ -176,7 +176,7 @@ public class HubConfiguration implements CamelConfiguration {
                     .deliveryDelay(Duration.ofMillis(s.sandboxDeliveryDelayMs()))
                     .undeliveredShare(s.sandboxUndeliveredShare())
                     .acceptAllNumbers(s.sandboxAcceptAllNumbers())
-                    .templateKeys(TemplateKeys.documentedPlus(s.sandboxTemplateKeys()))
+                    .templateKeys(TemplateKeys.documentedPlus(channelsConfig.withTemplateKeysOfTheFile(s.sandboxTemplateKeys())))
                     .tokenLifetime(Duration.ofSeconds(s.sandboxTokenLifetimeSeconds()))
                     .build());
             toClose.add(0, sandbox);
@@ -190,9 +190,9 @@ public class HubConfiguration implements CamelConfiguration {
             channels = channelsConfig.channels(token, secret, null);
         }
         if (sandbox != null) {
-            // the demo's Thai customers are friends of the channel a Thai number is routed to (a TH channel when there is one)
-            String thai = channels.forCountry("TH").map(io.linehub.channels.ChannelDefinition::name).orElse(DEFAULT_CHANNEL);
-            DemoData.seed(customerDb, sandbox, thai);
+            // the demo's followers are friends of the channel their country routes to (a TH channel for Thai ones, when there is one)
+            Channels routed = channels;
+            DemoData.seed(customerDb, sandbox, country -> routed.forCountry(country).map(io.linehub.channels.ChannelDefinition::name).orElse(DEFAULT_CHANNEL));
         }
         ApiKeys apiKeys = apiKeys(context, s, auth, hubDb, sandboxActive, toClose);
         LOG.info("LINE channels: {}", channels.all());
@@ -270,10 +270,11 @@ public class HubConfiguration implements CamelConfiguration {
         FriendStatus friends = new FriendStatus(hubDb, Clock.systemUTC());
         r.bind("friendStatus", friends);
         // the steps of routes/intake.camel.yaml: parse, recipient facts, the channel policy's outcomes, the outbox row
-        r.bind("intakeParser", new NotificationParser(DEFAULT_CHANNEL));
-        r.bind("recipientFacts", new RecipientFacts(friends, s.defaultRegion()));
+        r.bind("intakeParser", new NotificationParser(channels.names()));
+        r.bind("recipientFacts", new RecipientFacts(s.defaultRegion()));
+        r.bind("channelRouting", new io.linehub.intake.ChannelRouting(channels));
         r.bind("payloadPlanner", new PayloadPlanner(payloads, channels));
-        r.bind("channelFacts", new ChannelFacts(channels));
+        r.bind("channelFacts", new ChannelFacts(channels, friends));
         java.util.Map<String, io.linehub.quiet.QuietHours> quiet = new java.util.HashMap<>(channels.quietHours());
         channelQuietHours(context).forEach(quiet::putIfAbsent);
         r.bind("sendSchedule", new io.linehub.intake.SendSchedule(catalog, channels.lineChannels(), quiet, clock));

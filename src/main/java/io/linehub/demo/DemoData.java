@@ -44,7 +44,7 @@ public final class DemoData {
     }
 
     /** Inserts the demo customers that are not there yet, and registers the LINE users in the sandbox directory. */
-    public static void seed(DataSource db, io.linehub.sandbox.LineSandbox sandbox, String channel) throws SQLException {
+    public static void seed(DataSource db, io.linehub.sandbox.LineSandbox sandbox, java.util.function.Function<String, String> channelOfCountry) throws SQLException {
         PhoneDirectory directory = sandbox.directory();
         try (Connection c = db.getConnection()) {
             for (DemoCustomer d : CUSTOMERS) {
@@ -73,7 +73,7 @@ public final class DemoData {
                     directory.add(PhoneNumbers.hash(PhoneNumbers.toE164(d.phone(), d.country())));
                 }
                 if (d.lineUserId() != null) {
-                    sandbox.addFriend(channel, d.lineUserId());
+                    sandbox.addFriend(channelOfCountry.apply(d.country()), d.lineUserId());
                 }
             }
         }

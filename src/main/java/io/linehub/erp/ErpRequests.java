@@ -134,12 +134,21 @@ public class ErpRequests {
         if (row.get("language") != null) {
             req.put("language", (String) row.get("language"));
         }
+        // optional columns: the LINE channel (null: the routing rule picks one) and the delivery kind (null: auto)
+        putText(req, "channel", row.get("channel"));
+        putText(req, "via", row.get("via"));
         // optional columns (a company table may not have them): when to send and until when
         putInstant(req, "sendAt", row.get("send_at"));
         putInstant(req, "expiresAt", row.get("expires_at"));
         String key = (String) row.get("idempotency_key");
         m.setBody(Json.write(req));
         m.setHeader("Idempotency-Key", key != null && !key.isBlank() ? key : "erp:" + table + ":" + id);
+    }
+
+    private static void putText(ObjectNode req, String field, Object value) {
+        if (value != null && !value.toString().isBlank()) {
+            req.put(field, value.toString().trim());
+        }
     }
 
     /** A timestamp column as the API's ISO-8601 form (text columns are passed on for intake to check). */

@@ -14,8 +14,14 @@ public final class HubHeaders {
     public static final String CUSTOMER_ID = "customerId";
     /** Header the customer lookup writes: the customer's row as a map, or null. */
     public static final String CUSTOMER_ROW = "HubCustomer";
-    /** Header (a fact the channel policy reads): the channel the request asked for (auto, template, flex, push, …). */
-    public static final String REQUESTED_CHANNEL = "HubRequestedChannel";
+    /** Header (a fact the channel policy reads): the delivery kind the request asked for ({@code via}: auto, template, flex, push, …). */
+    public static final String VIA = "HubVia";
+    /** Property (a fact the channel routing reads, then its outcome): the LINE channel named in the request, else the one routing chose. */
+    public static final String LINE_CHANNEL = "HubLineChannel";
+    /** Property (fact for channel routing): the recipient's country (of the phone number, else the customer's country_code), or null. */
+    public static final String RECIPIENT_COUNTRY = "HubRecipientCountry";
+    /** Property (fact for channel routing): the notification type. */
+    public static final String NOTIFICATION_TYPE = "HubNotificationType";
     /** Header (fact): a LINE user ID is known and may be pushed to (the customer follows the channel, or the request gave it). */
     public static final String FRIEND = "HubFriend";
     /** Header (fact): the request named an audience (narrowcast). */
@@ -24,7 +30,7 @@ public final class HubHeaders {
     public static final String USER_IDS = "HubUserIds";
     /** Header (fact): a LINE notification message can reach the number (E.164 from JP, TH or TW). */
     public static final String LON_REACHABLE = "HubLonReachable";
-    /** Header (fact): LINE approved the sending channel for flexible LINE notification messages (LINE_CHANNEL_FLEXIBLE_APPROVED). */
+    /** Header (fact): LINE approved the sending channel for flexible LINE notification messages (flexibleApproved / LINE_CHANNEL_FLEXIBLE_APPROVED). */
     public static final String FLEX_APPROVED = "HubFlexApproved";
     /** Property (fact): the recipient form the request used: customerId, phone, userId, userIds, audienceGroupId or none. */
     public static final String RECIPIENT = "HubRecipient";

@@ -1,25 +1,41 @@
 package io.linehub.intake;
 
-import io.linehub.headers.HubHeaders;
 import io.linehub.channels.Channels;
+import io.linehub.friends.FriendStatus;
+import io.linehub.headers.HubHeaders;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 
+import java.util.Optional;
+
 /**
- * Facts about the sending channel that the channel policy (routes/intake.camel.yaml) reads: whether LINE approved
- * it for flexible LINE notification messages ({@link HubHeaders#FLEX_APPROVED}).
+ * Facts about the sending channel that the channel policy (routes/intake.camel.yaml) reads, once routing has chosen
+ * it: whether LINE approved it for flexible LINE notification messages ({@link HubHeaders#FLEX_APPROVED}), and
+ * whether the recipient's LINE user ID may be pushed to on it ({@link HubHeaders#FRIEND}: the customer follows this
+ * channel, by its own friend status from LINE's webhooks, else the company's data).
  */
 public class ChannelFacts {
 
     private final Channels channels;
+    private final FriendStatus friends;
 
-    public ChannelFacts(Channels channels) {
+    public ChannelFacts(Channels channels, FriendStatus friends) {
         this.channels = channels;
+        this.friends = friends;
     }
 
     public void resolve(Exchange exchange) throws InvalidPayloadException {
         PendingNotification n = exchange.getMessage().getMandatoryBody(PendingNotification.class);
-        boolean approved = channels.find(n.lineChannel).map(c -> c.line().flexibleApproved()).orElse(false);
+        if (channels.find(n.lineChannel).isEmpty()) {
+            throw new IllegalStateException("no LINE channel chosen for the notification: routes/channel-routing.camel.yaml must choose one");
+        }
+        boolean approved = channels.get(n.lineChannel).line().flexibleApproved();
         exchange.getMessage().setHeader(HubHeaders.FLEX_APPROVED, approved);
+        if (n.userId != null && n.customerId != null) {
+            Optional<FriendStatus.Status> known = friends.status(n.lineChannel, n.userId);
+            n.friend = known.map(st -> st == FriendStatus.Status.FOLLOWING).orElse(n.customerSaysFriend);
+        }
+        // a user ID given in the request is taken as the caller's word that the user can receive a push
+        exchange.getMessage().setHeader(HubHeaders.FRIEND, n.userId != null && (n.customerId == null || n.friend));
     }
 }

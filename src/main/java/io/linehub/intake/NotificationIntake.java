@@ -43,7 +43,7 @@ public class NotificationIntake {
         return new NewNotification(n.type, n.lineChannel, n.operation, n.customerId, lon ? n.recipientHash : null, n.recipientMasked,
                 n.recipientCountry, n.language, Json.write(n.data), Json.write(n.lineRequest), n.idempotencyKey, n.requestDigest,
                 n.operation.equals("push") ? n.userId : null, n.retryKey, n.contentDigest, n.decision,
-                n.templateVersion, n.timing);
+                n.templateVersion, n.timing, n.via);
     }
 
     /** The one log line of a newly stored notification (never the recipient): INFO for one sent by itself (the API). */

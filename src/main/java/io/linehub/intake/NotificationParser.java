@@ -28,17 +28,18 @@ public class NotificationParser {
     static final int MAX_IDEMPOTENCY_KEY = 200;
     private static final Pattern TYPE = Pattern.compile("[a-z][a-z0-9_]*");
     private static final Pattern CUSTOMER_ID_CHARS = Pattern.compile("[A-Za-z0-9._:@-]+");
-    private static final Set<String> TOP_LEVEL = Set.of("type", "to", "data", "channel", "language", "sendAt", "expiresAt");
+    private static final Set<String> TOP_LEVEL = Set.of("type", "to", "data", "channel", "via", "language", "sendAt", "expiresAt");
     private static final Set<String> TO_FIELDS = Set.of("customerId", "phone", "userId", "userIds", "audienceGroupId");
-    /** The channels a request may ask for (DESIGN §2); auto lets the policy in routes/intake.camel.yaml choose. */
-    public static final Set<String> CHANNELS = Set.of("auto", "template", "flex", "push", "multicast", "broadcast", "narrowcast");
+    /** The delivery kinds a request may ask for ({@code via}, DESIGN §2); auto lets the policy in routes/intake.camel.yaml choose. */
+    public static final Set<String> VIA = Set.of("auto", "template", "flex", "push", "multicast", "broadcast", "narrowcast");
     static final Pattern USER_ID = Pattern.compile("U[0-9a-f]{32}");
     private static final Set<String> LANGUAGES = Set.of("th", "en", "ja", "zh-TW");
 
-    private final String defaultChannel;
+    private final Set<String> channels;
 
-    public NotificationParser(String defaultChannel) {
-        this.defaultChannel = defaultChannel;
+    /** @param channels the names of the configured LINE channels ({@code channel} must be one of them) */
+    public NotificationParser(Set<String> channels) {
+        this.channels = Set.copyOf(channels);
     }
 
     /** The request JSON, checked field by field. Sets the customerId header when the recipient is a customer. */
@@ -84,9 +85,20 @@ public class NotificationParser {
         if (!TYPE.matcher(n.type).matches()) {
             throw new RequestRejectedException("type", "must be lower-case letters, digits and underscores");
         }
-        n.deliveryChannel = root.hasNonNull("channel") ? requiredText(root, "channel", 16) : "auto";
-        if (!CHANNELS.contains(n.deliveryChannel)) {
-            throw new RequestRejectedException("channel", "is not a channel; use one of " + new TreeSet<>(CHANNELS));
+        n.via = root.hasNonNull("via") ? requiredText(root, "via", 16) : "auto";
+        if (!VIA.contains(n.via)) {
+            throw new RequestRejectedException("via", "is not a delivery kind; use one of " + new TreeSet<>(VIA));
+        }
+        // the LINE channel (Official Account) to send through; none: the routing rule (routes/channel-routing.camel.yaml) picks one
+        if (root.hasNonNull("channel")) {
+            n.lineChannel = requiredText(root, "channel", 64);
+            if (!channels.contains(n.lineChannel)) {
+                String name = n.lineChannel;
+                n.lineChannel = null;
+                throw new RequestRejectedException("channel", VIA.contains(name) && !root.hasNonNull("via")
+                        ? "names a LINE channel (one of " + new TreeSet<>(channels) + "); the delivery kind is now \"via\""
+                        : "is not a configured LINE channel; use one of " + new TreeSet<>(channels) + ", or leave it out to let the routing rule choose");
+            }
         }
         readRecipient(root.get("to"), n);
         JsonNode data = root.get("data");
@@ -105,7 +117,6 @@ public class NotificationParser {
         }
         n.sendAt = instant(root, "sendAt");
         n.expiresAt = instant(root, "expiresAt");
-        n.lineChannel = defaultChannel;
         return n;
     }
 

@@ -13,9 +13,11 @@ public final class PendingNotification {
     static final String NO_RECIPIENT = "none";
 
     String type;
-    String deliveryChannel;
+    /** The delivery kind asked for: auto, template, flex, push, multicast, broadcast, narrowcast. */
+    String via;
     /** The version (content hash) of the template the LINE request was rendered with. */
     String templateVersion;
+    /** The LINE channel (Official Account) it goes through: named in the request, else chosen by the routing rule. */
     String lineChannel;
     /** Which recipient form the request used: customerId, phone, userId, userIds, audienceGroupId, or none. */
     String recipientForm;
@@ -38,7 +40,9 @@ public final class PendingNotification {
     java.util.List<String> userIds;
     /** Narrowcast audience. */
     Long audienceGroupId;
-    /** Whether the customer follows the channel (friend status from LINE's webhooks, else the company's data). */
+    /** The company's data says the customer is a friend (is_friend); the channel's own friend status (LINE's webhooks) wins. */
+    boolean customerSaysFriend;
+    /** Whether the customer follows the sending channel (its friend status from LINE's webhooks, else the company's data). */
     boolean friend;
     /** Why the number cannot be used for a LINE notification message, or null when it can. */
     String phoneProblem;

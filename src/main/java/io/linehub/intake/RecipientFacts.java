@@ -2,7 +2,6 @@ package io.linehub.intake;
 
 import io.linehub.headers.HubHeaders;
 import io.linehub.customer.CustomerCache;
-import io.linehub.friends.FriendStatus;
 import io.linehub.phone.InvalidPhoneNumberException;
 import io.linehub.phone.PhoneNumbers;
 import org.apache.camel.Exchange;
@@ -12,7 +11,6 @@ import org.apache.camel.Message;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Steps 2 and 3 of {@code direct:intake}: what is known about the recipient — the customer's row, friend status,
@@ -23,11 +21,9 @@ import java.util.Optional;
 public class RecipientFacts {
 
 
-    private final FriendStatus friends;
     private final String defaultRegion;
 
-    public RecipientFacts(FriendStatus friends, String defaultRegion) {
-        this.friends = friends;
+    public RecipientFacts(String defaultRegion) {
         this.defaultRegion = defaultRegion;
     }
 
@@ -50,8 +46,8 @@ public class RecipientFacts {
         Object uid = c.get("line_user_id");
         if (uid instanceof String u && NotificationParser.USER_ID.matcher(u).matches()) {
             n.userId = u;
-            Optional<FriendStatus.Status> known = friends.status(n.lineChannel, u);
-            n.friend = known.map(st -> st == FriendStatus.Status.FOLLOWING).orElse(Boolean.TRUE.equals(c.get("is_friend")));
+            // whether they follow the sending channel is known once the channel is (ChannelFacts, after routing)
+            n.customerSaysFriend = Boolean.TRUE.equals(c.get("is_friend"));
         }
         n.region = (String) c.get("country_code");
         if (n.language == null) {
@@ -88,9 +84,7 @@ public class RecipientFacts {
         }
         n.rawPhone = null;
         Message m = exchange.getMessage();
-        m.setHeader(HubHeaders.REQUESTED_CHANNEL, n.deliveryChannel);
-        // a user ID given in the request is taken as the caller's word that the user can receive a push
-        m.setHeader(HubHeaders.FRIEND, n.userId != null && (n.customerId == null || n.friend));
+        m.setHeader(HubHeaders.VIA, n.via);
         m.setHeader(HubHeaders.AUDIENCE, n.audienceGroupId != null);
         m.setHeader(HubHeaders.USER_IDS, n.userIds != null);
         m.setHeader(HubHeaders.LON_REACHABLE, n.isLonReachable());
@@ -98,6 +92,11 @@ public class RecipientFacts {
         exchange.setProperty(HubHeaders.RECIPIENT, n.recipientForm);
         exchange.setProperty(HubHeaders.USER_ID_KNOWN, n.userId != null);
         exchange.setProperty(HubHeaders.PHONE_PROBLEM, n.isLonReachable() ? null : n.phoneProblem != null ? n.phoneProblem : "no phone number");
+        // what the channel routing rule (routes/channel-routing.camel.yaml) reads
+        exchange.setProperty(HubHeaders.LINE_CHANNEL, n.lineChannel);
+        exchange.setProperty(HubHeaders.RECIPIENT_COUNTRY, n.recipientCountry != null ? n.recipientCountry
+                : n.region != null && !n.region.isBlank() ? n.region.toUpperCase(Locale.ROOT) : null);
+        exchange.setProperty(HubHeaders.NOTIFICATION_TYPE, n.type);
     }
 
     private static Map<String, Object> lowerCaseKeys(Map<String, Object> row) {

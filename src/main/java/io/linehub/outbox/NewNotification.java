@@ -11,6 +11,7 @@ package io.linehub.outbox;
  * @param channelDecision  why this channel was chosen
  * @param templateVersion  the version (content hash) of the template the LINE request was rendered with, or null
  * @param timing           when it may be sent and until when ({@link SendTiming#NOW}: at once, within the retry window)
+ * @param via              the delivery kind the request asked for (auto, template, flex, push, …), or null (not recorded)
  */
 public record NewNotification(
         String type,
@@ -30,10 +31,19 @@ public record NewNotification(
         String contentDigest,
         String channelDecision,
         String templateVersion,
-        SendTiming timing) {
+        SendTiming timing,
+        String via) {
 
     public NewNotification {
         timing = timing == null ? SendTiming.NOW : timing;
+    }
+
+    public NewNotification(String type, String channel, String lineOperation, String customerId, String recipientHash, String recipientMasked,
+                           String recipientCountry, String language, String dataJson, String lineRequestJson, String idempotencyKey,
+                           String requestDigest, String recipientUserId, String retryKey, String contentDigest, String channelDecision,
+                           String templateVersion, SendTiming timing) {
+        this(type, channel, lineOperation, customerId, recipientHash, recipientMasked, recipientCountry, language, dataJson, lineRequestJson,
+                idempotencyKey, requestDigest, recipientUserId, retryKey, contentDigest, channelDecision, templateVersion, timing, null);
     }
 
     /** Sent at once (no sendAt, no quiet hours). */
@@ -48,7 +58,7 @@ public record NewNotification(
     /** The same notification with this timing. */
     public NewNotification withTiming(SendTiming t) {
         return new NewNotification(type, channel, lineOperation, customerId, recipientHash, recipientMasked, recipientCountry, language, dataJson,
-                lineRequestJson, idempotencyKey, requestDigest, recipientUserId, retryKey, contentDigest, channelDecision, templateVersion, t);
+                lineRequestJson, idempotencyKey, requestDigest, recipientUserId, retryKey, contentDigest, channelDecision, templateVersion, t, via);
     }
 
     /** Without a template version (tests, rows not rendered from a template). */

@@ -72,8 +72,8 @@ public class NotificationQueue {
     private static final String INSERT_QUEUED = "INSERT INTO notification (id, type, channel, line_operation, status, customer_id,"
             + " recipient_hash, recipient_masked, recipient_country, language, data, line_request, delivery_tag, idempotency_key,"
             + " request_digest, attempts, next_attempt_at, created_at, updated_at, recipient_user_id, retry_key, content_digest,"
-            + " channel_decision, expires_at, template_version, send_at, scheduled_for, requested_expires_at)"
-            + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0,?,?,?,?,?,?,?,?,?,?,?,?)";
+            + " channel_decision, expires_at, template_version, send_at, scheduled_for, requested_expires_at, via)"
+            + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     /** Idempotency keys looked up per query by {@link #enqueueAll}. */
     static final int KEYS_PER_LOOKUP = 500;
 
@@ -273,7 +273,8 @@ public class NotificationQueue {
         SendTiming t = n.timing();
         ps.setObject(i++, utc(t.sendAt()));
         ps.setObject(i++, t.waitsAt(now.toInstant()) ? start : null);
-        ps.setObject(i, utc(t.expiresAt()));
+        ps.setObject(i++, utc(t.expiresAt()));
+        ps.setString(i, n.via());
     }
 
     /** SCHEDULED when it may not be sent yet (a sendAt or quiet hours ahead), else QUEUED. */

@@ -29,7 +29,7 @@ public class NotificationReadModel {
             try (PreparedStatement ps = c.prepareStatement("SELECT id, type, channel, line_operation, status, customer_id, recipient_masked,"
                     + " recipient_country, language, attempts, last_error, created_at, updated_at, sent_at, delivered_at, next_attempt_at,"
                     + " channel_decision, batch_id, recipient_user_id, template_version,"
-                    + " send_at, scheduled_for, expires_at FROM notification WHERE id = ?")) {
+                    + " send_at, scheduled_for, expires_at, via FROM notification WHERE id = ?")) {
                 ps.setString(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
@@ -38,7 +38,9 @@ public class NotificationReadModel {
                     v.put("id", rs.getString("id"));
                     v.put("type", rs.getString("type"));
                     v.put("status", rs.getString("status"));
+                    // the LINE channel (Official Account) it goes through, and the delivery kind the request asked for
                     v.put("channel", rs.getString("channel"));
+                    v.put("via", rs.getString("via") != null ? rs.getString("via") : "auto");
                     v.put("lineOperation", rs.getString("line_operation"));
                     v.put("channelDecision", rs.getString("channel_decision"));
                     v.put("templateVersion", rs.getString("template_version"));

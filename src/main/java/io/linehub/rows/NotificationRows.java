@@ -36,7 +36,7 @@ import java.util.Set;
 public abstract class NotificationRows implements Iterator<NotificationRow>, Closeable {
 
     /** The CSV columns that are not business data fields. */
-    static final Set<String> RESERVED = Set.of("customer_id", "phone", "type", "channel", "language", "idempotency_key",
+    static final Set<String> RESERVED = Set.of("customer_id", "phone", "type", "channel", "via", "language", "idempotency_key",
             "send_at", "expires_at", "sendAt", "expiresAt");
     public static final String CURRENCY_SUFFIX = "_currency";
     private static final java.util.regex.Pattern LINE_BREAKS = java.util.regex.Pattern.compile("\\s*[\\r\\n]+\\s*");
@@ -257,6 +257,7 @@ public abstract class NotificationRows implements Iterator<NotificationRow>, Clo
             put(to, "customerId", value(values, "customer_id"));
             put(to, "phone", value(values, "phone"));
             put(req, "channel", value(values, "channel"));
+            put(req, "via", value(values, "via"));
             put(req, "language", value(values, "language"));
             // when to send and until when (ISO-8601 with an offset), checked by intake as the API's sendAt / expiresAt
             put(req, "sendAt", value(values, "send_at") != null ? value(values, "send_at") : value(values, "sendAt"));

@@ -94,9 +94,9 @@ class ChannelPolicyTest {
 
     @Test
     void requestedChannelsAreHonoured() throws Exception {
-        assertThat(accepted("{\"type\":\"shipping_complete\",\"channel\":\"template\",\"to\":{\"customerId\":\"C-2002\"}," + DATA + "}")
+        assertThat(accepted("{\"type\":\"shipping_complete\",\"via\":\"template\",\"to\":{\"customerId\":\"C-2002\"}," + DATA + "}")
                 .path("lineOperation").asText()).isEqualTo("pnp-template");
-        JsonNode flex = accepted("{\"type\":\"shipping_complete\",\"channel\":\"flex\",\"to\":{\"phone\":\"081-234-5678\"}," + DATA + "}");
+        JsonNode flex = accepted("{\"type\":\"shipping_complete\",\"via\":\"flex\",\"to\":{\"phone\":\"081-234-5678\"}," + DATA + "}");
         assertThat(flex.path("lineOperation").asText()).isEqualTo("pnp-flex");
         // issue 17: allowed because this channel is marked approved by LINE; the preview says so too
         assertThat(Json.read(hub.post("/api/templates/shipping_complete/preview", "{}").body()).path("flexibleApproved").asBoolean()).isTrue();
@@ -107,7 +107,7 @@ class ChannelPolicyTest {
                 + "\",\"U3002a1b2c3d4e5f60718293a4b5c6d7e\"]}," + DATA + "}");
         assertThat(multicast.path("lineOperation").asText()).isEqualTo("multicast");
         validates(lastTo("/v2/bot/message/multicast"));
-        JsonNode broadcast = accepted("{\"type\":\"shipping_complete\",\"channel\":\"broadcast\"," + DATA + "}");
+        JsonNode broadcast = accepted("{\"type\":\"shipping_complete\",\"via\":\"broadcast\"," + DATA + "}");
         assertThat(broadcast.path("lineOperation").asText()).isEqualTo("broadcast");
         assertThat(broadcast.path("channelDecision").asText()).startsWith("requested");
         validates(lastTo("/v2/bot/message/broadcast"));
@@ -115,13 +115,13 @@ class ChannelPolicyTest {
 
     @Test
     void requestedChannelsThatCannotReachTheRecipientAreRefusedWithTheReason() throws Exception {
-        HttpResponse<String> noUserId = hub.post("/api/notifications", "{\"type\":\"shipping_complete\",\"channel\":\"push\",\"to\":{\"customerId\":\"C-1001\"}," + DATA + "}");
+        HttpResponse<String> noUserId = hub.post("/api/notifications", "{\"type\":\"shipping_complete\",\"via\":\"push\",\"to\":{\"customerId\":\"C-1001\"}," + DATA + "}");
         assertThat(noUserId.statusCode()).isEqualTo(400);
         assertThat(Json.read(noUserId.body()).path("reason").asText()).contains("no LINE user ID");
-        HttpResponse<String> phonePush = hub.post("/api/notifications", "{\"type\":\"shipping_complete\",\"channel\":\"push\",\"to\":{\"phone\":\"0812345678\"}," + DATA + "}");
+        HttpResponse<String> phonePush = hub.post("/api/notifications", "{\"type\":\"shipping_complete\",\"via\":\"push\",\"to\":{\"phone\":\"0812345678\"}," + DATA + "}");
         assertThat(phonePush.statusCode()).isEqualTo(400);
-        assertThat(Json.read(phonePush.body()).path("field").asText()).isEqualTo("channel");
-        HttpResponse<String> broadcastTo = hub.post("/api/notifications", "{\"type\":\"shipping_complete\",\"channel\":\"broadcast\",\"to\":{\"customerId\":\"C-1001\"}," + DATA + "}");
+        assertThat(Json.read(phonePush.body()).path("field").asText()).isEqualTo("via");
+        HttpResponse<String> broadcastTo = hub.post("/api/notifications", "{\"type\":\"shipping_complete\",\"via\":\"broadcast\",\"to\":{\"customerId\":\"C-1001\"}," + DATA + "}");
         assertThat(broadcastTo.statusCode()).isEqualTo(400);
         assertThat(Json.read(broadcastTo.body()).path("field").asText()).isEqualTo("to");
         HttpResponse<String> badUserId = hub.post("/api/notifications", "{\"type\":\"shipping_complete\",\"to\":{\"userId\":\"Uabc\"}," + DATA + "}");

@@ -117,7 +117,8 @@ class NotificationApiTest {
             invalid phone number         | {"type":"shipping_complete","to":{"phone":"081-234-567"},"data":{"orderNumber":"1","shippedDate":"2026-11-27"}}    | to.phone
             number outside JP, TH, TW    | {"type":"shipping_complete","to":{"phone":"+1 212 555 0123"},"data":{"orderNumber":"1","shippedDate":"2026-11-27"}}| to.phone
             over-long phone              | {"type":"shipping_complete","to":{"phone":"%s"},"data":{"orderNumber":"1","shippedDate":"2026-11-27"}}             | to.phone
-            unsupported channel          | {"type":"shipping_complete","to":{"customerId":"C-1001"},"channel":"carrier-pigeon","data":{}}                     | channel
+            unknown LINE channel         | {"type":"shipping_complete","to":{"customerId":"C-1001"},"channel":"carrier-pigeon","data":{}}                     | channel
+            unsupported delivery kind    | {"type":"shipping_complete","to":{"customerId":"C-1001"},"via":"carrier-pigeon","data":{}}                         | via
             """)
     void badInputIsRefusedNamingTheFieldAndNothingIsQueued(String what, String body, String field) throws Exception {
         long before = hub.count("SELECT COUNT(*) FROM notification");

@@ -102,12 +102,12 @@ class TemplateApiTest {
     /** Issue 17: flexible LON needs LINE's prior approval; this hub's default channel is not marked approved (the default). */
     @Test
     void flexibleLonIsRefusedWithoutLinesApprovalAndThePreviewSaysSo() throws Exception {
-        HttpResponse<String> r = hub.post("/api/notifications", "{\"type\":\"shipping_complete\",\"channel\":\"flex\","
+        HttpResponse<String> r = hub.post("/api/notifications", "{\"type\":\"shipping_complete\",\"via\":\"flex\","
                 + "\"to\":{\"phone\":\"081-234-5678\"},\"data\":{\"orderNumber\":\"F-1\",\"shippedDate\":\"2026-11-27\"}}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(422);
         JsonNode e = Json.read(r.body());
         assertThat(e.path("error").asText()).isEqualTo("not_approved");
-        assertThat(e.path("field").asText()).isEqualTo("channel");
+        assertThat(e.path("field").asText()).isEqualTo("via");
         assertThat(e.path("reason").asText()).contains("approval", "LINE_CHANNEL_FLEXIBLE_APPROVED");
         assertThat(hub.sandbox().requests().stream().noneMatch(x -> x.path().equals("/bot/pnp/push"))).isTrue();
 

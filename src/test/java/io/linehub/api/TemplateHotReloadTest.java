@@ -21,7 +21,7 @@ import static org.awaitility.Awaitility.await;
  */
 class TemplateHotReloadTest {
 
-    static final String SEND = "{\"type\":\"payment_reminder\",\"channel\":\"push\",\"to\":{\"userId\":\"U2002f0e1d2c3b4a5968778695a4b3c2d\"},"
+    static final String SEND = "{\"type\":\"payment_reminder\",\"via\":\"push\",\"to\":{\"userId\":\"U2002f0e1d2c3b4a5968778695a4b3c2d\"},"
             + "\"language\":\"en\",\"data\":{\"invoiceNumber\":\"R-1\",\"amount\":{\"amount\":10,\"currency\":\"USD\"},\"dueDate\":\"2026-12-01\"}}";
 
     @Test

@@ -27,7 +27,7 @@ class ChannelPolicyYamlTest {
     static final String DATA = "\"data\":{\"orderNumber\":\"P-1\",\"shippedDate\":\"2026-11-27\"}";
     /** A friend of the channel with a LINE user ID and a number from Japan: push and LON both reach them. */
     static final String FRIEND_WITH_JP_NUMBER = "{\"type\":\"shipping_complete\",\"to\":{\"customerId\":\"C-2002\"}," + DATA + "}";
-    static final String BROADCAST = "{\"type\":\"shipping_complete\",\"channel\":\"broadcast\"," + DATA + "}";
+    static final String BROADCAST = "{\"type\":\"shipping_complete\",\"via\":\"broadcast\"," + DATA + "}";
     static final String INDENT = "              - simple: ";
 
     @TempDir
@@ -54,9 +54,9 @@ class ChannelPolicyYamlTest {
         String reordered = yaml.replace(friend + lon, lon + friend);
         assertThat(reordered).isNotEqualTo(yaml);
         // broadcasts refused, with a reason of the policy's own
-        String broadcast = when(reordered, "\"${header.HubRequestedChannel} == 'broadcast'\"");
+        String broadcast = when(reordered, "\"${header.HubVia} == 'broadcast'\"");
         String refused = reordered.replace(broadcast, broadcast.replace("broadcast(${exchange}, 'requested: broadcast to every friend')",
-                "refuse('INVALID', 'channel', 'broadcasts are switched off on this hub')"));
+                "refuse('INVALID', 'via', 'broadcasts are switched off on this hub')"));
         assertThat(refused).isNotEqualTo(reordered);
         Files.writeString(intake, refused);
 
@@ -108,14 +108,14 @@ class ChannelPolicyYamlTest {
 
         HttpResponse<String> r = edited.post("/api/notifications", BROADCAST);
         assertThat(r.statusCode()).isEqualTo(400);
-        assertThat(Json.read(r.body())).isEqualTo(Json.read("{\"status\":400,\"error\":\"invalid_request\",\"field\":\"channel\","
-                + "\"reason\":\"broadcasts are switched off on this hub\",\"message\":\"channel: broadcasts are switched off on this hub\"}"));
+        assertThat(Json.read(r.body())).isEqualTo(Json.read("{\"status\":400,\"error\":\"invalid_request\",\"field\":\"via\","
+                + "\"reason\":\"broadcasts are switched off on this hub\",\"message\":\"via: broadcasts are switched off on this hub\"}"));
     }
 
     @Test
     void theRecipientFormRefusalsAreThePolicysWithTheirReasons() throws Exception {
         HttpResponse<String> phonePush = shipped.post("/api/notifications",
-                "{\"type\":\"shipping_complete\",\"channel\":\"push\",\"to\":{\"phone\":\"0812345678\"}," + DATA + "}");
+                "{\"type\":\"shipping_complete\",\"via\":\"push\",\"to\":{\"phone\":\"0812345678\"}," + DATA + "}");
         assertThat(phonePush.statusCode()).isEqualTo(400);
         assertThat(Json.read(phonePush.body()).path("reason").asText()).isEqualTo("'push' cannot reach to.phone");
         HttpResponse<String> noTo = shipped.post("/api/notifications", "{\"type\":\"shipping_complete\"," + DATA + "}");

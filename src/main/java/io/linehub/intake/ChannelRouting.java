@@ -1,0 +1,52 @@
+package io.linehub.intake;
+
+import io.linehub.channels.ChannelDefinition;
+import io.linehub.channels.Channels;
+import io.linehub.headers.HubHeaders;
+import org.apache.camel.Exchange;
+import org.apache.camel.InvalidPayloadException;
+
+/**
+ * The outcomes of the channel routing rule (routes/channel-routing.camel.yaml decides which): which LINE channel
+ * (Official Account) a notification goes through when the request names none. The rule reads the facts
+ * {@link RecipientFacts} put on the exchange ({@link HubHeaders#LINE_CHANNEL}, {@link HubHeaders#RECIPIENT_COUNTRY},
+ * {@link HubHeaders#NOTIFICATION_TYPE}) and calls one of these.
+ */
+public class ChannelRouting {
+
+    private final Channels channels;
+
+    public ChannelRouting(Channels channels) {
+        this.channels = channels;
+    }
+
+    /** The channel whose country is the recipient's, else {@code default}. */
+    public void byCountry(Exchange exchange) throws InvalidPayloadException {
+        PendingNotification n = exchange.getMessage().getMandatoryBody(PendingNotification.class);
+        String country = exchange.getProperty(HubHeaders.RECIPIENT_COUNTRY, String.class);
+        choose(exchange, n, channels.forCountry(country).map(ChannelDefinition::name).orElse(Channels.DEFAULT));
+    }
+
+    /** This channel (a rule that names one, e.g. by type); a name that is not configured is a broken rule: an internal error. */
+    public void use(Exchange exchange, String channel) throws InvalidPayloadException {
+        PendingNotification n = exchange.getMessage().getMandatoryBody(PendingNotification.class);
+        if (channels.find(channel).isEmpty()) {
+            throw new IllegalStateException("routes/channel-routing.camel.yaml chose the LINE channel '" + channel
+                    + "', which is not configured (channels: " + channels.names() + ")");
+        }
+        choose(exchange, n, channel);
+    }
+
+    /** The channel the request named stays. */
+    public void named(Exchange exchange) throws InvalidPayloadException {
+        PendingNotification n = exchange.getMessage().getMandatoryBody(PendingNotification.class);
+        if (n.lineChannel == null) {
+            throw new IllegalStateException("routes/channel-routing.camel.yaml kept the requested channel of a request that named none");
+        }
+    }
+
+    private static void choose(Exchange exchange, PendingNotification n, String channel) {
+        n.lineChannel = channel;
+        exchange.setProperty(HubHeaders.LINE_CHANNEL, channel);
+    }
+}
