@@ -40,6 +40,7 @@ public class LineComponent extends DefaultComponent {
     private int replyThreads = 8;
 
     private LineClient client;
+    private ChannelTokens tokens;
     private ScheduledExecutorService scheduler;
     private ExecutorService replyExecutor;
 
@@ -63,6 +64,7 @@ public class LineComponent extends DefaultComponent {
         // client's own, which must stay free to write requests the moment the throttle lets them go
         replyExecutor = getCamelContext().getExecutorServiceManager().newFixedThreadPool(this, "line-reply", replyThreads);
         client = new LineClient(connectTimeout, maxConnections);
+        tokens = new ChannelTokens(client);
     }
 
     public LineChannels getChannels() {
@@ -101,6 +103,11 @@ public class LineComponent extends DefaultComponent {
 
     LineClient client() {
         return client;
+    }
+
+    /** The channel access tokens of channels configured with a channel ID (issued and renewed by the hub). */
+    ChannelTokens tokens() {
+        return tokens;
     }
 
     ScheduledExecutorService scheduler() {

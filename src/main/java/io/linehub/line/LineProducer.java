@@ -58,17 +58,59 @@ public class LineProducer extends DefaultAsyncProducer {
 
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
-        Request request;
+        LineChannel channel;
         try {
-            request = buildRequest(exchange.getMessage(), config.getOperation());
-        } catch (RuntimeException | InvalidPayloadException e) {
+            channel = channel(exchange.getMessage());
+        } catch (RuntimeException e) {
             exchange.setException(e);
             callback.done(true);
             return true;
         }
+        if (!channel.issuesTokens()) {
+            return send(exchange, callback, channel, channel.accessToken(), false, true);
+        }
+        // a token the hub issues: in hand, or issued first (the request waits without holding a thread)
+        endpoint.getComponent().tokens().token(channel).whenComplete((token, failure) -> {
+            if (failure != null) {
+                exchange.setException(unwrap(failure));
+                callback.done(false);
+            } else {
+                send(exchange, callback, channel, token, true, false);
+            }
+        });
+        return false;
+    }
+
+    /**
+     * Sends the request with {@code token}. With {@code mayRenew}, a 401 (LINE refused the token: it expired) is not
+     * the answer: a new token is issued and the request sent once more with it (LINE did not take the first one).
+     *
+     * @param sync whether {@link #process} has not returned yet (the callback's doneSync)
+     * @return whether the exchange was completed synchronously
+     */
+    private boolean send(Exchange exchange, AsyncCallback callback, LineChannel channel, String token, boolean mayRenew, boolean sync) {
+        Request request;
+        try {
+            request = buildRequest(exchange.getMessage(), config.getOperation(), channel, token);
+        } catch (RuntimeException | InvalidPayloadException e) {
+            exchange.setException(e);
+            callback.done(sync);
+            return sync;
+        }
         Timing timing = new Timing();
         send(request, timing).whenCompleteAsync((response, failure) -> {
             try {
+                if (mayRenew && failure == null && response.statusCode() == 401) {
+                    endpoint.getComponent().tokens().renewAfterRefusal(channel, token).whenComplete((fresh, notIssued) -> {
+                        if (notIssued != null) {
+                            exchange.setException(unwrap(notIssued));
+                            callback.done(false);
+                        } else {
+                            send(exchange, callback, channel, fresh, false, false);
+                        }
+                    });
+                    return;
+                }
                 if (timing.sentAt != 0) {
                     exchange.getMessage().setHeader(LineConstants.SENT_AT, timing.sentAt);
                 }
@@ -80,7 +122,7 @@ public class LineProducer extends DefaultAsyncProducer {
                     exchange.setException(LineErrors.fromFailure(failure));
                 } else if (handleResponse(exchange, response) && config.getOperation() == LineOperation.NARROWCAST
                         && config.isWaitForCompletion()) {
-                    pollProgress(exchange, callback, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.getProgressTimeout()));
+                    pollProgress(exchange, callback, channel, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.getProgressTimeout()));
                     return;
                 }
             } catch (RuntimeException e) {
@@ -91,12 +133,23 @@ public class LineProducer extends DefaultAsyncProducer {
         return false;
     }
 
+    private static Throwable unwrap(Throwable t) {
+        return t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+    }
+
     private LineChannel channel(Message in) {
         return endpoint.getComponent().getChannels().get(in.getHeader(LineConstants.CHANNEL, config.getChannel(), String.class));
     }
 
     Request buildRequest(Message in, LineOperation op) throws InvalidPayloadException {
         LineChannel channel = channel(in);
+        if (channel.issuesTokens()) {
+            throw new IllegalStateException("channel " + channel.name() + " sends with tokens the hub issues; build its requests with one");
+        }
+        return buildRequest(in, op, channel, channel.accessToken());
+    }
+
+    Request buildRequest(Message in, LineOperation op, LineChannel channel, String token) throws InvalidPayloadException {
         java.net.URI base = channel.baseUrl();
         boolean ssl = "https".equalsIgnoreCase(base.getScheme());
         String basePath = base.getRawPath() == null ? "" : stripSlash(base.getRawPath());
@@ -106,7 +159,7 @@ public class LineProducer extends DefaultAsyncProducer {
                 .setPort(base.getPort() != -1 ? base.getPort() : ssl ? 443 : 80)
                 .setURI(basePath + op.path() + query(in, op))
                 .setIdleTimeout(config.getRequestTimeout())
-                .putHeader("Authorization", "Bearer " + channel.accessToken());
+                .putHeader("Authorization", "Bearer " + token);
         if (!op.sends()) {
             return new Request(b.setMethod(HttpMethod.GET), null);
         }
@@ -234,14 +287,17 @@ public class LineProducer extends DefaultAsyncProducer {
     }
 
     /** narrowcast with waitForCompletion: progress until succeeded or failed, without holding a thread. */
-    private void pollProgress(Exchange exchange, AsyncCallback callback, long deadline) {
+    private void pollProgress(Exchange exchange, AsyncCallback callback, LineChannel channel, long deadline) {
         Message out = exchange.getMessage();
         String requestId = out.getHeader(LineConstants.NARROWCAST_REQUEST_ID, String.class);
-        endpoint.getComponent().scheduler().schedule(() -> {
+        endpoint.getComponent().scheduler().schedule(() -> endpoint.getComponent().tokens().token(channel).whenComplete((token, notIssued) -> {
             Request request;
             try {
+                if (notIssued != null) {
+                    throw unwrap(notIssued) instanceof RuntimeException r ? r : new IllegalStateException(notIssued);
+                }
                 out.setHeader(LineConstants.NARROWCAST_REQUEST_ID, requestId);
-                request = buildRequest(out, LineOperation.NARROWCAST_PROGRESS);
+                request = buildRequest(out, LineOperation.NARROWCAST_PROGRESS, channel, token);
             } catch (RuntimeException | InvalidPayloadException e) {
                 exchange.setException(e);
                 callback.done(false);
@@ -259,14 +315,14 @@ public class LineProducer extends DefaultAsyncProducer {
                                     List.of(), requestId, LineErrorKind.FINAL, false, null));
                         } else if (!progress.finished()) {
                             if (System.nanoTime() < deadline) {
-                                pollProgress(exchange, callback, deadline);
+                                pollProgress(exchange, callback, channel, deadline);
                                 return;
                             }
                             exchange.setException(new LineApiException(0, "narrowcast still " + progress.phase() + " when polling gave up",
                                     List.of(), requestId, LineErrorKind.RETRYABLE, false, null));
                         }
                     } else if (System.nanoTime() < deadline) {
-                        pollProgress(exchange, callback, deadline); // progress is read-only: polling again is safe
+                        pollProgress(exchange, callback, channel, deadline); // progress is read-only: polling again is safe
                         return;
                     } else {
                         exchange.setException(failure != null ? LineErrors.fromFailure(failure)
@@ -277,7 +333,7 @@ public class LineProducer extends DefaultAsyncProducer {
                 }
                 callback.done(false);
             }, endpoint.getComponent().replyExecutor());
-        }, config.getProgressInterval(), TimeUnit.MILLISECONDS);
+        }), config.getProgressInterval(), TimeUnit.MILLISECONDS);
     }
 
     private static String stripSlash(String url) {

@@ -41,6 +41,7 @@ final class ChannelState {
     private final SandboxChannel channel;
     private final String botUserId;
     private final AtomicLong acceptedTemplateLons = new AtomicLong();
+    private final AtomicLong tokensIssued = new AtomicLong();
     /** userId -> true while a friend, false after blocking (unfollow). */
     private final Map<String, Boolean> friends = new ConcurrentHashMap<>();
     private final Map<String, Integer> groups = new ConcurrentHashMap<>();
@@ -54,6 +55,15 @@ final class ChannelState {
         this.channel = channel;
         this.botUserId = botUserIdFor(channel.name());
         this.quota = quota;
+    }
+
+    void tokenIssued() {
+        tokensIssued.incrementAndGet();
+    }
+
+    /** Channel access tokens issued for this channel by POST /oauth2/v3/token. */
+    long tokensIssued() {
+        return tokensIssued.get();
     }
 
     SandboxChannel channel() {

@@ -108,7 +108,7 @@ public final class LineSandbox implements AutoCloseable {
     private static List<SandboxEndpoint> lineEndpoints() {
         // one handler class per endpoint family
         return List.of(new PnpTemplatedPushEndpoint(), new PnpFlexiblePushEndpoint(), new UserIdSendEndpoints(),
-                new NarrowcastEndpoints(), new QuotaAndStatsEndpoints());
+                new NarrowcastEndpoints(), new QuotaAndStatsEndpoints(), new TokenEndpoint());
     }
 
     private static Router router(Vertx vertx, SandboxContext sandbox) {
@@ -262,6 +262,11 @@ public final class LineSandbox implements AutoCloseable {
             throw new IllegalArgumentException("group/room ID must be C or R + 32 hex and members >= 1");
         }
         sandbox.channelByName(channel).setGroup(groupOrRoomId, members);
+    }
+
+    /** How many channel access tokens {@code POST /oauth2/v3/token} has issued for the channel. */
+    public long tokensIssued(String channel) {
+        return sandbox.channelByName(channel).tokensIssued();
     }
 
     /** Sets the channel's monthly target limit; null = none. */

@@ -172,6 +172,68 @@ public final class LineSchemas {
         return out;
     }
 
+    /** LINE's channel-access-token.yml, parsed once (its form-encoded bodies are checked by {@link #validateForm}). */
+    private static volatile OpenAPI tokenSpec;
+
+    /**
+     * Validates a form-encoded request ({@code application/x-www-form-urlencoded}, the token endpoints) against LINE's
+     * {@code channel-access-token.yml}: the form must satisfy one of the body schema's alternatives ({@code oneOf}):
+     * every required field present and non-empty, every enum field one of its values. (The validator behind
+     * {@link #validate} reads JSON bodies only.) Additional fields are ignored, as for JSON bodies.
+     *
+     * @return the problems of the alternative that came closest; empty when the form is valid
+     */
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    public static List<Violation> validateForm(String method, String path, Map<String, String> form) {
+        OpenAPI api = tokenSpec;
+        if (api == null) {
+            URL url = LineSchemas.class.getResource("/line-openapi/channel-access-token.yml");
+            if (url == null) {
+                throw new IllegalStateException("missing /line-openapi/channel-access-token.yml on the classpath");
+            }
+            ParseOptions options = new ParseOptions();
+            options.setResolve(true);
+            api = new OpenAPIV3Parser().read(url.toString(), null, options);
+            tokenSpec = api;
+        }
+        io.swagger.v3.oas.models.PathItem item = api.getPaths().get(path);
+        io.swagger.v3.oas.models.Operation op = item == null ? null : "POST".equalsIgnoreCase(method) ? item.getPost() : null;
+        if (op == null || op.getRequestBody() == null || op.getRequestBody().getContent() == null
+                || op.getRequestBody().getContent().get("application/x-www-form-urlencoded") == null) {
+            return List.of(new Violation("validation.request.operation.notAllowed", "No form-encoded " + method + " " + path + " in LINE's specification", null, null));
+        }
+        Schema body = op.getRequestBody().getContent().get("application/x-www-form-urlencoded").getSchema();
+        List<Schema> alternatives = body instanceof ComposedSchema c && c.getOneOf() != null ? (List<Schema>) c.getOneOf() : List.of(body);
+        List<Violation> closest = null;
+        for (Schema alternative : alternatives) {
+            Schema schema = alternative.get$ref() == null ? alternative
+                    : api.getComponents().getSchemas().get(alternative.get$ref().substring(alternative.get$ref().lastIndexOf('/') + 1));
+            List<Violation> problems = new ArrayList<>();
+            for (String required : schema.getRequired() == null ? List.<String>of() : (List<String>) schema.getRequired()) {
+                String v = form.get(required);
+                if (v == null || v.isEmpty()) {
+                    problems.add(new Violation("validation.request.body.schema.required", "May not be empty", required, null));
+                }
+            }
+            Map<String, Schema> properties = schema.getProperties() == null ? Map.of() : schema.getProperties();
+            for (Map.Entry<String, Schema> p : properties.entrySet()) {
+                String v = form.get(p.getKey());
+                List<?> allowed = p.getValue().getEnum();
+                if (v != null && allowed != null && !allowed.isEmpty() && allowed.stream().noneMatch(a -> String.valueOf(a).equals(v))) {
+                    problems.add(new Violation("validation.request.body.schema.enum", "Must be one of the following values: "
+                            + allowed, p.getKey(), null));
+                }
+            }
+            if (problems.isEmpty()) {
+                return List.of();
+            }
+            if (closest == null || problems.size() < closest.size()) {
+                closest = problems;
+            }
+        }
+        return closest == null ? List.of() : closest;
+    }
+
     private static String decode(String s) {
         return java.net.URLDecoder.decode(s, java.nio.charset.StandardCharsets.UTF_8);
     }

@@ -28,6 +28,14 @@ final class SandboxContext {
     private final SandboxConfig config;
     private final Map<String, ChannelState> channelsByToken = new HashMap<>();
     private final Map<String, ChannelState> channelsByName = new HashMap<>();
+    private final Map<String, ChannelState> channelsById = new HashMap<>();
+    /** Channel access tokens issued by POST /oauth2/v3/token: token → its channel and end of life. */
+    private final Map<String, IssuedToken> issuedTokens = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.security.SecureRandom tokenRandom = new java.security.SecureRandom();
+
+    /** A token {@link TokenEndpoint} issued, and until when it is valid (on the configured clock). */
+    record IssuedToken(ChannelState channel, java.time.Instant expiresAt) {
+    }
     private final RateLimits rateLimits = new RateLimits();
     private final BoundedLog<SentMessage> sent;
     private final Random faultRandom;
@@ -47,6 +55,9 @@ final class SandboxContext {
                 channelsByToken.put(c.accessToken(), state);
             }
             channelsByName.put(c.name(), state);
+            if (c.channelId() != null) {
+                channelsById.put(c.channelId(), state);
+            }
         }
         this.sent = new BoundedLog<>(config.maxRecordedRequests());
         this.faultRandom = new Random(config.randomSeed() + 1);
@@ -65,9 +76,39 @@ final class SandboxContext {
         return config;
     }
 
-    /** The channel owning this access token, or null. */
+    /** The channel owning this access token (configured, or issued and not expired on the configured clock), or null. */
     ChannelState channelByToken(String token) {
-        return token == null ? null : channelsByToken.get(token);
+        if (token == null) {
+            return null;
+        }
+        ChannelState configured = channelsByToken.get(token);
+        if (configured != null) {
+            return configured;
+        }
+        IssuedToken issued = issuedTokens.get(token);
+        if (issued == null) {
+            return null;
+        }
+        if (!config.clock().instant().isBefore(issued.expiresAt())) {
+            issuedTokens.remove(token); // expired: LINE answers 401 from now on
+            return null;
+        }
+        return issued.channel();
+    }
+
+    /** The channel with this channel ID (configured for token issuance), or null. */
+    ChannelState channelById(String channelId) {
+        return channelId == null ? null : channelsById.get(channelId);
+    }
+
+    /** A new channel access token for the channel, valid until {@code expiresAt}. */
+    String issueToken(ChannelState channel, java.time.Instant expiresAt) {
+        byte[] b = new byte[24];
+        tokenRandom.nextBytes(b);
+        String token = "sbx." + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+        issuedTokens.put(token, new IssuedToken(channel, expiresAt));
+        channel.tokenIssued();
+        return token;
     }
 
     /** The channel with this name; IllegalArgumentException when there is none. */
