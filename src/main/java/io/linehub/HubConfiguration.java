@@ -7,6 +7,8 @@ import io.linehub.api.KeysApi;
 import io.linehub.auth.AdminAudit;
 import io.linehub.auth.ApiKeys;
 import io.linehub.api.NotificationQueries;
+import io.linehub.cluster.ClusterHeartbeat;
+import io.linehub.cluster.RateShareGate;
 import io.linehub.db.Database;
 import io.linehub.db.H2Housekeeping;
 import io.linehub.demo.DemoData;
@@ -245,19 +247,6 @@ public class HubConfiguration implements CamelConfiguration {
         RateBudgets rateBudgets = new RateBudgets(s.deliveryRatePerSecond(), channels.rateBudgets(), s.rateWindow(), s.deliveryRateMarginMs());
         r.bind("rateBudgets", rateBudgets);
         r.bind("rateWindowHold", rateBudgets.holdExpression());
-        // the delivery routes' steps, in their order: claim, prepare, (throttle) lease check, (line:) record
-        InFlight inFlight = new InFlight();
-        r.bind("dispatcher", new Dispatcher(new Claims(hubDb, clock, nodeId(), outboxSettings), inFlight, dispatchSignal));
-        r.bind("prepareDelivery", new PrepareDelivery(rateBudgets, inFlight));
-        r.bind("leaseStillHeld", new LeaseStillHeld(outboxSettings.lease()));
-        // the routes go on after their outcome's commit on their own threads, so the writer starts the next one at once
-        OutcomeWriter outcomes = new OutcomeWriter(outcomeStore, 200, 2, scheduler("outbox-outcome-done", 2, toClose));
-        context.addService(outcomes, true, true);
-        r.bind("recordSent", RecordOutcome.sent(outcomes, inFlight));
-        r.bind("recordFailure", RecordOutcome.failure(outcomes, inFlight));
-        r.bind("deliveryReceipts", new DeliveryReceipts(hubDb, clock));
-        r.bind("narrowcastProgress", new NarrowcastProgress(hubDb, clock));
-        r.bind("timeBasedOutcomes", new TimeBasedOutcomes(hubDb, clock, outboxSettings));
         // the throttle's waiting room and the rate window's timer. Camel's default pools reject beyond 1,000 queued
         // tasks and then run the task on the caller, i.e. sleep out the rate window on the thread that called
         // (e.g. the outcome writer); at 2,000 requests a second both hold more than that, so their queues are
@@ -266,6 +255,35 @@ public class HubConfiguration implements CamelConfiguration {
         ThrottleWaitingRoom waitingRoom = new ThrottleWaitingRoom(4, daemonThreads("rate-waiting-room"));
         toClose.add(waitingRoom::shutdownNow);
         r.bind("rateWaitingRoom", waitingRoom);
+        // the delivery routes' steps, in their order: claim, prepare, (throttle, cluster share) lease check, (line:) record
+        InFlight inFlight = new InFlight();
+        String nodeId = newNodeId();
+        Claims claims = new Claims(hubDb, clock, nodeId, outboxSettings);
+        LeaseStillHeld leaseStillHeld;
+        if (Database.isPostgres(dbUrl)) {
+            // a cluster: the budgets hold for all hubs together, a dead hub's claims come back after its node lease
+            ClusterSettings cs = ClusterSettings.from(context.getPropertiesComponent());
+            RateShareGate gate = RateShareGate.clustered(waitingRoom);
+            ClusterHeartbeat heartbeat = new ClusterHeartbeat(hubDb, nodeId, gate, cs.shareLease(), cs.nodeLease()).start(cs.heartbeat());
+            toClose.add(0, heartbeat);
+            claims.withNodeLeases(cs.nodeLease());
+            leaseStillHeld = new LeaseStillHeld(outboxSettings.lease(), heartbeat::nodeLeaseHeld);
+            r.bind("rateShareGate", gate);
+        } else {
+            leaseStillHeld = new LeaseStillHeld(outboxSettings.lease());
+            r.bind("rateShareGate", RateShareGate.passThrough());
+        }
+        r.bind("dispatcher", new Dispatcher(claims, inFlight, dispatchSignal));
+        r.bind("prepareDelivery", new PrepareDelivery(rateBudgets, inFlight));
+        r.bind("leaseStillHeld", leaseStillHeld);
+        // the routes go on after their outcome's commit on their own threads, so the writer starts the next one at once
+        OutcomeWriter outcomes = new OutcomeWriter(outcomeStore, 200, 2, scheduler("outbox-outcome-done", 2, toClose));
+        context.addService(outcomes, true, true);
+        r.bind("recordSent", RecordOutcome.sent(outcomes, inFlight));
+        r.bind("recordFailure", RecordOutcome.failure(outcomes, inFlight));
+        r.bind("deliveryReceipts", new DeliveryReceipts(hubDb, clock));
+        r.bind("narrowcastProgress", new NarrowcastProgress(hubDb, clock));
+        r.bind("timeBasedOutcomes", new TimeBasedOutcomes(hubDb, clock, outboxSettings));
         LinePayloads payloads = new LinePayloads(renderer);
         FriendStatus friends = new FriendStatus(hubDb, Clock.systemUTC());
         r.bind("friendStatus", friends);
@@ -293,7 +311,7 @@ public class HubConfiguration implements CamelConfiguration {
         // webhook events already handled (line_webhook_event): delivery events together in deliveryReceipts' transaction,
         // the others through the route's idempotentConsumer
         r.bind("webhookEventIds", new WebhookEventIds(hubDb, clock));
-        TriggerConfiguration.bind(context, s.dataDir(), hubDb, customerDb, notificationQueue, nodeId());
+        TriggerConfiguration.bind(context, s.dataDir(), hubDb, customerDb, notificationQueue, nodeId);
 
         context.getPropertiesComponent().addOverrideProperty("hub.demo.active", String.valueOf(sandboxActive && s.demoEnabled()));
     }
@@ -352,8 +370,12 @@ public class HubConfiguration implements CamelConfiguration {
         }
     }
 
-    private static String nodeId() {
-        return ManagementFactory.getRuntimeMXBean().getName();
+    /**
+     * This hub's name in claims, leases and the cluster: pid@host plus a random part (containers often share pid 1,
+     * and tests run several hubs in one JVM).
+     */
+    private static String newNodeId() {
+        return ManagementFactory.getRuntimeMXBean().getName() + "/" + randomHex(4);
     }
 
     private static String randomHex(int bytes) {

@@ -40,15 +40,50 @@ public final class Database {
             // batched INSERTs (outcomes, history) go to the server as multi-row statements: far less work for it
             config.addDataSourceProperty("reWriteBatchedInserts", "true");
         }
-        return new HikariDataSource(config);
+        try {
+            return new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            if (url.startsWith("jdbc:h2:file:") && inUse(e)) {
+                throw new IllegalStateException("the embedded H2 database " + url.substring("jdbc:h2:file:".length()).split(";")[0]
+                        + " is in use by another hub: embedded H2 serves one hub only. Stop the other hub, give this one its own"
+                        + " HUB_DATA_DIR, or run several hubs on one PostgreSQL (HUB_DB_URL)", e);
+            }
+            throw e;
+        }
     }
 
-    /** Applies the migrations in classpath:db/migration; the same history runs on H2 and PostgreSQL. */
+    /** H2's "Database may be already in use" (error 90020): another process has the file open. */
+    private static boolean inUse(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && sql.getErrorCode() == org.h2.api.ErrorCode.DATABASE_ALREADY_OPEN_1) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Applies the migrations in classpath:db/migration; the same history runs on H2 and PostgreSQL. On PostgreSQL also
+     * those in classpath:db/postgresql (Quartz's clustered job store: its tables are only needed where several hubs
+     * share the database).
+     */
     public static void migrate(javax.sql.DataSource dataSource) {
+        String[] locations;
+        try (java.sql.Connection c = dataSource.getConnection()) {
+            locations = isPostgres(c.getMetaData().getURL())
+                    ? new String[]{"classpath:db/migration", "classpath:db/postgresql"} : new String[]{"classpath:db/migration"};
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot reach the hub database to migrate it", e);
+        }
         Flyway.configure()
                 .dataSource(dataSource)
-                .locations("classpath:db/migration")
+                .locations(locations)
                 .load()
                 .migrate();
+    }
+
+    /** Whether a JDBC URL is PostgreSQL's: several hubs may share it (a cluster). */
+    public static boolean isPostgres(String url) {
+        return url != null && url.startsWith("jdbc:postgresql:");
     }
 }

@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,12 +37,23 @@ public class Claims {
     /** Lease recovery and the hourly operations' budget take a few queries each: done once a second, not every claim. */
     static final long PERIODIC_CLAIM_WORK_NANOS = 1_000_000_000L;
     private volatile long lastRecovery;
+    /** In a cluster (PostgreSQL): a node whose heartbeat is older than this is dead, its rows are taken back at once. */
+    private volatile Duration nodeLease;
     private volatile long lastHourly;
 
     public Claims(DataSource dataSource, Clock clock, String nodeId, OutboxSettings settings) {
         this.db = new OutboxDatabase(dataSource, clock);
         this.nodeId = nodeId;
         this.settings = settings;
+    }
+
+    /**
+     * In a cluster: also takes back the rows of hubs whose heartbeat ({@code hub_node}, PostgreSQL) is older than
+     * {@code nodeLease}, without waiting for their claims' own lease.
+     */
+    public Claims withNodeLeases(Duration nodeLease) {
+        this.nodeLease = nodeLease;
+        return this;
     }
 
     /**
@@ -197,7 +209,8 @@ public class Claims {
      * Rows left SENDING by a dispatcher that stopped (crash, kill) before recording LINE's answer. Operations
      * with a retry key go back to RETRY_WAIT: re-sending them with the same key is safe (LINE answers 409 if
      * it had accepted them). LINE notification messages have no retry key and may already have reached LINE:
-     * they become UNCERTAIN and are not re-sent blindly.
+     * they become UNCERTAIN and are not re-sent blindly. In a cluster, so are the rows of a hub whose heartbeat
+     * stopped (compared on the database's clock).
      */
     public int recoverExpiredLeases() {
         OffsetDateTime now = db.now();
@@ -205,9 +218,14 @@ public class Claims {
         try (Connection c = db.connection()) {
             c.setAutoCommit(false);
             List<String[]> expired = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, line_operation FROM notification WHERE status = 'SENDING' AND lease_until < ?"
+            Duration nodes = nodeLease;
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, line_operation FROM notification WHERE status = 'SENDING' AND (lease_until < ?"
+                    + (nodes == null ? ")" : " OR lease_owner IN (SELECT node_id FROM hub_node WHERE heartbeat_at < CURRENT_TIMESTAMP - ? * INTERVAL '1 millisecond'))")
                     + " FOR UPDATE SKIP LOCKED")) {
                 ps.setObject(1, now);
+                if (nodes != null) {
+                    ps.setLong(2, nodes.toMillis());
+                }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         expired.add(new String[]{rs.getString(1), rs.getString(2)});
@@ -216,7 +234,7 @@ public class Claims {
             }
             for (String[] e : expired) {
                 if (e[1].startsWith("pnp-")) {
-                    n += transition(c, e[0], NotificationStatus.UNCERTAIN, "the hub stopped while sending; LINE may have received it", now, null);
+                    n += transition(c, e[0], NotificationStatus.UNCERTAIN, "the hub stopped while sending (its lease or heartbeat ran out); LINE may have received it", now, null);
                 } else {
                     n += transition(c, e[0], NotificationStatus.RETRY_WAIT, "the hub stopped while sending; will resend with the same retry key", now, now);
                 }
