@@ -19,15 +19,16 @@ import java.util.TreeSet;
 
 /**
  * LINE webhook events already handled, by {@code webhookEventId} (table {@code line_webhook_event}, V15). Two ways in,
- * one table: {@link #firstSeen} takes a whole request's delivery events in one statement, inside the transaction that
- * records what they say (so an event counts as seen exactly when its effect is committed); and, as Camel's
- * {@link IdempotentRepository}, the route's {@code idempotentConsumer} takes the other events one at a time.
+ * one table: {@link #firstSeen} takes a fold's delivery events (many requests' worth, {@link DeliveryReceipts}) in one
+ * statement, inside the transaction that records what they say (so an event counts as seen exactly when its effect is
+ * committed); and, as Camel's {@link IdempotentRepository}, the route's {@code idempotentConsumer} takes the other
+ * events one at a time. The delivery housekeeping forgets ids older than the retention ({@link #prune}).
  * <p>
  * The statement is {@code INSERT … ON CONFLICT DO NOTHING} returning the ids it inserted (PostgreSQL's
  * {@code RETURNING}; H2's {@code FINAL TABLE}). When two requests carry the same event at once, PostgreSQL makes the
  * second insert wait for the first transaction: after its commit the second finds the id taken (not new), after its
  * rollback the second inserts it — exactly one of them handles the event. (The embedded H2 does not wait so; there
- * the hub's one process runs these transactions one at a time, see {@link DeliveryReceipts}.)
+ * the hub's one process folds one batch at a time, see {@link DeliveryReceipts}.)
  */
 public class WebhookEventIds extends ServiceSupport implements IdempotentRepository {
 
