@@ -171,7 +171,7 @@ public class DeliveryReceipts {
                 return;
             }
             Set<String> fresh = WebhookEventIds.firstSeen(c, receipts.stream().map(Receipt::eventId).toList(), now);
-            Map<String, Set<String>> tagsByChannel = new TreeMap<>();
+            Map<String, Map<String, List<String>>> tagsByChannel = new TreeMap<>(); // channel -> tag -> its events' ids
             List<String> delivered = new ArrayList<>();
             Set<String> claimed = new HashSet<>();
             for (Receipt r : receipts) {
@@ -187,16 +187,24 @@ public class DeliveryReceipts {
                         delivered.add(id);
                     }
                 } else {
-                    tagsByChannel.computeIfAbsent(r.channel(), x -> new java.util.TreeSet<>()).add(r.data());
+                    tagsByChannel.computeIfAbsent(r.channel(), x -> new TreeMap<>()).computeIfAbsent(r.data(), x -> new ArrayList<>())
+                            .add(r.eventId());
                 }
             }
-            for (Map.Entry<String, Set<String>> channel : tagsByChannel.entrySet()) {
-                delivered.addAll(markByTags(c, channel.getKey(), channel.getValue(), now));
+            Set<String> deferred = new HashSet<>();
+            for (Map.Entry<String, Map<String, List<String>>> channel : tagsByChannel.entrySet()) {
+                Marked marked = markByTags(c, channel.getKey(), channel.getValue().keySet(), now);
+                delivered.addAll(marked.delivered());
+                marked.busy().forEach(tag -> deferred.addAll(channel.getValue().get(tag)));
             }
             historyBatch(c, delivered, NotificationStatus.DELIVERED, "LINE delivery webhook", now);
-            delete(c, receipts);
-            counts[0] = receipts.size();
-            counts[1] = claimed.size();
+            // events whose notification another transaction holds (LINE's answer being recorded): not seen yet, their
+            // rows stay for the next fold
+            WebhookEventIds.forget(c, deferred);
+            List<Receipt> done = deferred.isEmpty() ? receipts : receipts.stream().filter(r -> !deferred.contains(r.eventId())).toList();
+            delete(c, done);
+            counts[0] = done.size();
+            counts[1] = claimed.size() - deferred.size();
             counts[2] = delivered.size();
         });
         return new Folded(counts[0], counts[1], counts[2]);
@@ -239,27 +247,64 @@ public class DeliveryReceipts {
         return n[0];
     }
 
-    /** One UPDATE for all delivery tags; the ids of the notifications it moved to DELIVERED. */
-    private static List<String> markByTags(Connection c, String channel, Set<String> tags, OffsetDateTime now) throws SQLException {
-        List<String> ids = new ArrayList<>();
-        String update = "UPDATE notification SET status = 'DELIVERED', delivered_at = ?, updated_at = ?, lease_owner = NULL, lease_until = NULL"
-                + " WHERE channel = ? AND delivery_tag = ANY(?) AND status IN (" + AWAITING + ")";
-        String sql = WebhookEventIds.isPostgres(c) ? update + " RETURNING id" : "SELECT id FROM FINAL TABLE (" + update + ")";
+    /** What {@link #markByTags} did: the notifications now DELIVERED, and the tags whose notification another transaction holds. */
+    private record Marked(List<String> delivered, Set<String> busy) {
+    }
+
+    /**
+     * Marks the notifications with these delivery tags DELIVERED, never waiting for a row lock: the rows are locked
+     * first with {@code SKIP LOCKED} (in id order), so a fold and the outcome writers, which update the same rows, never
+     * wait for each other in a circle (PostgreSQL broke such deadlocks by failing one of them). A tag whose awaiting
+     * notification is held by another transaction comes back as busy.
+     */
+    private static Marked markByTags(Connection c, String channel, Set<String> tags, OffsetDateTime now) throws SQLException {
+        Map<String, String> locked = new TreeMap<>(); // id -> tag
         Array array = c.createArrayOf("varchar", tags.toArray(new String[0]));
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setObject(1, now);
-            ps.setObject(2, now);
-            ps.setString(3, channel);
-            ps.setArray(4, array);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    ids.add(rs.getString(1));
+        try {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, delivery_tag FROM notification WHERE channel = ? AND delivery_tag = ANY(?)"
+                    + " AND status IN (" + AWAITING + ") ORDER BY id FOR UPDATE SKIP LOCKED")) {
+                ps.setString(1, channel);
+                ps.setArray(2, array);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        locked.put(rs.getString(1), rs.getString(2));
+                    }
                 }
             }
+            Set<String> busy = new HashSet<>();
+            if (locked.size() < tags.size()) {
+                // the tags not locked: no notification awaiting delivery (nothing to do), or one another transaction holds
+                Set<String> lockedTags = new HashSet<>(locked.values());
+                try (PreparedStatement ps = c.prepareStatement("SELECT delivery_tag FROM notification WHERE channel = ? AND delivery_tag = ANY(?)"
+                        + " AND status IN (" + AWAITING + ")")) {
+                    ps.setString(1, channel);
+                    ps.setArray(2, array);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            if (!lockedTags.contains(rs.getString(1))) {
+                                busy.add(rs.getString(1));
+                            }
+                        }
+                    }
+                }
+            }
+            List<String> ids = new ArrayList<>(locked.keySet());
+            if (!ids.isEmpty()) {
+                Array idArray = c.createArrayOf("varchar", ids.toArray(new String[0]));
+                try (PreparedStatement ps = c.prepareStatement("UPDATE notification SET status = 'DELIVERED', delivered_at = ?, updated_at = ?,"
+                        + " lease_owner = NULL, lease_until = NULL WHERE id = ANY(?)")) {
+                    ps.setObject(1, now);
+                    ps.setObject(2, now);
+                    ps.setArray(3, idArray);
+                    ps.executeUpdate();
+                } finally {
+                    idArray.free();
+                }
+            }
+            return new Marked(ids, busy);
         } finally {
             array.free();
         }
-        return ids;
     }
 
     /**

@@ -68,6 +68,20 @@ public class WebhookEventIds extends ServiceSupport implements IdempotentReposit
         return fresh;
     }
 
+    /** Takes back ids marked seen in the caller's transaction (their effect could not be recorded in it). */
+    static void forget(Connection c, Collection<String> ids) throws SQLException {
+        if (ids.isEmpty()) {
+            return;
+        }
+        Array array = c.createArrayOf("varchar", ids.toArray(new String[0]));
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM line_webhook_event WHERE event_id = ANY(?)")) {
+            ps.setArray(1, array);
+            ps.executeUpdate();
+        } finally {
+            array.free();
+        }
+    }
+
     static boolean isPostgres(Connection c) throws SQLException {
         return c.getMetaData().getDatabaseProductName().startsWith("PostgreSQL");
     }

@@ -290,6 +290,37 @@ class DeliveryReceiptsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgres"})
+    void aFoldNeverWaitsForANotificationAnotherTransactionHoldsAndTakesItsEventTheNextTime(String database) throws Exception {
+        open(database);
+        List<OutboxEntry> entries = claimed(3);
+        DeliveryReceipts receipts = new DeliveryReceipts(db, Clock.systemUTC());
+        receipts.append("default", events(entries, "01JBUSY"));
+        try (Connection writer = db.getConnection()) {
+            // the outcome writer is recording LINE's answer for the first one and has not committed yet
+            writer.setAutoCommit(false);
+            try (var ps = writer.prepareStatement("UPDATE notification SET status = 'SENT', sent_at = CURRENT_TIMESTAMP WHERE id = ? AND status = 'SENDING'")) {
+                ps.setString(1, entries.get(0).id());
+                assertThat(ps.executeUpdate()).isEqualTo(1);
+            }
+            DeliveryReceipts.Folded f = CompletableFuture.supplyAsync(() -> receipts.fold(BATCH)).get(10, TimeUnit.SECONDS);
+            assertThat(f.delivered()).as("the two rows nobody holds").isEqualTo(2);
+            assertThat(f.fresh()).isEqualTo(2);
+            assertThat(f.receipts()).isEqualTo(2);
+            assertThat(journal()).as("the held one's event stays journalled").isEqualTo(1);
+            assertThat(count("SELECT COUNT(*) FROM line_webhook_event")).as("and is not marked seen").isEqualTo(2);
+            writer.commit();
+        }
+        DeliveryReceipts.Folded next = receipts.foldPending(BATCH);
+        assertThat(next.fresh()).isEqualTo(1);
+        assertThat(next.delivered()).isEqualTo(1);
+        assertThat(delivered()).isEqualTo(3);
+        assertThat(deliveredHistory()).isEqualTo(3);
+        assertThat(journal()).isZero();
+        assertThat(count("SELECT COUNT(*) FROM line_webhook_event")).isEqualTo(3);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
     void aHubStoppingBeforeTheJournalCommitAnswersNo200AndLinesRedeliveryIsRecordedOnce(String database) throws Exception {
         open(database);
         List<OutboxEntry> entries = sent(50);
