@@ -11,6 +11,8 @@
 # request (the sandbox's defaults, or BENCH_WEBHOOK_BATCH_MAX / BENCH_WEBHOOK_BATCH_MS); the hub's CPU is then per
 # notification including its webhook, and the run waits until every notification is DELIVERED (or 120 s). Off (the
 # default): the webhooks are held back for 10 minutes, i.e. never arrive during the run.
+# With the webhooks on, the sandbox also reports how long the hub took to answer its webhook requests (p50, p90, p99,
+# max; requests sent after the warm-up).
 # BENCH_JFR=file.jfr: a flight recording (settings=profile) of the hub over the measured part only, written to that
 # file (summarise it with bench/jfr-summary.py).
 set -euo pipefail
@@ -65,6 +67,8 @@ hub=$!
 wait_for "$warmup"
 [ -z "${BENCH_JFR:-}" ] || jcmd "$hub" JFR.start name=bench settings=profile >/dev/null
 hub_cpu0=$(cpu_seconds $hub); line_cpu0=$(cpu_seconds $line); count0=$(finished)
+# the webhook answer times are counted from here (the warm-up's are dropped)
+[ "$webhooks" != on ] || curl -s -X DELETE "http://127.0.0.1:$line_port/sandbox/webhook-answers" >/dev/null || true
 wait_for $(( warmup + n ))
 hub_cpu1=$(cpu_seconds $hub); line_cpu1=$(cpu_seconds $line); count1=$(finished)
 [ -z "${BENCH_JFR:-}" ] || jcmd "$hub" JFR.stop name=bench filename="$(realpath -m "$BENCH_JFR")" >/dev/null
@@ -78,6 +82,16 @@ echo "hub: $kind, one channel, sandbox answering in ${BENCH_LATENCY_MS:-50} ms, 
 echo "statuses at the end: $(sql "SELECT string_agg(status || ' ' || n, ', ' ORDER BY status) FROM (SELECT status, COUNT(*) AS n FROM $schema.notification GROUP BY status) s")"
 if [ "$webhooks" = on ]; then
   echo "delivery webhooks: $(sql "SELECT COUNT(*) FROM $schema.line_webhook_event" 2>/dev/null || echo "?") event ids recorded (line_webhook_event)"
+  answers=$(curl -s "http://127.0.0.1:$line_port/sandbox/webhook-answers" || true)
+  echo "webhook answer times (requests sent after the warm-up, measured by the sandbox; LINE wants 2xx within 2 s): $(python3 -c '
+import json, sys
+try:
+    a = json.loads(sys.argv[1])
+    f = lambda v: "?" if v is None else "%.1f ms" % v
+    print("%d requests, p50 %s, p90 %s, p99 %s, max %s; %d not answered within 2 s, %d failed, %d not 2xx" % (a["requests"], f(a["p50Ms"]), f(a["p90Ms"]), f(a["p99Ms"]), f(a["maxMs"]), a["timedOut"], a["failed"], a["non2xx"]))
+except Exception:
+    print("not available (a sandbox without /sandbox/webhook-answers)")
+' "$answers")"
 fi
 java -cp "$cp" io.linehub.bench.Bench report "$url" "warm-up: the first $warmup sends (from a cold start)" 0 "$warmup"
 measured=$(java -cp "$cp" io.linehub.bench.Bench report "$url" "measured: the $n sends after the warm-up" "$warmup" "$(( warmup + n ))")

@@ -308,7 +308,7 @@ public class HubConfiguration implements CamelConfiguration {
         r.bind("notificationQueries", new NotificationQueries(new NotificationReadModel(hubDb), new DeadLetters(hubDb, clock, outboxSettings), channelPauses));
         r.bind("lineWebhook", new LineWebhook(channels.lineChannels()));
 
-        // webhook events already handled (line_webhook_event): delivery events together in deliveryReceipts' transaction,
+        // webhook events already handled (line_webhook_event): delivery events together in deliveryReceipts' fold,
         // the others through the route's idempotentConsumer
         r.bind("webhookEventIds", new WebhookEventIds(hubDb, clock));
         TriggerConfiguration.bind(context, s.dataDir(), hubDb, customerDb, notificationQueue, nodeId);

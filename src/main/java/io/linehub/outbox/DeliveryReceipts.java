@@ -16,28 +16,33 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 
 import static io.linehub.outbox.OutboxDatabase.historyBatch;
 
 /**
- * LINE's delivery-completion webhook events: the notifications they name become DELIVERED.
- * <p>
- * A request's delivery events are recorded together, in ONE transaction of a few statements whatever their number:
+ * LINE's delivery-completion webhook events: the notifications they name become DELIVERED, in two steps.
+ * <ol>
+ * <li>{@link #append} (the webhook route, before its 200): the request's delivery events go into the journal
+ * {@code line_delivery_receipt} in ONE insert, committed. Nothing else is on LINE's clock (it wants a 2xx within 2 s):
+ * no look-up, no lock on a notification, no UPDATE of a wide row.</li>
+ * <li>{@link #foldPending} (a background route): the oldest journal rows, many requests' worth, in ONE transaction:
  * their {@code webhookEventId}s are marked seen and the new ones returned ({@link WebhookEventIds#firstSeen}), the
- * notifications of the new ones move to DELIVERED (one UPDATE by delivery tag) and get their history rows (one
- * batch). The route answers LINE's request only after the commit: if the hub stops before it, nothing is recorded and
- * LINE, having no 2xx, sends the request again; if it stops after it, the redelivered events are recognised by their
- * ids. Either way each is recorded once.
+ * notifications of the new ones move to DELIVERED (one UPDATE by delivery tag) with history (one batch), and the rows
+ * are deleted.</li>
+ * </ol>
+ * Exactly once, crash or not: a hub that stops before the append's commit answers no 200 and LINE redelivers; one that
+ * stops after it (200 sent or not) has the events in the journal, folded after its restart; a fold that does not
+ * commit leaves the rows to the next one; an event appended twice (LINE's redelivery after a lost 200, or two requests
+ * carrying it) is recognised at the fold by its id, in the same transaction as its effect. Several hubs fold side by
+ * side on PostgreSQL: each takes rows the others have not locked ({@code SKIP LOCKED}), and an id two of them fold at
+ * once is inserted by one, the other waiting for its commit.
  * <p>
  * DELIVERED is accepted from SENDING too: LINE's webhook can overtake the group commit of LINE's own answer
  * ({@link OutcomeWriter}), whose later update only moves notifications still SENDING, so it cannot undo DELIVERED.
@@ -49,175 +54,257 @@ public class DeliveryReceipts {
     private static final String AWAITING = "'SENT','UNCERTAIN','SENDING','UNDELIVERED','RETRY_WAIT','QUEUED'";
     /** {@code delivery.data} when the message was sent without a delivery tag: the hashed phone number (README §10.4). */
     private static final Pattern HASHED_NUMBER = Pattern.compile("[0-9a-f]{64}");
-    /** Attempts of a request's transaction (another transaction may hold a row it needs: a deadlock is retried). */
-    private static final int ATTEMPTS = 3;
+    /** The longest {@code delivery.data} that can name a notification (a delivery tag has at most 100 characters; README §1). */
+    static final int MAX_DELIVERY_DATA = 100;
+    /** The most journal rows one fold takes when the caller names no number. */
+    public static final int DEFAULT_FOLD_BATCH = 5_000;
 
     private final OutboxDatabase db;
     /**
-     * A hub runs these transactions one at a time, each for every request waiting (group commit, {@link #record}). On
-     * the embedded H2 (which one hub process opens) one at a time is needed: its {@code ON CONFLICT DO NOTHING} does
-     * not wait for an id another transaction inserted and has not committed, so two requests carrying one event could
-     * each skip it. On PostgreSQL it is not (the insert waits), but webhook requests arriving together (LINE sends
-     * them concurrently) ran side by side on a busy 2-core machine, each slower for the others, until a dozen held
-     * database sessions at once and the outcome writers' commits waited behind them; one at a time, each request
-     * waiting for its own turn fell behind instead. Together, they cost one transaction.
+     * One fold at a time in a hub. On the embedded H2 (which one hub process opens) this is needed: its {@code ON
+     * CONFLICT DO NOTHING} does not wait for an id another transaction inserted and has not committed, so two folds
+     * carrying one event could each record it. On PostgreSQL the insert waits, so hubs may fold side by side.
      */
-    private final ReentrantLock oneAtATime = new ReentrantLock();
-    private final ConcurrentLinkedQueue<Pending> waiting = new ConcurrentLinkedQueue<>();
-    /** The most events one transaction takes (a request is never split). */
-    private static final int MAX_GROUP_EVENTS = 2_000;
+    private final ReentrantLock oneFoldAtATime = new ReentrantLock();
 
     public DeliveryReceipts(DataSource dataSource, Clock clock) {
         this.db = new OutboxDatabase(dataSource, clock);
     }
 
-    /** What a request's delivery events did: how many were new (not seen before), and how many notifications became DELIVERED. */
-    public record Recorded(int events, int fresh, int delivered) {
+    /** What a fold did: journal rows taken, events new (not seen before), notifications that became DELIVERED. */
+    public record Folded(int receipts, int fresh, int delivered) {
+        Folded plus(Folded o) {
+            return new Folded(receipts + o.receipts, fresh + o.fresh, delivered + o.delivered);
+        }
     }
 
-    /** The line-webhook route's step: the request's delivery events ({@link LineWebhookEvents#deliveries()}), together. */
-    public void delivered(Exchange exchange) {
+    /** The line-webhook route's step: the request's delivery events ({@link LineWebhookEvents#deliveries()}) into the journal. */
+    public void received(Exchange exchange) {
         Message m = exchange.getMessage();
         LineWebhookEvents events = m.getBody(LineWebhookEvents.class);
         if (events == null || events.deliveries().isEmpty()) {
             return;
         }
-        String channel = m.getHeader("channel", String.class);
-        Recorded r = record(channel, events.deliveries());
-        if (LOG.isDebugEnabled()) {
-            LOG.debug("LINE delivery webhook on channel {}: {} events, {} new, {} notifications DELIVERED", channel, r.events(), r.fresh(),
-                    r.delivered());
-        }
-    }
-
-    /** A request's delivery events waiting for the transaction that records them. */
-    private record Pending(String channel, List<LineDeliveryEvent> events, CompletableFuture<Recorded> result) {
+        append(m.getHeader("channel", String.class), events.deliveries());
     }
 
     /**
-     * Records a request's delivery events and returns once they are committed. Group commit, as for LINE's answers
-     * ({@link OutcomeWriter}): the requests that arrive while a transaction runs are recorded together in the next
-     * one, by whichever of their threads gets there first (so a hub runs one such transaction at a time, and many
-     * requests arriving at once cost one transaction, not many side by side). A failed transaction is tried again as
-     * a whole (e.g. after a deadlock); if it keeps failing, every request in it fails (no 200: LINE redelivers).
+     * Appends a request's delivery events to the journal in one statement and returns once it is committed (then, and
+     * only then, may LINE get its 200). Repeats are kept: the fold recognises them.
      */
-    public Recorded record(String channel, List<LineDeliveryEvent> events) {
-        Pending mine = new Pending(channel, events, new CompletableFuture<>());
-        waiting.add(mine);
-        while (!mine.result().isDone()) {
-            oneAtATime.lock();
-            try {
-                if (!mine.result().isDone()) {
-                    List<Pending> group = new ArrayList<>();
-                    int size = 0;
-                    for (Pending p = waiting.peek(); p != null && (group.isEmpty() || size + p.events().size() <= MAX_GROUP_EVENTS); p = waiting.peek()) {
-                        waiting.poll();
-                        group.add(p);
-                        size += p.events().size();
-                    }
-                    recordGroup(group);
-                }
-            } finally {
-                oneAtATime.unlock();
-            }
+    public void append(String channel, List<LineDeliveryEvent> events) {
+        if (events.isEmpty()) {
+            return;
         }
-        try {
-            return mine.result().join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : e;
-        }
-    }
-
-    private void recordGroup(List<Pending> group) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                List<Recorded> results = recordInTransaction(group);
-                for (int i = 0; i < group.size(); i++) {
-                    group.get(i).result().complete(results.get(i));
-                }
-                return;
-            } catch (RuntimeException e) {
-                if (attempt >= ATTEMPTS || !(e instanceof OutboxException)) {
-                    group.forEach(p -> p.result().completeExceptionally(e));
-                    return;
-                }
-                LOG.warn("recording {} webhook requests' delivery events failed ({}); trying again", group.size(),
-                        e.getCause() == null ? e.toString() : e.getCause().toString());
-            }
-        }
-    }
-
-    /** One transaction for the group's events; each request's counts (an event new to the group counts for the first request carrying it). */
-    private List<Recorded> recordInTransaction(List<Pending> group) {
         OffsetDateTime now = db.now();
-        int[][] counts = new int[group.size()][2];
+        String[] ids = new String[events.size()];
+        String[] data = new String[events.size()];
+        for (int i = 0; i < ids.length; i++) {
+            LineDeliveryEvent e = events.get(i);
+            ids[i] = e.webhookEventId();
+            // longer than any delivery tag or hash: it names no notification, only its event id is kept
+            data[i] = e.data() == null || e.data().length() > MAX_DELIVERY_DATA ? null : e.data();
+        }
         db.inTransaction(c -> {
-            List<String> ids = new ArrayList<>();
-            group.forEach(p -> p.events().forEach(e -> ids.add(e.webhookEventId())));
-            Set<String> fresh = WebhookEventIds.firstSeen(c, ids, now);
-            Map<String, Map<String, Integer>> tagsByChannel = new TreeMap<>(); // channel -> tag -> the request it counts for
+            Array idArray = c.createArrayOf("varchar", ids);
+            Array dataArray = c.createArrayOf("varchar", data);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO line_delivery_receipt (event_id, channel, delivery_data, received_at)"
+                    + " SELECT e, ?, d, ? FROM UNNEST(?, ?) AS n(e, d)")) {
+                ps.setString(1, channel);
+                ps.setObject(2, now);
+                ps.setArray(3, idArray);
+                ps.setArray(4, dataArray);
+                ps.executeUpdate();
+            } finally {
+                idArray.free();
+                dataArray.free();
+            }
+        });
+    }
+
+    /**
+     * The background route's step: folds the journal until it is empty (or what is left is another hub's), at most
+     * {@code batch} rows per transaction. A failed fold is logged and left to the next run (its rows stay).
+     */
+    public Folded foldPending(int batch) {
+        Folded total = new Folded(0, 0, 0);
+        try {
+            for (Folded f = fold(batch); ; f = fold(batch)) {
+                total = total.plus(f);
+                if (f.receipts() < batch) {
+                    break;
+                }
+            }
+        } catch (OutboxException e) {
+            LOG.warn("folding LINE delivery events failed ({}); they stay in line_delivery_receipt for the next run",
+                    e.getCause() == null ? e.toString() : e.getCause().toString());
+        }
+        if (total.receipts() > 0 && LOG.isDebugEnabled()) {
+            LOG.debug("LINE delivery events folded: {} received, {} new, {} notifications DELIVERED", total.receipts(), total.fresh(),
+                    total.delivered());
+        }
+        return total;
+    }
+
+    /** One fold: the oldest (at most {@code batch}) journal rows no other hub is folding, in one transaction. */
+    public Folded fold(int batch) {
+        if (batch < 1) {
+            throw new IllegalArgumentException("the fold batch (hub.webhook.fold-batch) must be at least 1, was " + batch);
+        }
+        oneFoldAtATime.lock();
+        try {
+            return foldInTransaction(batch);
+        } finally {
+            oneFoldAtATime.unlock();
+        }
+    }
+
+    private record Receipt(long seq, String eventId, String channel, String data) {
+    }
+
+    private Folded foldInTransaction(int batch) {
+        OffsetDateTime now = db.now();
+        int[] counts = new int[3];
+        db.inTransaction(c -> {
+            List<Receipt> receipts = oldest(c, batch);
+            if (receipts.isEmpty()) {
+                return;
+            }
+            Set<String> fresh = WebhookEventIds.firstSeen(c, receipts.stream().map(Receipt::eventId).toList(), now);
+            Map<String, Map<String, List<String>>> tagsByChannel = new TreeMap<>(); // channel -> tag -> its events' ids
             List<String> delivered = new ArrayList<>();
             Set<String> claimed = new HashSet<>();
-            for (int k = 0; k < group.size(); k++) {
-                Pending p = group.get(k);
-                for (LineDeliveryEvent e : p.events()) {
-                    if (!fresh.contains(e.webhookEventId()) || !claimed.add(e.webhookEventId())) {
-                        continue; // seen before, or the same event twice in this group
+            for (Receipt r : receipts) {
+                if (!fresh.contains(r.eventId()) || !claimed.add(r.eventId())) {
+                    continue; // seen before, or the same event twice in this fold
+                }
+                if (r.data() == null) {
+                    continue; // nothing to find
+                }
+                if (HASHED_NUMBER.matcher(r.data()).matches()) {
+                    String id = markOne(c, r.channel(), r.data(), now);
+                    if (id != null) {
+                        delivered.add(id);
                     }
-                    counts[k][0]++;
-                    if (e.data() == null) {
-                        continue; // nothing to find
-                    }
-                    if (HASHED_NUMBER.matcher(e.data()).matches()) {
-                        String id = markOne(c, p.channel(), e.data(), now);
-                        if (id != null) {
-                            delivered.add(id);
-                            counts[k][1]++;
-                        }
-                    } else {
-                        tagsByChannel.computeIfAbsent(p.channel(), x -> new TreeMap<>()).putIfAbsent(e.data(), k);
-                    }
+                } else {
+                    tagsByChannel.computeIfAbsent(r.channel(), x -> new TreeMap<>()).computeIfAbsent(r.data(), x -> new ArrayList<>())
+                            .add(r.eventId());
                 }
             }
-            for (Map.Entry<String, Map<String, Integer>> channel : tagsByChannel.entrySet()) {
-                for (String[] row : markByTags(c, channel.getKey(), channel.getValue().keySet(), now)) {
-                    delivered.add(row[0]);
-                    counts[channel.getValue().get(row[1])][1]++;
-                }
+            Set<String> deferred = new HashSet<>();
+            for (Map.Entry<String, Map<String, List<String>>> channel : tagsByChannel.entrySet()) {
+                Marked marked = markByTags(c, channel.getKey(), channel.getValue().keySet(), now);
+                delivered.addAll(marked.delivered());
+                marked.busy().forEach(tag -> deferred.addAll(channel.getValue().get(tag)));
             }
             historyBatch(c, delivered, NotificationStatus.DELIVERED, "LINE delivery webhook", now);
+            // events whose notification another transaction holds (LINE's answer being recorded): not seen yet, their
+            // rows stay for the next fold
+            WebhookEventIds.forget(c, deferred);
+            List<Receipt> done = deferred.isEmpty() ? receipts : receipts.stream().filter(r -> !deferred.contains(r.eventId())).toList();
+            delete(c, done);
+            counts[0] = done.size();
+            counts[1] = claimed.size() - deferred.size();
+            counts[2] = delivered.size();
         });
-        List<Recorded> results = new ArrayList<>();
-        for (int k = 0; k < group.size(); k++) {
-            results.add(new Recorded(group.get(k).events().size(), counts[k][0], counts[k][1]));
-        }
-        return results;
+        return new Folded(counts[0], counts[1], counts[2]);
     }
 
-    /** One UPDATE for all delivery tags; the notifications it moved to DELIVERED, as {id, delivery tag}. */
-    private static List<String[]> markByTags(Connection c, String channel, Set<String> tags, OffsetDateTime now) throws SQLException {
-        List<String[]> rows = new ArrayList<>();
-        if (tags.isEmpty()) {
-            return rows;
-        }
-        String update = "UPDATE notification SET status = 'DELIVERED', delivered_at = ?, updated_at = ?, lease_owner = NULL, lease_until = NULL"
-                + " WHERE channel = ? AND delivery_tag = ANY(?) AND status IN (" + AWAITING + ")";
-        String sql = WebhookEventIds.isPostgres(c) ? update + " RETURNING id, delivery_tag" : "SELECT id, delivery_tag FROM FINAL TABLE (" + update + ")";
-        Array array = c.createArrayOf("varchar", tags.toArray(new String[0]));
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setObject(1, now);
-            ps.setObject(2, now);
-            ps.setString(3, channel);
-            ps.setArray(4, array);
+    /** The oldest journal rows, locked (those another hub's fold holds are skipped). */
+    private static List<Receipt> oldest(Connection c, int batch) throws SQLException {
+        List<Receipt> receipts = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT seq, event_id, channel, delivery_data FROM line_delivery_receipt"
+                + " ORDER BY seq LIMIT ? FOR UPDATE SKIP LOCKED")) {
+            ps.setInt(1, batch);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    rows.add(new String[]{rs.getString(1), rs.getString(2)});
+                    receipts.add(new Receipt(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)));
                 }
             }
+        }
+        return receipts;
+    }
+
+    private static void delete(Connection c, List<Receipt> receipts) throws SQLException {
+        Array seqs = c.createArrayOf("bigint", receipts.stream().map(Receipt::seq).toArray(Long[]::new));
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM line_delivery_receipt WHERE seq = ANY(?)")) {
+            ps.setArray(1, seqs);
+            ps.executeUpdate();
+        } finally {
+            seqs.free();
+        }
+    }
+
+    /** Journal rows not folded yet (all hubs). */
+    public long pending() {
+        long[] n = {0};
+        db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM line_delivery_receipt"); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                n[0] = rs.getLong(1);
+            }
+        });
+        return n[0];
+    }
+
+    /** What {@link #markByTags} did: the notifications now DELIVERED, and the tags whose notification another transaction holds. */
+    private record Marked(List<String> delivered, Set<String> busy) {
+    }
+
+    /**
+     * Marks the notifications with these delivery tags DELIVERED, never waiting for a row lock: the rows are locked
+     * first with {@code SKIP LOCKED} (in id order), so a fold and the outcome writers, which update the same rows, never
+     * wait for each other in a circle (PostgreSQL broke such deadlocks by failing one of them). A tag whose awaiting
+     * notification is held by another transaction comes back as busy.
+     */
+    private static Marked markByTags(Connection c, String channel, Set<String> tags, OffsetDateTime now) throws SQLException {
+        Map<String, String> locked = new TreeMap<>(); // id -> tag
+        Array array = c.createArrayOf("varchar", tags.toArray(new String[0]));
+        try {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, delivery_tag FROM notification WHERE channel = ? AND delivery_tag = ANY(?)"
+                    + " AND status IN (" + AWAITING + ") ORDER BY id FOR UPDATE SKIP LOCKED")) {
+                ps.setString(1, channel);
+                ps.setArray(2, array);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        locked.put(rs.getString(1), rs.getString(2));
+                    }
+                }
+            }
+            Set<String> busy = new HashSet<>();
+            if (locked.size() < tags.size()) {
+                // the tags not locked: no notification awaiting delivery (nothing to do), or one another transaction holds
+                Set<String> lockedTags = new HashSet<>(locked.values());
+                try (PreparedStatement ps = c.prepareStatement("SELECT delivery_tag FROM notification WHERE channel = ? AND delivery_tag = ANY(?)"
+                        + " AND status IN (" + AWAITING + ")")) {
+                    ps.setString(1, channel);
+                    ps.setArray(2, array);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            if (!lockedTags.contains(rs.getString(1))) {
+                                busy.add(rs.getString(1));
+                            }
+                        }
+                    }
+                }
+            }
+            List<String> ids = new ArrayList<>(locked.keySet());
+            if (!ids.isEmpty()) {
+                Array idArray = c.createArrayOf("varchar", ids.toArray(new String[0]));
+                try (PreparedStatement ps = c.prepareStatement("UPDATE notification SET status = 'DELIVERED', delivered_at = ?, updated_at = ?,"
+                        + " lease_owner = NULL, lease_until = NULL WHERE id = ANY(?)")) {
+                    ps.setObject(1, now);
+                    ps.setObject(2, now);
+                    ps.setArray(3, idArray);
+                    ps.executeUpdate();
+                } finally {
+                    idArray.free();
+                }
+            }
+            return new Marked(ids, busy);
         } finally {
             array.free();
         }
-        return rows;
     }
 
     /**

@@ -45,6 +45,7 @@ final class DeliveryWebhooks implements AutoCloseable {
     private final SandboxContext sandbox;
     private final EventIds eventIds;
     private final BoundedLog<SentWebhook> sent;
+    private final WebhookAnswerTimes answerTimes = new WebhookAnswerTimes();
     private final ScheduledThreadPoolExecutor scheduler;
     private final ExecutorService httpExecutor;
     private final HttpClient http;
@@ -79,6 +80,15 @@ final class DeliveryWebhooks implements AutoCloseable {
 
     List<SentWebhook> sent() {
         return sent.snapshot();
+    }
+
+    /** How long the hub took to answer the webhook requests (all of them since the last {@link #clearAnswerTimes()}). */
+    Map<String, Object> answerTimes() {
+        return answerTimes.summary();
+    }
+
+    void clearAnswerTimes() {
+        answerTimes.clear();
     }
 
     /**
@@ -206,9 +216,11 @@ final class DeliveryWebhooks implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
                 .build();
         var at = sandbox.config().clock().instant();
+        long started = System.nanoTime();
         try {
             http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
                 int status = failure == null ? response.statusCode() : -1;
+                answerTimes.record(System.nanoTime() - started, status, timedOut(failure));
                 sent.add(new SentWebhook(at, channel.name(), body, signature, status));
                 if (failure != null) {
                     LOG.warn("webhook to channel {} failed: {}", channel.name(), failure.toString());
@@ -219,6 +231,15 @@ final class DeliveryWebhooks implements AutoCloseable {
         } catch (RejectedExecutionException e) {
             // closing
         }
+    }
+
+    private static boolean timedOut(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof java.net.http.HttpTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

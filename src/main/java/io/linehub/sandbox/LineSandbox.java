@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -121,7 +122,9 @@ public final class LineSandbox implements AutoCloseable {
                 () -> sandbox.requests().snapshot(),
                 () -> sandbox.webhooks().sent(),
                 () -> sandbox.sent().snapshot(),
-                (channel, userId) -> sandbox.channelByName(channel).setFriend(requireUserId(userId), true)).mount(router, sandbox);
+                (channel, userId) -> sandbox.channelByName(channel).setFriend(requireUserId(userId), true),
+                () -> sandbox.webhooks().answerTimes(),
+                () -> sandbox.webhooks().clearAnswerTimes()).mount(router, sandbox);
 
         router.errorHandler(404, sandbox.lineApi(call -> call.respond(404, LineError.of("Not found"))));
         router.errorHandler(405, sandbox.lineApi(call -> call.respond(405, LineError.of("Method not allowed"))));
@@ -176,6 +179,14 @@ public final class LineSandbox implements AutoCloseable {
 
     public void clearRequests() {
         sandbox.requests().clear();
+    }
+
+    /**
+     * How long the hub took to answer the webhook requests sent to it: requests, timedOut (no answer within LINE's 2 s),
+     * failed, non2xx, p50Ms, p90Ms, p99Ms, maxMs.
+     */
+    public Map<String, Object> webhookAnswerTimes() {
+        return sandbox.webhooks().answerTimes();
     }
 
     /** Snapshot of the webhooks sent to the hub, oldest first. */

@@ -11,6 +11,8 @@ import java.util.function.Supplier;
 /**
  * Non-LINE endpoints for people looking at the sandbox: {@code GET /sandbox/requests},
  * {@code GET /sandbox/webhooks}, {@code GET /sandbox/sent} (messages that took effect; JSON arrays, oldest first),
+ * {@code GET /sandbox/webhook-answers} (how long the hub took to answer the webhook requests: count, timed out,
+ * p50/p90/p99/max in ms; {@code DELETE} starts the count again),
  * {@code POST /sandbox/channels/{channel}/friends} (a JSON array of user IDs) and {@code DELETE /sandbox/requests}.
  * Not recorded, no token needed, and answered only to clients on the same machine (loopback): others get 403,
  * since they show and change the sandbox's state.
@@ -22,9 +24,14 @@ final class SandboxHelperEndpoints implements SandboxEndpoint {
     private final Supplier<Object> webhooks;
     private final Supplier<Object> sent;
     private final java.util.function.BiConsumer<String, String> addFriend;
+    private final Supplier<Object> webhookAnswers;
+    private final Runnable clearWebhookAnswers;
 
     SandboxHelperEndpoints(Vertx vertx, Supplier<Object> requests, Supplier<Object> webhooks, Supplier<Object> sent,
-                           java.util.function.BiConsumer<String, String> addFriend) {
+                           java.util.function.BiConsumer<String, String> addFriend, Supplier<Object> webhookAnswers,
+                           Runnable clearWebhookAnswers) {
+        this.webhookAnswers = webhookAnswers;
+        this.clearWebhookAnswers = clearWebhookAnswers;
         this.addFriend = addFriend;
         this.vertx = vertx;
         this.requests = requests;
@@ -45,6 +52,11 @@ final class SandboxHelperEndpoints implements SandboxEndpoint {
         router.get("/sandbox/requests").handler(rc -> dump(rc, sandbox, requests));
         router.get("/sandbox/webhooks").handler(rc -> dump(rc, sandbox, webhooks));
         router.get("/sandbox/sent").handler(rc -> dump(rc, sandbox, sent));
+        router.get("/sandbox/webhook-answers").handler(rc -> dump(rc, sandbox, webhookAnswers));
+        router.delete("/sandbox/webhook-answers").handler(rc -> {
+            clearWebhookAnswers.run();
+            rc.response().setStatusCode(204).end();
+        });
         // POST /sandbox/channels/{channel}/friends with a JSON array of user IDs: other programs set up friends
         router.post("/sandbox/channels/:channel/friends").handler(io.vertx.ext.web.handler.BodyHandler.create()).handler(rc -> {
             try {

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** The webhook route: signatures over the raw bytes, events handled once, friend status, unknown types acknowledged. */
 class LineWebhookRouteTest {
@@ -173,7 +175,9 @@ class LineWebhookRouteTest {
                     .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList())
                     .as("no log line per event at INFO or above").hasSizeLessThan(3);
         }
-        assertThat(hub.count("SELECT COUNT(*) FROM notification WHERE status = 'DELIVERED' AND id IN " + inList)).isEqualTo(120);
+        // answered once journalled; the background fold makes them DELIVERED
+        await().atMost(Duration.ofSeconds(10)).until(() -> hub.count("SELECT COUNT(*) FROM notification WHERE status = 'DELIVERED' AND id IN " + inList) == 120);
+        awaitJournalFolded();
         assertThat(hub.count("SELECT COUNT(*) FROM notification_status_history WHERE status = 'DELIVERED' AND notification_id IN " + inList))
                 .isEqualTo(120);
         assertThat(friends().status("default", user)).contains(FriendStatus.Status.FOLLOWING);
@@ -181,6 +185,7 @@ class LineWebhookRouteTest {
         // LINE redelivers the whole request (it saw no 2xx): 200, nothing recorded twice
         String redelivered = body.replace("\"isRedelivery\":false", "\"isRedelivery\":true");
         assertThat(post(redelivered, sign(redelivered))).isEqualTo(200);
+        awaitJournalFolded();
         assertThat(hub.count("SELECT COUNT(*) FROM notification_status_history WHERE status = 'DELIVERED' AND notification_id IN " + inList))
                 .isEqualTo(120);
     }
@@ -200,9 +205,15 @@ class LineWebhookRouteTest {
         assertThat(a.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(200);
         assertThat(b.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(200);
         String inList = "('" + String.join("','", ids) + "')";
-        assertThat(hub.count("SELECT COUNT(*) FROM notification WHERE status = 'DELIVERED' AND id IN " + inList)).isEqualTo(80);
+        await().atMost(Duration.ofSeconds(10)).until(() -> hub.count("SELECT COUNT(*) FROM notification WHERE status = 'DELIVERED' AND id IN " + inList) == 80);
+        awaitJournalFolded();
         assertThat(hub.count("SELECT COUNT(*) FROM notification_status_history WHERE status = 'DELIVERED' AND notification_id IN " + inList))
                 .isEqualTo(80);
+    }
+
+    /** Until the background fold has taken every journalled delivery event (line_delivery_receipt empty). */
+    private static void awaitJournalFolded() {
+        await().atMost(Duration.ofSeconds(10)).until(() -> hub.count("SELECT COUNT(*) FROM line_delivery_receipt") == 0);
     }
 
     private static int postQuietly(String body) {

@@ -31,9 +31,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The batched delivery-webhook path (issue 19) on both databases the hub runs on (embedded H2; PostgreSQL at
- * HUB_TEST_PG_URL, in a schema of its own): a request's delivery events are de-duplicated and recorded in one
- * transaction, each exactly once — many in one request, the same events in two requests at once, a webhook that
- * overtakes the group commit of LINE's answer, and a hub that stops before the commit.
+ * HUB_TEST_PG_URL, in a schema of its own): a request's delivery events are journalled in one insert (what the 200
+ * waits for) and folded in batches — de-duplicated and recorded in one transaction, each exactly once: many in one
+ * request, the same events in two requests at once (and two hubs folding them), a webhook that overtakes the group
+ * commit of LINE's answer, a hub that stops before the journal's commit, and one that stops between the journal and
+ * the fold; and the housekeeping of the event ids.
  */
 class DeliveryReceiptsTest {
 
@@ -121,33 +123,70 @@ class DeliveryReceiptsTest {
         return count("SELECT COUNT(*) FROM notification_status_history WHERE status = 'DELIVERED'");
     }
 
+    private long journal() throws SQLException {
+        return count("SELECT COUNT(*) FROM line_delivery_receipt");
+    }
+
+    private static final int BATCH = DeliveryReceipts.DEFAULT_FOLD_BATCH;
+
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgres"})
-    void manyEventsInOneRequestAreRecordedTogether(String database) throws Exception {
+    void manyEventsInOneRequestAreJournalledInOneInsertAndFoldedTogether(String database) throws Exception {
         open(database);
         List<OutboxEntry> entries = sent(250);
         List<LineDeliveryEvent> events = new ArrayList<>(events(entries, "01JMANY"));
         events.add(events.get(7)); // LINE may repeat an event within a request
         events.add(new LineDeliveryEvent("01JMANYUNKNOWNTAG000000001", "no-such-delivery-tag-0001")); // matches nothing
         events.add(new LineDeliveryEvent("01JMANYNODATA0000000000001", null)); // delivery.data not a string
+        events.add(new LineDeliveryEvent("01JMANYLONGDATA00000000001", "x".repeat(5_000))); // longer than any tag: names nothing
 
         DeliveryReceipts receipts = new DeliveryReceipts(db, Clock.systemUTC());
-        DeliveryReceipts.Recorded r = receipts.record("default", events);
+        receipts.append("default", events);
+        // what the 200 waits for: the journal rows, nothing else
+        assertThat(journal()).isEqualTo(254);
+        assertThat(delivered()).as("the notifications are not touched on the request's path").isZero();
+        assertThat(count("SELECT COUNT(*) FROM line_webhook_event")).isZero();
 
-        assertThat(r.events()).isEqualTo(253);
-        assertThat(r.fresh()).as("distinct new event ids").isEqualTo(252);
-        assertThat(r.delivered()).isEqualTo(250);
+        DeliveryReceipts.Folded f = receipts.foldPending(BATCH);
+        assertThat(f.receipts()).isEqualTo(254);
+        assertThat(f.fresh()).as("distinct new event ids").isEqualTo(253);
+        assertThat(f.delivered()).isEqualTo(250);
         assertThat(delivered()).isEqualTo(250);
         assertThat(deliveredHistory()).as("one history row each").isEqualTo(250);
         assertThat(count("SELECT COUNT(*) FROM notification WHERE status = 'DELIVERED' AND delivered_at IS NOT NULL AND lease_owner IS NULL"))
                 .isEqualTo(250);
-        assertThat(count("SELECT COUNT(*) FROM line_webhook_event")).isEqualTo(252);
+        assertThat(count("SELECT COUNT(*) FROM line_webhook_event")).isEqualTo(253);
+        assertThat(journal()).as("folded rows are deleted").isZero();
 
-        // LINE sends the request again (no 2xx seen): nothing new
-        DeliveryReceipts.Recorded again = receipts.record("default", events);
+        // LINE sends the request again (no 2xx seen): journalled again, nothing new at the fold
+        receipts.append("default", events);
+        DeliveryReceipts.Folded again = receipts.foldPending(BATCH);
+        assertThat(again.receipts()).isEqualTo(254);
         assertThat(again.fresh()).isZero();
         assertThat(again.delivered()).isZero();
         assertThat(deliveredHistory()).isEqualTo(250);
+        assertThat(journal()).isZero();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void aLargeJournalIsFoldedInBatchesOfTheGivenSize(String database) throws Exception {
+        open(database);
+        List<OutboxEntry> entries = sent(120);
+        DeliveryReceipts receipts = new DeliveryReceipts(db, Clock.systemUTC());
+        List<LineDeliveryEvent> events = events(entries, "01JBATCHES");
+        for (int i = 0; i < 120; i += 10) {
+            receipts.append("default", events.subList(i, i + 10)); // twelve requests
+        }
+        assertThat(receipts.fold(50).receipts()).as("one fold takes at most the batch, oldest first").isEqualTo(50);
+        assertThat(count("SELECT COUNT(*) FROM notification WHERE status = 'DELIVERED' AND id IN ("
+                + entries.subList(0, 50).stream().map(e -> "'" + e.id() + "'").collect(java.util.stream.Collectors.joining(",")) + ")"))
+                .as("the oldest 50").isEqualTo(50);
+        DeliveryReceipts.Folded rest = receipts.foldPending(50);
+        assertThat(rest.receipts()).isEqualTo(70);
+        assertThat(rest.delivered()).isEqualTo(70);
+        assertThat(delivered()).isEqualTo(120);
+        assertThat(journal()).isZero();
     }
 
     @ParameterizedTest
@@ -160,44 +199,63 @@ class DeliveryReceiptsTest {
         List<LineDeliveryEvent> reversed = new ArrayList<>(events);
         java.util.Collections.reverse(reversed);
         DeliveryReceipts receipts = new DeliveryReceipts(db, Clock.systemUTC());
+        // on PostgreSQL a second hub folds the same journal at the same time; the embedded H2 has one hub (its folds
+        // take turns)
+        DeliveryReceipts otherFolder = database.equals("postgres") ? new DeliveryReceipts(db, Clock.systemUTC()) : receipts;
         for (int round = 0; round < 3; round++) {
             List<LineDeliveryEvent> a = events.subList(round * 60, round * 60 + 60);
             List<LineDeliveryEvent> b = reversed.subList(200 - round * 60 - 60, 200 - round * 60);
             CyclicBarrier together = new CyclicBarrier(2);
-            CompletableFuture<DeliveryReceipts.Recorded> first = CompletableFuture.supplyAsync(() -> {
+            CompletableFuture<Void> first = CompletableFuture.runAsync(() -> {
                 await(together);
-                return receipts.record("default", a);
+                receipts.append("default", a);
             });
-            CompletableFuture<DeliveryReceipts.Recorded> second = CompletableFuture.supplyAsync(() -> {
+            CompletableFuture<Void> second = CompletableFuture.runAsync(() -> {
                 await(together);
-                return receipts.record("default", b);
+                receipts.append("default", b);
             });
-            DeliveryReceipts.Recorded ra = first.get(60, TimeUnit.SECONDS);
-            DeliveryReceipts.Recorded rb = second.get(60, TimeUnit.SECONDS);
-            assertThat(ra.fresh() + rb.fresh()).as("each event new to exactly one request").isEqualTo(60);
-            assertThat(ra.delivered() + rb.delivered()).isEqualTo(60);
+            first.get(60, TimeUnit.SECONDS);
+            second.get(60, TimeUnit.SECONDS);
+            assertThat(journal()).as("both requests journalled, repeats kept").isEqualTo(120);
+
+            CyclicBarrier foldTogether = new CyclicBarrier(2);
+            CompletableFuture<DeliveryReceipts.Folded> foldA = CompletableFuture.supplyAsync(() -> {
+                await(foldTogether);
+                return receipts.foldPending(25);
+            });
+            CompletableFuture<DeliveryReceipts.Folded> foldB = CompletableFuture.supplyAsync(() -> {
+                await(foldTogether);
+                return otherFolder.foldPending(25);
+            });
+            DeliveryReceipts.Folded fa = foldA.get(60, TimeUnit.SECONDS);
+            DeliveryReceipts.Folded fb = foldB.get(60, TimeUnit.SECONDS);
+            assertThat(fa.receipts() + fb.receipts()).as("each journal row folded by one folder").isEqualTo(120);
+            assertThat(fa.fresh() + fb.fresh()).as("each event new to exactly one fold").isEqualTo(60);
+            assertThat(fa.delivered() + fb.delivered()).isEqualTo(60);
         }
         assertThat(delivered()).isEqualTo(180);
         assertThat(deliveredHistory()).as("recorded once each").isEqualTo(180);
+        assertThat(journal()).isZero();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"postgres"})
-    void aRequestWaitsForAnotherHoldingTheSameEventAndTakesItOverWhenThatOneRollsBack(String database) throws Exception {
+    void aFoldWaitsForAnotherHoldingTheSameEventAndTakesItOverWhenThatOneRollsBack(String database) throws Exception {
         open(database);
         List<OutboxEntry> entries = sent(2);
         List<LineDeliveryEvent> events = events(entries, "01JHELD");
         DeliveryReceipts receipts = new DeliveryReceipts(db, Clock.systemUTC());
+        receipts.append("default", events);
         try (Connection held = db.getConnection()) {
             held.setAutoCommit(false);
-            // another request has claimed the first event id but not committed yet
+            // another hub's fold has claimed the first event id but not committed yet
             assertThat(WebhookEventIds.firstSeen(held, List.of(events.get(0).webhookEventId()), java.time.OffsetDateTime.now()))
                     .containsExactly(events.get(0).webhookEventId());
-            CompletableFuture<DeliveryReceipts.Recorded> waiting = CompletableFuture.supplyAsync(() -> receipts.record("default", events));
+            CompletableFuture<DeliveryReceipts.Folded> waiting = CompletableFuture.supplyAsync(() -> receipts.fold(BATCH));
             Thread.sleep(500);
             assertThat(waiting).as("waits for the transaction holding the id").isNotDone();
-            held.rollback(); // that request failed (no 200): this one records the event
-            DeliveryReceipts.Recorded r = waiting.get(30, TimeUnit.SECONDS);
+            held.rollback(); // that fold failed: this one records the event
+            DeliveryReceipts.Folded r = waiting.get(30, TimeUnit.SECONDS);
             assertThat(r.fresh()).isEqualTo(2);
             assertThat(r.delivered()).isEqualTo(2);
         }
@@ -210,7 +268,8 @@ class DeliveryReceiptsTest {
         open(database);
         List<OutboxEntry> entries = claimed(3); // LINE answered, but the group commit has not recorded it yet
         DeliveryReceipts receipts = new DeliveryReceipts(db, Clock.systemUTC());
-        DeliveryReceipts.Recorded r = receipts.record("default", events(entries, "01JSENDING"));
+        receipts.append("default", events(entries, "01JSENDING"));
+        DeliveryReceipts.Folded r = receipts.foldPending(BATCH);
         assertThat(r.delivered()).isEqualTo(3);
         assertThat(delivered()).isEqualTo(3);
 
@@ -224,33 +283,131 @@ class DeliveryReceiptsTest {
         assertThat(count("SELECT COUNT(*) FROM notification_status_history WHERE status = 'SENT'")).as("no SENT after DELIVERED").isZero();
         assertThat(count("SELECT COUNT(*) FROM notification_attempt WHERE outcome = 'SENT'")).as("the attempts are kept").isEqualTo(3);
         // and nothing later takes it back (the webhook LINE sends again, the housekeeping of SENT LONs)
-        assertThat(receipts.record("default", events(entries, "01JSENDING")).delivered()).isZero();
+        receipts.append("default", events(entries, "01JSENDING"));
+        assertThat(receipts.foldPending(BATCH).delivered()).isZero();
         assertThat(deliveredHistory()).isEqualTo(3);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgres"})
-    void aHubStoppingBeforeTheCommitAnswersNo200AndLinesRedeliveryIsRecordedOnce(String database) throws Exception {
+    void aFoldNeverWaitsForANotificationAnotherTransactionHoldsAndTakesItsEventTheNextTime(String database) throws Exception {
+        open(database);
+        List<OutboxEntry> entries = claimed(3);
+        DeliveryReceipts receipts = new DeliveryReceipts(db, Clock.systemUTC());
+        receipts.append("default", events(entries, "01JBUSY"));
+        try (Connection writer = db.getConnection()) {
+            // the outcome writer is recording LINE's answer for the first one and has not committed yet
+            writer.setAutoCommit(false);
+            try (var ps = writer.prepareStatement("UPDATE notification SET status = 'SENT', sent_at = CURRENT_TIMESTAMP WHERE id = ? AND status = 'SENDING'")) {
+                ps.setString(1, entries.get(0).id());
+                assertThat(ps.executeUpdate()).isEqualTo(1);
+            }
+            DeliveryReceipts.Folded f = CompletableFuture.supplyAsync(() -> receipts.fold(BATCH)).get(10, TimeUnit.SECONDS);
+            assertThat(f.delivered()).as("the two rows nobody holds").isEqualTo(2);
+            assertThat(f.fresh()).isEqualTo(2);
+            assertThat(f.receipts()).isEqualTo(2);
+            assertThat(journal()).as("the held one's event stays journalled").isEqualTo(1);
+            assertThat(count("SELECT COUNT(*) FROM line_webhook_event")).as("and is not marked seen").isEqualTo(2);
+            writer.commit();
+        }
+        DeliveryReceipts.Folded next = receipts.foldPending(BATCH);
+        assertThat(next.fresh()).isEqualTo(1);
+        assertThat(next.delivered()).isEqualTo(1);
+        assertThat(delivered()).isEqualTo(3);
+        assertThat(deliveredHistory()).isEqualTo(3);
+        assertThat(journal()).isZero();
+        assertThat(count("SELECT COUNT(*) FROM line_webhook_event")).isEqualTo(3);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void aHubStoppingBeforeTheJournalCommitAnswersNo200AndLinesRedeliveryIsRecordedOnce(String database) throws Exception {
         open(database);
         List<OutboxEntry> entries = sent(50);
         List<LineDeliveryEvent> events = events(entries, "01JCRASH");
         AtomicBoolean dies = new AtomicBoolean(true);
         DeliveryReceipts dying = new DeliveryReceipts(failingCommits(db, dies), Clock.systemUTC());
 
-        // the hub dies between the statements and the commit: the route gets an exception, so LINE gets no 200
-        assertThatThrownBy(() -> dying.record("default", events)).isInstanceOf(OutboxException.class);
-        assertThat(delivered()).as("nothing recorded").isZero();
+        // the hub dies between the insert and its commit: the route gets an exception, so LINE gets no 200
+        assertThatThrownBy(() -> dying.append("default", events)).isInstanceOf(OutboxException.class);
+        assertThat(journal()).as("nothing journalled").isZero();
+
+        // LINE redelivers (same webhookEventIds): journalled now, and the 200 is sent...
+        DeliveryReceipts restarted = new DeliveryReceipts(db, Clock.systemUTC());
+        restarted.append("default", events);
+        // ...but lost on the way (the hub stopped right after the commit): LINE redelivers once more
+        restarted.append("default", events);
+        assertThat(journal()).isEqualTo(100);
+        DeliveryReceipts.Folded f = restarted.foldPending(BATCH);
+        assertThat(f.fresh()).isEqualTo(50);
+        assertThat(f.delivered()).isEqualTo(50);
+        assertThat(delivered()).isEqualTo(50);
+        assertThat(deliveredHistory()).as("recorded once each").isEqualTo(50);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void aHubStoppingBetweenTheJournalAndTheFoldFoldsAfterItsRestartOnce(String database) throws Exception {
+        open(database);
+        List<OutboxEntry> entries = sent(50);
+        List<LineDeliveryEvent> events = events(entries, "01JBETWEEN");
+        // the request is journalled and answered 200; the hub then stops before folding it
+        new DeliveryReceipts(db, Clock.systemUTC()).append("default", events);
+        assertThat(journal()).isEqualTo(50);
+        assertThat(delivered()).isZero();
+
+        // after the restart a fold starts and the hub stops again before its commit: nothing of it stays
+        AtomicBoolean dies = new AtomicBoolean(true);
+        DeliveryReceipts dying = new DeliveryReceipts(failingCommits(db, dies), Clock.systemUTC());
+        assertThatThrownBy(() -> dying.fold(BATCH)).isInstanceOf(OutboxException.class);
+        assertThat(dying.foldPending(BATCH).receipts()).as("the route's step logs the failure and leaves the rows").isZero();
+        assertThat(journal()).as("the journal rows are still there").isEqualTo(50);
+        assertThat(delivered()).isZero();
         assertThat(count("SELECT COUNT(*) FROM line_webhook_event")).as("no event id kept").isZero();
 
-        // LINE redelivers (same webhookEventIds): recorded now, once
+        // the next start folds them, once
         DeliveryReceipts restarted = new DeliveryReceipts(db, Clock.systemUTC());
-        assertThat(restarted.record("default", events).delivered()).isEqualTo(50);
-        // the commit went through but the 200 was lost: LINE redelivers once more; recognised by the event ids
-        DeliveryReceipts.Recorded again = restarted.record("default", events);
-        assertThat(again.fresh()).isZero();
-        assertThat(again.delivered()).isZero();
-        assertThat(delivered()).isEqualTo(50);
+        DeliveryReceipts.Folded f = restarted.foldPending(BATCH);
+        assertThat(f.receipts()).isEqualTo(50);
+        assertThat(f.delivered()).isEqualTo(50);
+        assertThat(restarted.foldPending(BATCH).receipts()).isZero();
         assertThat(deliveredHistory()).isEqualTo(50);
+        assertThat(journal()).isZero();
+        // LINE's redelivery arriving after all that changes nothing
+        restarted.append("default", events);
+        assertThat(restarted.foldPending(BATCH).fresh()).isZero();
+        assertThat(deliveredHistory()).isEqualTo(50);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void housekeepingForgetsEventIdsOlderThanTheRetentionInBatchesAndKeepsTheNewerOnes(String database) throws Exception {
+        open(database);
+        Clock now = Clock.systemUTC();
+        WebhookEventIds eightDaysAgo = new WebhookEventIds(db, Clock.offset(now, Duration.ofDays(-8)));
+        WebhookEventIds sixDaysAgo = new WebhookEventIds(db, Clock.offset(now, Duration.ofDays(-6)));
+        for (int i = 0; i < 10; i++) {
+            assertThat(eightDaysAgo.add("01JOLD" + String.format("%020d", i))).isTrue();
+        }
+        for (int i = 0; i < 4; i++) {
+            assertThat(sixDaysAgo.add("01JKEPT" + String.format("%019d", i))).isTrue();
+        }
+        WebhookEventIds ids = new WebhookEventIds(db, now);
+        assertThat(ids.add("01JNEW0000000000000000001")).isTrue();
+
+        assertThat(ids.prune("P7D", 3)).as("ten old ids, three per statement").isEqualTo(10);
+        assertThat(count("SELECT COUNT(*) FROM line_webhook_event")).isEqualTo(5);
+        assertThat(ids.contains("01JOLD" + String.format("%020d", 9))).isFalse();
+        assertThat(ids.contains("01JKEPT" + String.format("%019d", 0))).as("within the retention: a redelivery is still recognised").isTrue();
+        assertThat(ids.add("01JKEPT" + String.format("%019d", 0))).isFalse();
+        assertThat(ids.prune("P7D", 3)).as("nothing left to forget").isZero();
+        assertThat(ids.prune("P5D", 10_000)).isEqualTo(4);
+
+        assertThatThrownBy(() -> ids.prune("PT1H", 100)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("HUB_WEBHOOK_EVENT_RETENTION").hasMessageContaining("at least");
+        assertThatThrownBy(() -> ids.prune("a week", 100)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("HUB_WEBHOOK_EVENT_RETENTION").hasMessageContaining("ISO-8601");
+        assertThat(count("SELECT COUNT(*) FROM line_webhook_event")).isEqualTo(1);
     }
 
     private static void await(CyclicBarrier barrier) {
