@@ -59,6 +59,8 @@ public final class HubHeaders {
     public static final String INBOX_ARCHIVE_NAME = "HubInboxArchiveName";
     /** Property: the inbox file changed while it was read and nothing of it was stored yet: the route reads it again. */
     public static final String INBOX_REREAD = "HubInboxReread";
+    /** Property: the inbox file's {@code RowReader} when not the default one (a mapped inbox: its charset, columns, mapping). */
+    public static final String INBOX_ROW_READER = "HubInboxRowReader";
     /** Header the ERP write-back SQL reads: the request row's id. */
     public static final String ERP_ID = "HubErpId";
     /** Header the ERP write-back SQL reads: why the request was refused, field and reason. */

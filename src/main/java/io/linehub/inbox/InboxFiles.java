@@ -7,6 +7,7 @@ import io.linehub.intake.IntakeRejection;
 import io.linehub.json.Json;
 import io.linehub.rows.NotificationRow;
 import io.linehub.rows.NotificationRows;
+import io.linehub.rows.RowReader;
 import io.linehub.rows.UnreadableRowsException;
 import io.linehub.outbox.EnqueueOutcome;
 import io.linehub.outbox.NotificationQueue;
@@ -138,7 +139,9 @@ public class InboxFiles {
             // only the bytes hashed above: what is appended meanwhile is noticed at the end, not half-read
             InputStream in = new BoundedInputStream(Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS), snapshot.size());
             try {
-                rows = NotificationRows.open(in, name, start.lastRow());
+                // a mapped inbox (route template mapped-file-inbox) reads the bytes its own way
+                RowReader reader = exchange.getProperty(HubHeaders.INBOX_ROW_READER, RowReader.class);
+                rows = reader != null ? reader.open(in, name, start.lastRow()) : NotificationRows.open(in, name, start.lastRow());
             } catch (RuntimeException e) {
                 in.close();
                 throw e;
@@ -469,7 +472,8 @@ public class InboxFiles {
                 }
                 rejected++;
                 refusedHere++;
-                write(h.row(), "rejected", null, columnOf(refused.field(), name), refused.reason());
+                String column = rows == null ? null : rows.sourceColumn(refused.field());
+                write(h.row(), "rejected", null, column != null ? column : columnOf(refused.field(), name), refused.reason());
             }
             held.clear();
             flush();

@@ -124,6 +124,14 @@ public abstract class NotificationRows implements Iterator<NotificationRow>, Clo
         return r;
     }
 
+    /**
+     * The file's own column a rejected request field ({@code data.shippedDate}, {@code to.phone}) came from, for the
+     * report; null: the inbox's default naming. A mapped reader knows its mapping.
+     */
+    public String sourceColumn(String requestField) {
+        return null;
+    }
+
     /** Whether reading stopped at an error before the end of the file. */
     public boolean broken() {
         return broken;
