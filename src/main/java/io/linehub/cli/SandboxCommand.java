@@ -13,17 +13,18 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code java -jar line-notification-hub.jar sandbox [--port 8090] [--host 127.0.0.1]
- * [--channel name:token:secret[:webhookUrl]]… [--accept-all] [--delivery-delay-ms 1000] [--undelivered-share 0.0]
+ * [--channel name:token:secret[:webhookUrl]]… [--channel-id name:channelId:secret[:webhookUrl]]… [--token-lifetime-seconds 900] [--accept-all] [--delivery-delay-ms 1000] [--undelivered-share 0.0]
  * [--webhook-batch-max 100] [--webhook-batch-ms 50] [--max-recorded 100000] [--latency-ms 50[:10]] [--no-validation]}:
  * (--webhook-batch-max / --webhook-batch-ms: delivery events per webhook request at most, and how long a due one waits
  * for others to share its request; 1 and 0 send each alone) (--no-validation skips the OpenAPI check of each
- * request, for load benchmarks where that check would be the bottleneck on a small machine)
+ * request, for load benchmarks where that check would be the bottleneck on a small machine) (--channel-id: a channel whose
+ * tokens the hub issues with POST /oauth2/v3/token; they live --token-lifetime-seconds)
  * the LINE sandbox on its own, for other programs (and benchmarks) to target. Runs until stopped.
  */
 public final class SandboxCommand {
 
     static final String USAGE = "usage: sandbox [--port 8090] [--host 127.0.0.1] [--channel name:token:secret[:webhookUrl]]..."
-            + " [--accept-all] [--delivery-delay-ms N] [--undelivered-share 0..1] [--webhook-batch-max N] [--webhook-batch-ms N] [--max-recorded N] [--latency-ms FIXED[:JITTER]] [--no-validation]";
+            + " [--channel-id name:channelId:secret[:webhookUrl]]... [--token-lifetime-seconds N] [--accept-all] [--delivery-delay-ms N] [--undelivered-share 0..1] [--webhook-batch-max N] [--webhook-batch-ms N] [--max-recorded N] [--latency-ms FIXED[:JITTER]] [--no-validation]";
 
     private SandboxCommand() {
     }
@@ -58,6 +59,14 @@ public final class SandboxCommand {
                         }
                         channels.add(new SandboxChannel(p[0], p[1], p[2], p.length == 4 ? URI.create(p[3]) : null));
                     }
+                    case "--channel-id" -> {
+                        String[] p = args[++i].split(":", 4);
+                        if (p.length < 3) {
+                            throw new IllegalArgumentException("--channel-id wants name:channelId:secret[:webhookUrl]");
+                        }
+                        channels.add(new SandboxChannel(p[0], null, p[2], p.length == 4 ? URI.create(p[3]) : null, p[1]));
+                    }
+                    case "--token-lifetime-seconds" -> b.tokenLifetime(Duration.ofSeconds(Long.parseLong(args[++i])));
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }

@@ -203,6 +203,15 @@ class ChannelRoutingTest {
     }
 
     @Test
+    void eachChannelsRatePerSecondIsItsThrottleBudgetPerEndpoint() {
+        io.linehub.outbox.RateBudgets budgets = shipped.bean("rateBudgets", io.linehub.outbox.RateBudgets.class);
+        assertThat(budgets.budget("th-main", "push")).isEqualTo(500);
+        assertThat(budgets.budget("th-main", "pnp-template")).isEqualTo(500);
+        assertThat(budgets.budget("tw-main", "push")).as("not set: LINE's 2000").isEqualTo(2000);
+        assertThat(budgets.budget("default", "push")).as("the environment's channel: HUB_DELIVERY_RATE_PER_SECOND").isEqualTo(2000);
+    }
+
+    @Test
     void anEditedRoutingRuleRoutesByType() throws Exception {
         JsonNode reminder = accepted(edited, REMINDER);
         assertThat(reminder.path("channel").asText()).isEqualTo("tw-main");

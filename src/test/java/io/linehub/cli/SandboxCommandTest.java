@@ -42,6 +42,18 @@ class SandboxCommandTest {
     }
 
     @Test
+    void aChannelMayTakeTokensIssuedByChannelIdWithAGivenLifetime() {
+        SandboxConfig c = SandboxCommand.parse(new String[]{"--channel-id", "th:1657000001:th-secret:http://127.0.0.1:8080/webhook/line/th",
+                "--token-lifetime-seconds", "60"});
+        assertThat(c.channels()).singleElement().satisfies(ch -> {
+            assertThat(ch.channelId()).isEqualTo("1657000001");
+            assertThat(ch.accessToken()).isNull();
+            assertThat(ch.channelSecret()).isEqualTo("th-secret");
+        });
+        assertThat(c.tokenLifetime()).hasSeconds(60);
+    }
+
+    @Test
     void withoutChannelsItOffersADefaultOne() {
         SandboxConfig c = SandboxCommand.parse(new String[0]);
         assertThat(c.port()).isEqualTo(8090);
