@@ -111,8 +111,8 @@ public class SftpFiles {
                 } catch (FileAlreadyExistsException taken) {
                     throw taken;
                 } catch (UnsupportedOperationException | FileSystemException noHardLinks) {
-                    // a file system without hard links: check, then rename (atomic; the window between is ours alone,
-                    // since only this pickup writes this name into the inbox)
+                    // a file system without hard links: check, then rename (atomic, but it would replace a file that
+                    // another writer put there in between: only the inbox's own writers race here)
                     if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
                         throw new FileAlreadyExistsException(target.toString());
                     }

@@ -37,7 +37,7 @@ class SftpPickupRouteTest {
     @BeforeAll
     static void start() throws Exception {
         server = new SftpServer(dir.resolve("server")).start();
-        for (String folder : List.of("orders", "keyed", "wrong-key")) {
+        for (String folder : List.of("orders", "keyed", "wrong-key", "with-done-files")) {
             Files.createDirectories(server.root().resolve(folder));
         }
         Path knownHosts = dir.resolve("known_hosts");
@@ -52,7 +52,9 @@ class SftpPickupRouteTest {
         Files.writeString(routes.resolve("pickups.camel.yaml"),
                 pickup("sftp-orders", "orders", "password", "{{test.sftp.password}}", null)
                         + pickup("sftp-keyed", "keyed", "privateKeyFile", key.toString(), null)
-                        + pickup("sftp-wrong-key", "wrong-key", "password", "{{test.sftp.password}}", otherKnownHosts.toString()));
+                        + pickup("sftp-wrong-key", "wrong-key", "password", "{{test.sftp.password}}", otherKnownHosts.toString())
+                        + pickup("sftp-done-files", "with-done-files", "password", "{{test.sftp.password}}", null)
+                        + "      - name: doneFileName\n        value: \"${file:name}.done\"\n");
         Path data = dir.resolve("data");
         hub = TestHub.start(data, Map.of(
                 "camel.main.routes-include-pattern", "file:routes/*.camel.yaml,file:" + routes + "/*.camel.yaml",
@@ -256,6 +258,46 @@ class SftpPickupRouteTest {
         assertThat(report).hasSize(7).extracting(r -> r[1]).containsAnyOf("accepted", "duplicate").doesNotContain("rejected");
         assertThat(notificationsOf(content)).as("every row once").isEqualTo(7);
         assertThat(listing("orders")).doesNotContain(name);
+    }
+
+    @Test
+    void withTheDoneFileConventionAFileIsTakenOnlyOnceItsDoneFileIsThere() throws Exception {
+        byte[] content = csv("DONEFILE", 4);
+        server.put("with-done-files/batch.csv", content);
+        Thread.sleep(3000); // stableMs is 1 s: without the done file it would have been taken by now
+
+        assertThat(inbox.dir().resolve("batch.csv")).doesNotExist();
+        assertThat(listing("with-done-files")).contains("batch.csv");
+
+        server.put("with-done-files/batch.csv.done", new byte[0]);
+        List<String[]> report = inbox.awaitReport("batch.csv", Duration.ofSeconds(30));
+
+        assertThat(report).hasSize(4).extracting(r -> r[1]).containsOnly("accepted");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !listing("with-done-files").contains("batch.csv"));
+        assertThat(listing("with-done-files")).as("the done file is removed with the file").doesNotContain("batch.csv.done");
+        assertThat(doneOnServer("with-done-files")).anyMatch(n -> n.endsWith("-batch.csv"));
+    }
+
+    @Test
+    void fileTheInboxCannotTakeGoesToFailedOnTheServerAfterRetries() throws Exception {
+        // the names the file would get in the inbox are taken by folders: the hand-over fails every time
+        byte[] content = csv("CLASH", 2);
+        String hash = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(content));
+        Files.createDirectories(inbox.dir().resolve("clash.csv"));
+        Files.createDirectories(inbox.dir().resolve("clash-" + hash.substring(0, 12) + ".csv"));
+        try (LogCapture log = new LogCapture()) {
+            server.put("orders/clash.csv", content);
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> listing("orders/.failed").stream().anyMatch(n -> n.endsWith("-clash.csv")));
+
+            assertThat(listing("orders")).doesNotContain("clash.csv");
+            assertThat(notificationsOf(content)).isZero();
+            assertThat(log.all()).contains("Failed delivery").contains("clash");
+            assertThat(inbox.dir().resolve(".sftp/sftp-orders").toFile().list()).as("the download is not left behind").isEmpty();
+        } finally {
+            Files.delete(inbox.dir().resolve("clash.csv"));
+            Files.delete(inbox.dir().resolve("clash-" + hash.substring(0, 12) + ".csv"));
+        }
     }
 
     @Test
