@@ -292,7 +292,8 @@ class SftpPickupRouteTest {
 
             assertThat(listing("orders")).doesNotContain("clash.csv");
             assertThat(notificationsOf(content)).isZero();
-            assertThat(log.all()).contains("Failed delivery").contains("clash");
+            assertThat(log.all()).contains("clash.csv could not be handed over to the inbox after 4 attempts")
+                    .contains("it goes to the failed folder on the server");
             assertThat(inbox.dir().resolve(".sftp/sftp-orders").toFile().list()).as("the download is not left behind").isEmpty();
         } finally {
             Files.delete(inbox.dir().resolve("clash.csv"));
