@@ -9,6 +9,8 @@ import io.linehub.inbox.InboxFiles;
 import io.linehub.inbox.InboxLocks;
 import io.linehub.outbox.NotificationQueue;
 import io.linehub.schedule.ScheduledJobs;
+import io.linehub.sftp.SftpFiles;
+import io.linehub.sftp.SftpPollFailures;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
 
@@ -18,7 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
 
-/** The beans the trigger routes (file-inbox, erp-requests, schedules, batch API) call by name. */
+/** The beans the trigger routes (file-inbox, sftp-pickup, erp-requests, schedules, batch API) call by name. */
 final class TriggerConfiguration {
 
     private TriggerConfiguration() {
@@ -37,6 +39,9 @@ final class TriggerConfiguration {
         r.bind("inboxLocks", locks);
         r.bind("inboxFiles", new InboxFiles(new FileProgress(hubDb, Clock.systemUTC()), outbox, dataDir.resolve("reports"), nodeId,
                 t.inboxCheckpointRows(), Clock.systemUTC()));
+        // SFTP pickups (routes/sftp-pickup.camel.yaml): the hand-over into a local inbox, and what a failed poll says
+        r.bind("sftpFiles", new SftpFiles());
+        r.bind("sftpPollFailures", new SftpPollFailures());
         r.bind("scheduledJobs", new ScheduledJobs());
         r.bind("customerCache", new CustomerCache(Duration.ofSeconds(t.customerCacheTtlSeconds()), t.customerCacheSize()));
         r.bind("batchApi", new BatchApi());
