@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.linehub.testsupport.HubProcesses;
 import io.linehub.testsupport.TestHub;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -54,11 +53,16 @@ class ClusterIT {
     static final int BATCH = 250;
     static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    @TempDir
-    Path dir;
-
     @Test
     void threeHubsShareTheBudgetAndFinishAKilledHubsWork() throws Exception {
+        // the processes' logs stay for a look afterwards
+        Path dir = Path.of("target", "cluster-it");
+        if (java.nio.file.Files.exists(dir)) {
+            try (java.util.stream.Stream<Path> old = java.nio.file.Files.walk(dir)) {
+                old.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+        java.nio.file.Files.createDirectories(dir);
         try (HubProcesses it = new HubProcesses(dir)) {
             int[] hubPorts = new int[HUBS];
             for (int h = 0; h < HUBS; h++) {
@@ -87,7 +91,7 @@ class ClusterIT {
                 hubs.add(it.java("hub-" + h, env));
             }
             for (int port : hubPorts) {
-                await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+                await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
                         .until(() -> HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/health")).build(),
                                 HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
             }
