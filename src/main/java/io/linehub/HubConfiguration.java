@@ -269,6 +269,16 @@ public class HubConfiguration implements CamelConfiguration {
             claims.withNodeLeases(cs.nodeLease());
             leaseStillHeld = new LeaseStillHeld(outboxSettings.lease(), heartbeat::nodeLeaseHeld);
             r.bind("rateShareGate", gate);
+            // schedules fire once per occurrence across the cluster: Quartz's clustered job store on this database
+            org.apache.camel.component.quartz.QuartzComponent quartz = new org.apache.camel.component.quartz.QuartzComponent();
+            org.quartz.Scheduler scheduler = io.linehub.schedule.ClusteredQuartz.scheduler(hubDb, nodeId);
+            // camel-quartz leaves a scheduler it did not create running: stopped here, before the pool it uses closes,
+            // so that the triggers it holds go back to the other hubs at once
+            toClose.add(0, () -> scheduler.shutdown(true));
+            quartz.setScheduler(scheduler);
+            // a trigger created by another hub names that hub's context: every hub answers to the cluster's context name
+            context.addStartupListener((ctx, alreadyStarted) -> io.linehub.schedule.ClusteredQuartz.answerTo(scheduler, ctx));
+            context.addComponent("quartz", quartz);
         } else {
             leaseStillHeld = new LeaseStillHeld(outboxSettings.lease());
             r.bind("rateShareGate", RateShareGate.passThrough());

@@ -24,7 +24,7 @@ import java.util.concurrent.CountDownLatch;
 public final class SandboxCommand {
 
     static final String USAGE = "usage: sandbox [--port 8090] [--host 127.0.0.1] [--channel name:token:secret[:webhookUrl]]..."
-            + " [--channel-id name:channelId:secret[:webhookUrl]]... [--token-lifetime-seconds N] [--accept-all] [--delivery-delay-ms N] [--undelivered-share 0..1] [--webhook-batch-max N] [--webhook-batch-ms N] [--max-recorded N] [--latency-ms FIXED[:JITTER]] [--no-validation]";
+            + " [--channel-id name:channelId:secret[:webhookUrl]]... [--token-lifetime-seconds N] [--accept-all] [--delivery-delay-ms N] [--undelivered-share 0..1] [--webhook-batch-max N] [--webhook-batch-ms N] [--max-recorded N] [--latency-ms FIXED[:JITTER]] [--rate-per-second N] [--no-validation]";
 
     private SandboxCommand() {
     }
@@ -51,6 +51,15 @@ public final class SandboxCommand {
                         String[] l = args[++i].split(":", 2);
                         b.faults(io.linehub.sandbox.Faults.builder().latency(Duration.ofMillis(Long.parseLong(l[0])),
                                 Duration.ofMillis(l.length > 1 ? Long.parseLong(l[1]) : 0)).build());
+                    }
+                    case "--rate-per-second" -> {
+                        // every endpoint LINE limits per second (2,000) answers 429 beyond N a second instead
+                        int n = Integer.parseInt(args[++i]);
+                        for (io.linehub.sandbox.ApiPath path : io.linehub.sandbox.ApiPath.values()) {
+                            if (path.defaultRateLimit().equals(io.linehub.sandbox.EndpointRateLimit.perSecond(2000))) {
+                                b.rateLimit(path, io.linehub.sandbox.EndpointRateLimit.perSecond(n));
+                            }
+                        }
                     }
                     case "--channel" -> {
                         String[] p = args[++i].split(":", 4);

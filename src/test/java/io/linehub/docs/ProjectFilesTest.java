@@ -67,7 +67,13 @@ class ProjectFilesTest {
         assertThat(env.path("HUB_DB_USER").asText()).isEqualTo(services.at("/postgres/environment/POSTGRES_USER").asText());
         assertThat(env.path("HUB_DB_PASSWORD").asText()).isEqualTo(services.at("/postgres/environment/POSTGRES_PASSWORD").asText());
         assertThat(hub.path("depends_on").has("postgres")).isTrue();
-        assertThat(hub.path("ports").get(0).asText()).endsWith(":" + env.path("HUB_HTTP_PORT").asText());
+        // a cluster: two hubs, reached through one published port (the proxy's), whose upstream is the hubs' port
+        assertThat(hub.at("/deploy/replicas").asInt()).isGreaterThanOrEqualTo(2);
+        assertThat(hub.path("ports").isMissingNode()).as("the hubs publish no port of their own (the proxy does)").isTrue();
+        JsonNode proxy = services.path("proxy");
+        assertThat(proxy.path("ports").get(0).asText()).endsWith(":8080");
+        String proxyConf = proxy.path("volumes").get(0).asText().split(":")[0];
+        assertThat(Files.readString(Path.of(proxyConf))).contains("server hub:" + env.path("HUB_HTTP_PORT").asText());
         for (JsonNode volume : hub.path("volumes")) {
             String source = volume.asText().split(":")[0];
             if (source.startsWith("./")) {
