@@ -255,6 +255,37 @@ class DeliveryWebhookTest {
     }
 
     @Test
+    @DisplayName("the hub's answer time is measured per webhook request: percentiles, and LINE's 2 s as timed out")
+    void hubAnswerTimesMeasured() throws Exception {
+        startSandbox(0.0, hub.url());
+        hub.answerAfter(Duration.ofMillis(300));
+        assertThat(client.push(minimalBody(TH_HASH)).statusCode()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(10)).until(() -> sandbox.webhooks().size() == 1);
+        Map<String, Object> times = sandbox.webhookAnswerTimes();
+        assertThat(times.get("requests")).isEqualTo(1);
+        assertThat((Double) times.get("p50Ms")).isBetween(300.0, 1_900.0);
+        assertThat(times.get("timedOut")).isEqualTo(0);
+
+        hub.answerAfter(Duration.ofMillis(2_500)); // later than LINE waits
+        assertThat(client.push(minimalBody(TH_HASH)).statusCode()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(10)).until(() -> sandbox.webhooks().size() == 2);
+        times = sandbox.webhookAnswerTimes();
+        assertThat(times.get("requests")).isEqualTo(2);
+        assertThat(times.get("timedOut")).isEqualTo(1);
+        assertThat((Double) times.get("maxMs")).isGreaterThanOrEqualTo(2_000.0);
+        assertThat(sandbox.webhooks().get(1).hubStatus()).isEqualTo(-1);
+
+        // the helper endpoint shows them, and DELETE starts the count again
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        URI answers = URI.create(sandbox.baseUrl() + "/sandbox/webhook-answers");
+        String json = http.send(java.net.http.HttpRequest.newBuilder(answers).GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(json).contains("\"requests\":2").contains("\"timedOut\":1");
+        assertThat(http.send(java.net.http.HttpRequest.newBuilder(answers).DELETE().build(), java.net.http.HttpResponse.BodyHandlers.discarding())
+                .statusCode()).isEqualTo(204);
+        assertThat(sandbox.webhookAnswerTimes().get("requests")).isEqualTo(0);
+    }
+
+    @Test
     @DisplayName("close() drops webhooks that are still pending")
     void closeDropsPending() throws Exception {
         sandbox = LineSandbox.start(SandboxConfig.builder()

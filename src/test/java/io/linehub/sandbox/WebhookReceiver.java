@@ -28,6 +28,7 @@ final class WebhookReceiver implements AutoCloseable {
     private final HttpServer server;
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private volatile int status = 200;
+    private volatile long answerAfterMs;
 
     WebhookReceiver() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -40,6 +41,13 @@ final class WebhookReceiver implements AutoCloseable {
             Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
             exchange.getRequestHeaders().forEach((k, v) -> headers.put(k, String.join(", ", v)));
             received.add(new Received(headers, body));
+            if (answerAfterMs > 0) {
+                try {
+                    Thread.sleep(answerAfterMs);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             exchange.sendResponseHeaders(status, -1);
             exchange.close();
         });
@@ -52,6 +60,11 @@ final class WebhookReceiver implements AutoCloseable {
 
     void answer(int status) {
         this.status = status;
+    }
+
+    /** Answers each request only after this long (a slow hub). */
+    void answerAfter(java.time.Duration delay) {
+        this.answerAfterMs = delay.toMillis();
     }
 
     List<Received> received() {
