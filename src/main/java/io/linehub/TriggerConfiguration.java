@@ -3,7 +3,6 @@ package io.linehub;
 import io.linehub.api.BatchApi;
 import io.linehub.api.OpenApiDocument;
 import io.linehub.customer.CustomerCache;
-import io.linehub.erp.ErpRequests;
 import io.linehub.inbox.FileProgress;
 import io.linehub.inbox.InboxFiles;
 import io.linehub.inbox.InboxLocks;
@@ -20,7 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
 
-/** The beans the trigger routes (file-inbox, sftp-pickup, erp-requests, schedules, batch API) call by name. */
+/** The beans the trigger routes (file-inbox, sftp-pickup, the mapped triggers, schedules, batch API) call by name. */
 final class TriggerConfiguration {
 
     private TriggerConfiguration() {
@@ -46,6 +45,7 @@ final class TriggerConfiguration {
         r.bind("customerCache", new CustomerCache(Duration.ofSeconds(t.customerCacheTtlSeconds()), t.customerCacheSize()));
         r.bind("batchApi", new BatchApi());
         r.bind("openApiDocument", new OpenApiDocument());
-        r.bind("erpRequests", new ErpRequests(customerDb, t.erpTable(), nodeId, Duration.ofSeconds(t.erpClaimTimeoutSeconds()), Clock.systemUTC()));
+        // the claimer's name the mapped SQL polls write back (routes/mapped-sql-poll.camel.yaml, :#hubNode)
+        r.bind("hubNodeId", nodeId);
     }
 }

@@ -6,8 +6,6 @@ import org.apache.camel.spi.PropertiesComponent;
 record TriggerSettings(
         int inboxCheckpointRows,
         long inboxLockMaxAgeMs,
-        String erpTable,
-        long erpClaimTimeoutSeconds,
         long customerCacheTtlSeconds,
         long customerCacheSize) {
 
@@ -15,8 +13,6 @@ record TriggerSettings(
         return new TriggerSettings(
                 Integer.parseInt(HubSettings.required(p, "hub.inbox.checkpoint-rows")),
                 Long.parseLong(HubSettings.required(p, "hub.inbox.lock-max-age-ms")),
-                HubSettings.required(p, "hub.erp.table"),
-                Long.parseLong(HubSettings.required(p, "hub.erp.claim-timeout-seconds")),
                 Long.parseLong(HubSettings.required(p, "hub.customer.cache-ttl-seconds")),
                 Long.parseLong(HubSettings.required(p, "hub.customer.cache-size")));
     }

@@ -34,6 +34,7 @@ public class ApiErrors {
             case UNSUPPORTED_FORMAT -> 415;
             case CONFLICT -> 409;
             case UNREACHABLE, NOT_APPROVED -> 422;
+            case UNAUTHENTICATED -> 401;
         };
     }
 
@@ -44,6 +45,7 @@ public class ApiErrors {
             case CONFLICT -> "conflict";
             case UNREACHABLE -> "unprocessable";
             case NOT_APPROVED -> "not_approved";
+            case UNAUTHENTICATED -> "unauthorized";
             case INVALID, UNSUPPORTED_FORMAT -> "invalid_request";
         };
     }

@@ -61,6 +61,10 @@ public final class HubHeaders {
     public static final String INBOX_REREAD = "HubInboxReread";
     /** Property: the inbox file's {@code RowReader} when not the default one (a mapped inbox: its charset, columns, mapping). */
     public static final String INBOX_ROW_READER = "HubInboxRowReader";
+    /** Property: a mapped SQL poll's batch (its connection and open transaction, committed after the last row). */
+    public static final String SQL_POLL_BATCH = "HubSqlPollBatch";
+    /** Property: the mapped SQL poll's row being taken in (its columns are the statements' :#names). */
+    public static final String SQL_POLL_ROW = "HubSqlPollRow";
     /** Header the ERP write-back SQL reads: the request row's id. */
     public static final String ERP_ID = "HubErpId";
     /** Header the ERP write-back SQL reads: why the request was refused, field and reason. */

@@ -9,10 +9,11 @@ public class RequestRejectedException extends RuntimeException {
 
     /**
      * What kind of refusal: the input is wrong, too big, in a format not taken, conflicts with the state, LINE cannot
-     * reach the recipient, or the channel is not approved by LINE for what was asked (flexible LON without approval).
+     * reach the recipient, or the channel is not approved by LINE for what was asked (flexible LON without approval);
+     * UNAUTHENTICATED: the caller did not prove who it is (a mapped webhook's missing or wrong signature).
      */
     public enum Kind {
-        INVALID, TOO_LARGE, UNSUPPORTED_FORMAT, CONFLICT, UNREACHABLE, NOT_APPROVED
+        INVALID, TOO_LARGE, UNSUPPORTED_FORMAT, CONFLICT, UNREACHABLE, NOT_APPROVED, UNAUTHENTICATED
     }
 
     private final Kind kind;

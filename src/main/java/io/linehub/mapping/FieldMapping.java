@@ -28,12 +28,8 @@ import java.util.regex.Pattern;
  */
 public final class FieldMapping {
 
-    /**
-     * The request member intake reads the delivery kind from. Intake knows it as {@code channel} until the API's
-     * rename (the LINE channel becomes {@code channel}, the kind {@code via}); then this becomes {@code "via"} and a
-     * mapping may name both.
-     */
-    static final String INTAKE_VIA_FIELD = "channel";
+    /** The request member intake reads the delivery kind from ({@code channel} names the LINE channel). */
+    static final String INTAKE_VIA_FIELD = "via";
 
     private static final Pattern TARGET = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.currency)?");
     private static final Pattern NEXT_PAIR = Pattern.compile("\\s*[A-Za-z_][A-Za-z0-9_]*(\\.currency)?\\s*=.*", Pattern.DOTALL);
@@ -83,10 +79,6 @@ public final class FieldMapping {
             if (f.target().endsWith(".currency") && !m.byTarget.containsKey(f.target().substring(0, f.target().length() - 9))) {
                 throw new IllegalArgumentException("mapping: " + f.target() + " is the currency of a money field the mapping does not name");
             }
-        }
-        if (m.byTarget.containsKey("channel") && m.byTarget.containsKey("via") && INTAKE_VIA_FIELD.equals("channel")) {
-            throw new IllegalArgumentException("mapping: map via (auto, template, flex, push, …) or channel, not both: this hub's intake"
-                    + " takes the delivery kind as channel until LINE channels are named in requests");
         }
         return m;
     }
@@ -221,8 +213,6 @@ public final class FieldMapping {
             if (target.endsWith(".amount")) {
                 target = target.substring(0, target.length() - 7);
             }
-        } else if (target.equals("channel") && INTAKE_VIA_FIELD.equals("channel") && byTarget.containsKey("via")) {
-            target = "via";
         } else if (target.equals("Idempotency-Key")) {
             target = "idempotencyKey";
         }

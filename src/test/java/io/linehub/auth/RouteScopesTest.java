@@ -49,6 +49,11 @@ class RouteScopesTest {
                 }
             }
         }
+        // a mapped webhook is no /api route: the caller's signature comes first (decision 0026)
+        JsonNode webhook = yaml.readTree(Path.of("routes/mapped-webhook.camel.yaml").toFile()).path(0).path("routeTemplate");
+        assertThat(webhook.at("/route/from/uri").asText()).startsWith("platform-http:");
+        assertThat(webhook.at("/route/from/steps/0/bean/method").asText()).as("mapped-webhook: first step").isEqualTo("verify");
+        assertThat(webhook.at("/beans/0/type").asText()).isEqualTo("#class:io.linehub.mapping.MappedWebhook");
         Map<String, String> known = Map.ofEntries(
                 Map.entry("POST /api/notifications", "send"),
                 Map.entry("POST /api/notifications/batch", "send"),

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.zaxxer.hikari.HikariDataSource;
 import io.linehub.db.Database;
 import io.linehub.json.Json;
+import io.linehub.mapping.MappedSqlPoll;
 import io.linehub.rows.NotificationRow;
 import io.linehub.rows.NotificationRows;
 import org.apache.camel.Exchange;
@@ -17,8 +18,6 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.Statement;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -26,7 +25,8 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * sendAt / expiresAt from the other triggers (issue 15): the ERP table's send_at / expires_at columns and the CSV
+ * sendAt / expiresAt from the other triggers (issue 15): the ERP table's send_at / expires_at columns (the shipped
+ * mapped-sql-poll instance's mapping) and the CSV
  * columns send_at / expires_at become the API's sendAt / expiresAt, which intake checks as it checks the API's.
  */
 class ErpScheduledRequestsTest {
@@ -44,11 +44,32 @@ class ErpScheduledRequestsTest {
         db.close();
     }
 
-    private JsonNode request(Map<String, Object> row) {
-        ErpRequests erp = new ErpRequests(db, "erp_notification_request", "hub-a", Duration.ofMinutes(5), Clock.systemUTC());
+    /** The shipped ERP instance's poll (routes/erp-requests.camel.yaml) on {@code table}. */
+    private MappedSqlPoll poll(String table) {
+        MappedSqlPoll p = new MappedSqlPoll();
+        p.setDataSource(db);
+        p.setName("erp-requests");
+        p.setQuery("SELECT * FROM " + table + " WHERE status IN ('NEW', 'CLAIMED') ORDER BY id LIMIT 10 FOR UPDATE SKIP LOCKED");
+        p.setAcceptedStatement("UPDATE " + table + " SET status = 'ACCEPTED' WHERE id = :#id");
+        p.setRejectedStatement("UPDATE " + table + " SET status = 'REJECTED' WHERE id = :#id");
+        p.setTypeColumn("notification_type");
+        p.setMapping("customerId=customer_id, phone=phone, data=data, language=language, sendAt=send_at, expiresAt=expires_at, idempotencyKey=idempotency_key");
+        p.setKeyPrefix("erp:" + table + ":");
+        p.check();
+        return p;
+    }
+
+    private List<Map<String, Object>> claim(MappedSqlPoll poll) throws Exception {
+        Exchange e = new DefaultExchange(new DefaultCamelContext());
+        List<Map<String, Object>> rows = poll.claim(e);
+        poll.commit(e);
+        return rows;
+    }
+
+    private JsonNode request(MappedSqlPoll poll, Map<String, Object> row) {
         Exchange e = new DefaultExchange(new DefaultCamelContext());
         e.getMessage().setBody(row);
-        erp.request(e);
+        poll.request(e);
         return Json.read(e.getMessage().getBody(String.class));
     }
 
@@ -60,13 +81,13 @@ class ErpScheduledRequestsTest {
             st.executeUpdate("INSERT INTO erp_notification_request (notification_type, customer_id, data)"
                     + " VALUES ('shipping_complete', 'C-1002', '{}')");
         }
-        ErpRequests erp = new ErpRequests(db, "erp_notification_request", "hub-a", Duration.ofMinutes(5), Clock.systemUTC());
-        List<Map<String, Object>> rows = erp.claim(10);
+        MappedSqlPoll erp = poll("erp_notification_request");
+        List<Map<String, Object>> rows = claim(erp);
         assertThat(rows).hasSize(2);
-        JsonNode scheduled = request(rows.get(0));
-        assertThat(scheduled.path("sendAt").asText()).isEqualTo("2026-12-24T02:00:00Z");
+        JsonNode scheduled = request(erp, rows.get(0));
+        assertThat(java.time.OffsetDateTime.parse(scheduled.path("sendAt").asText()).toInstant()).isEqualTo(java.time.Instant.parse("2026-12-24T02:00:00Z"));
         assertThat(scheduled.has("expiresAt")).isFalse();
-        assertThat(request(rows.get(1)).has("sendAt")).isFalse();
+        assertThat(request(erp, rows.get(1)).has("sendAt")).isFalse();
     }
 
     @Test
@@ -77,10 +98,10 @@ class ErpScheduledRequestsTest {
                     + " status VARCHAR(16) DEFAULT 'NEW', claimed_by VARCHAR(128), claimed_at TIMESTAMP WITH TIME ZONE, claim_count INT DEFAULT 0)");
             st.executeUpdate("INSERT INTO old_requests (notification_type, customer_id, data) VALUES ('shipping_complete', 'C-1001', '{}')");
         }
-        ErpRequests erp = new ErpRequests(db, "old_requests", "hub-a", Duration.ofMinutes(5), Clock.systemUTC());
-        List<Map<String, Object>> rows = erp.claim(10);
+        MappedSqlPoll erp = poll("old_requests");
+        List<Map<String, Object>> rows = claim(erp);
         assertThat(rows).hasSize(1);
-        assertThat(request(rows.get(0)).has("sendAt")).isFalse();
+        assertThat(request(erp, rows.get(0)).has("sendAt")).isFalse();
     }
 
     @Test

@@ -39,9 +39,10 @@ class FieldMappingTest {
     }
 
     @Test
-    void viaIsHandedToIntakeAsTodaysDeliveryKindField() {
-        ObjectNode r = map("customerId=C, via=V", Map.of("C", "C-1001", "V", "push"));
-        assertThat(r.path(FieldMapping.INTAKE_VIA_FIELD).asText()).isEqualTo("push");
+    void viaAndChannelAreHandedToIntakeUnderTheApisNames() {
+        ObjectNode r = map("customerId=C, via=V, channel=CH", Map.of("C", "C-1001", "V", "push", "CH", "th-main"));
+        assertThat(r.path("via").asText()).isEqualTo("push");
+        assertThat(r.path("channel").asText()).isEqualTo("th-main");
     }
 
     @Test
@@ -61,7 +62,8 @@ class FieldMappingTest {
         assertThat(m.sourceOf("data.amount.amount")).isEqualTo("AMT");
         assertThat(m.sourceOf("data.amount.currency")).isEqualTo("CUR");
         assertThat(m.sourceOf("type")).isEqualTo("TYP");
-        assertThat(m.sourceOf("channel")).isEqualTo("KIND");
+        assertThat(m.sourceOf("via")).isEqualTo("KIND");
+        assertThat(m.sourceOf("channel")).as("channel is not mapped here").isNull();
         assertThat(m.sourceOf("TEL")).as("already a column").isNull();
     }
 
@@ -91,7 +93,5 @@ class FieldMappingTest {
                 .hasMessageContaining("total.currency");
         assertThatThrownBy(() -> format("UTF-16", "shipping_complete", "", "phone=1", "10,5").check())
                 .hasMessageContaining("widthUnit=characters");
-        assertThatThrownBy(() -> format("UTF-8", "shipping_complete", "", "phone=TEL, channel=C, via=V", "").check())
-                .hasMessageContaining("not both");
     }
 }
