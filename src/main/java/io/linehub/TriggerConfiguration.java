@@ -1,9 +1,11 @@
 package io.linehub;
 
 import io.linehub.api.BatchApi;
+import io.linehub.api.FilesApi;
 import io.linehub.api.OpenApiDocument;
 import io.linehub.customer.CustomerCache;
 import io.linehub.erp.ErpRequests;
+import io.linehub.inbox.FileDrops;
 import io.linehub.inbox.FileProgress;
 import io.linehub.inbox.InboxFiles;
 import io.linehub.inbox.InboxLocks;
@@ -37,6 +39,9 @@ final class TriggerConfiguration {
         r.bind("inboxLocks", locks);
         r.bind("inboxFiles", new InboxFiles(new FileProgress(hubDb, Clock.systemUTC()), outbox, dataDir.resolve("reports"), nodeId,
                 t.inboxCheckpointRows(), Clock.systemUTC()));
+        FileDrops fileDrops = new FileDrops(hubDb, dataDir.resolve("reports"), Duration.ofHours(t.filesRecentHours()), Clock.systemUTC());
+        r.bind("fileDrops", fileDrops);
+        r.bind("filesApi", new FilesApi(fileDrops));
         r.bind("scheduledJobs", new ScheduledJobs());
         r.bind("customerCache", new CustomerCache(Duration.ofSeconds(t.customerCacheTtlSeconds()), t.customerCacheSize()));
         r.bind("batchApi", new BatchApi());

@@ -6,6 +6,7 @@ import org.apache.camel.spi.PropertiesComponent;
 record TriggerSettings(
         int inboxCheckpointRows,
         long inboxLockMaxAgeMs,
+        long filesRecentHours,
         String erpTable,
         long erpClaimTimeoutSeconds,
         long customerCacheTtlSeconds,
@@ -15,6 +16,7 @@ record TriggerSettings(
         return new TriggerSettings(
                 Integer.parseInt(HubSettings.required(p, "hub.inbox.checkpoint-rows")),
                 Long.parseLong(HubSettings.required(p, "hub.inbox.lock-max-age-ms")),
+                Long.parseLong(HubSettings.required(p, "hub.files.recent-hours")),
                 HubSettings.required(p, "hub.erp.table"),
                 Long.parseLong(HubSettings.required(p, "hub.erp.claim-timeout-seconds")),
                 Long.parseLong(HubSettings.required(p, "hub.customer.cache-ttl-seconds")),
