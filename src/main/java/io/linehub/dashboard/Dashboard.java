@@ -46,7 +46,7 @@ public class Dashboard {
     static final String COOKIE = "hub_session";
     static final int BULK_MAX = 1000;
     private static final Logger LOG = LoggerFactory.getLogger(Dashboard.class);
-    private static final String SESSION = "HubDashboardSession";
+    private static final String SESSION = io.linehub.headers.HubHeaders.DASHBOARD_SESSION;
 
     private final DashboardSessions sessions;
     private final ApiKeys keys;
@@ -323,7 +323,7 @@ public class Dashboard {
         DashboardSessions.Session s = session(exchange);
         List<Map<String, Object>> recent = files.list(200);
         boolean reading = recent.stream().anyMatch(f -> "reading".equals(f.get("state")));
-        html(exchange.getMessage(), 200, Html.page("Files", "Files", s, Pages.files(recent), reading ? 2 : 0));
+        html(exchange.getMessage(), 200, Html.page("Files", "Files", s, Pages.files(recent), reading ? 2 : 10));
     }
 
     /** {@code GET /files/{name}/report}: the report as far as the last checkpoint. */
