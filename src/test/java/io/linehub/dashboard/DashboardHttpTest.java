@@ -168,6 +168,37 @@ class DashboardHttpTest {
         assertThat(form("/dead-letters/replay", reader, "csrf", readerToken).statusCode()).isEqualTo(403);
     }
 
+    static String deadLetter(String customerId) {
+        String userId = "U" + java.util.UUID.randomUUID().toString().replace("-", "");
+        String request = "{\"to\":\"" + userId + "\",\"messages\":[{\"type\":\"text\",\"text\":\"hi\"}]}";
+        String id = hub.bean("notificationQueue", io.linehub.outbox.NotificationQueue.class).enqueue(new io.linehub.outbox.NewNotification(
+                "shipping_complete", "default", "push", customerId, null, null, "JP", "ja", "{\"shippedDate\":\"2026-11-27\"}", request, null,
+                "dl-" + userId, userId, java.util.UUID.randomUUID().toString(), "digest-" + userId, "test")).id();
+        return id;
+    }
+
+    @Test
+    void bulkReplayTakesEveryDeadLetterTheFilterMatchesAndNoOther() throws Exception {
+        // pushes to user IDs that are not friends: the sandbox answers 400, a final failure
+        String a = deadLetter("C-BULK");
+        String b = deadLetter("C-BULK");
+        String other = deadLetter("C-OTHER");
+        for (String id : new String[]{a, b, other}) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> hub.notification(id).path("status").asText().equals("FAILED"));
+        }
+        String session = signIn(TestHub.API_KEY);
+        String listed = page("/dead-letters?customerId=C-BULK", session).body();
+        assertThat(listed).contains(a).contains(b).doesNotContain(other);
+        HttpResponse<String> r = form("/dead-letters/replay", session, "csrf", csrf(listed), "customerId", "C-BULK");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(303);
+        assertThat(r.headers().firstValue("Location").orElse("")).contains("customerId=C-BULK").contains("replayed=2");
+        assertThat(hub.notification(a).path("history").findValuesAsText("reason")).contains("replayed by an operator");
+        assertThat(hub.notification(b).path("history").findValuesAsText("reason")).contains("replayed by an operator");
+        assertThat(hub.notification(other).path("history").findValuesAsText("reason")).doesNotContain("replayed by an operator");
+        assertThat(hub.count("SELECT COUNT(*) FROM admin_audit WHERE action = 'notification.replay-bulk'")).isEqualTo(1);
+        assertThat(page(r.headers().firstValue("Location").orElseThrow(), session).body()).contains("2 dead letters replayed");
+    }
+
     @Test
     void hostileParametersGetA400Or404PageNever500() throws Exception {
         String session = signIn(TestHub.API_KEY);
