@@ -233,8 +233,9 @@ class DashboardBrowserTest {
             List<WebElement> bars = browser.findElements(bar);
             return !bars.isEmpty() && Double.parseDouble(bars.get(0).getAttribute("value")) > 0;
         });
-        String main = browser.findElement(By.tagName("main")).getText();
-        assertThat(main).contains("Queue depth").contains("Delivered").contains("default").contains(name);
+        // the page refreshes itself every 2 s while the file is read: an element found may be gone when read
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(browser.findElement(By.tagName("main")).getText())
+                .contains("Queue depth").contains("Delivered").contains("default").contains(name));
         shot("overview");
     }
 
