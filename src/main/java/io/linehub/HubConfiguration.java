@@ -322,6 +322,9 @@ public class HubConfiguration implements CamelConfiguration {
         // the others through the route's idempotentConsumer
         r.bind("webhookEventIds", new WebhookEventIds(hubDb, clock));
         TriggerConfiguration.bind(context, s.dataDir(), hubDb, customerDb, notificationQueue, nodeId);
+        // the dashboard (GET /): sessions signed in with API keys, pages from the read model and the inbox's progress
+        r.bind("dashboard", DashboardConfiguration.dashboard(context, apiKeys, audit, hubDb, new DeadLetters(hubDb, clock, outboxSettings),
+                channelPauses, new TemplatePreview(catalog, payloads), channels.lineChannels(), rateBudgets, clock));
 
         context.getPropertiesComponent().addOverrideProperty("hub.demo.active", String.valueOf(sandboxActive && s.demoEnabled()));
     }

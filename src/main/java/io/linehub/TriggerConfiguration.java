@@ -1,8 +1,10 @@
 package io.linehub;
 
 import io.linehub.api.BatchApi;
+import io.linehub.api.FilesApi;
 import io.linehub.api.OpenApiDocument;
 import io.linehub.customer.CustomerCache;
+import io.linehub.inbox.FileDrops;
 import io.linehub.inbox.FileProgress;
 import io.linehub.inbox.InboxFiles;
 import io.linehub.inbox.InboxLocks;
@@ -41,6 +43,9 @@ final class TriggerConfiguration {
         // SFTP pickups (routes/sftp-pickup.camel.yaml): the hand-over into a local inbox, and what a failed poll says
         r.bind("sftpFiles", new SftpFiles());
         r.bind("sftpPollFailures", new SftpPollFailures());
+        FileDrops fileDrops = new FileDrops(hubDb, dataDir.resolve("reports"), Duration.ofHours(t.filesRecentHours()), Clock.systemUTC());
+        r.bind("fileDrops", fileDrops);
+        r.bind("filesApi", new FilesApi(fileDrops));
         r.bind("scheduledJobs", new ScheduledJobs());
         r.bind("customerCache", new CustomerCache(Duration.ofSeconds(t.customerCacheTtlSeconds()), t.customerCacheSize()));
         r.bind("batchApi", new BatchApi());

@@ -6,6 +6,7 @@ import org.apache.camel.spi.PropertiesComponent;
 record TriggerSettings(
         int inboxCheckpointRows,
         long inboxLockMaxAgeMs,
+        long filesRecentHours,
         long customerCacheTtlSeconds,
         long customerCacheSize) {
 
@@ -13,6 +14,7 @@ record TriggerSettings(
         return new TriggerSettings(
                 Integer.parseInt(HubSettings.required(p, "hub.inbox.checkpoint-rows")),
                 Long.parseLong(HubSettings.required(p, "hub.inbox.lock-max-age-ms")),
+                Long.parseLong(HubSettings.required(p, "hub.files.recent-hours")),
                 Long.parseLong(HubSettings.required(p, "hub.customer.cache-ttl-seconds")),
                 Long.parseLong(HubSettings.required(p, "hub.customer.cache-size")));
     }

@@ -100,6 +100,8 @@ public final class HubHeaders {
     public static final String API_KEY = "HubApiKey";
     /** Property: the target of an admin action, for its audit record (set in the route before the action's answer replaces the headers). */
     public static final String AUDIT_TARGET = "HubAuditTarget";
+    /** Property: the dashboard session ({@code io.linehub.dashboard.DashboardSessions.Session}) that signed the request in. */
+    public static final String DASHBOARD_SESSION = "HubDashboardSession";
 
     private HubHeaders() {
     }

@@ -104,6 +104,12 @@ public class FileProgress {
                 lastRow, reportBytes, accepted, rejected, now(), fileName, hash);
     }
 
+    /** What the hub learnt of the file when it opened it: its size, its last row number (the lines) and its report's name. */
+    public void describe(String fileName, String hash, long sizeBytes, long totalRows, String reportName) {
+        update("UPDATE file_intake SET size_bytes = ?, total_rows = ?, report_name = ? WHERE file_name = ? AND content_hash = ?",
+                sizeBytes, totalRows, reportName, fileName, hash);
+    }
+
     public void finish(String fileName, String hash, String status, String error) {
         update("UPDATE file_intake SET status = ?, error = ?, updated_at = ? WHERE file_name = ? AND content_hash = ?",
                 status, error == null ? null : error.substring(0, Math.min(error.length(), 2000)), now(), fileName, hash);

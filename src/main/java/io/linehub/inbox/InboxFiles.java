@@ -18,7 +18,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -120,12 +119,16 @@ public class InboxFiles {
         if (snapshot.size() == 0) {
             return refuseUnread(exchange, name, base, report, "the file is empty");
         }
-        String hash = sha256(file, snapshot.size());
+        Scan scan = scan(file, snapshot.size());
+        String hash = scan.sha256();
         FileProgress.Start start = progress.start(name, hash, owner);
+        long totalRows = name.toLowerCase(java.util.Locale.ROOT).endsWith(".csv") ? Math.max(0, scan.lines() - 1) : scan.lines();
+        progress.describe(name, hash, snapshot.size(), totalRows, report.getFileName().toString());
         if (!start.resumed() && Files.exists(report)) {
             Files.move(report, reportsDir.resolve(base + "." + STAMP.format(clock.instant()) + ".result.csv"));
         }
         FileRun run = new FileRun(name, hash, report, start, new IntakeBatch(outbox));
+        run.totalRows = totalRows;
         run.file = file;
         run.snapshot = snapshot;
         run.rereads = previous == null ? 0 : previous.rereads;
@@ -356,12 +359,25 @@ public class InboxFiles {
         };
     }
 
-    /** The SHA-256 of the file's first {@code size} bytes (what will be read). */
-    private static String sha256(Path file, long size) throws IOException {
+    /** The file's first {@code size} bytes (what will be read) in one pass: SHA-256 and lines, for the progress' total. */
+    private record Scan(String sha256, long lines) {
+    }
+
+    private static Scan scan(Path file, long size) throws IOException {
         try (InputStream in = new DigestInputStream(new BoundedInputStream(Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS), size),
                 MessageDigest.getInstance("SHA-256"))) {
-            in.transferTo(OutputStream.nullOutputStream());
-            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+            byte[] buf = new byte[64 * 1024];
+            long lines = 0;
+            byte last = '\n';
+            for (int n; (n = in.read(buf)) > 0; ) {
+                for (int i = 0; i < n; i++) {
+                    if (buf[i] == '\n') {
+                        lines++;
+                    }
+                }
+                last = buf[n - 1];
+            }
+            return new Scan(HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest()), last == '\n' ? lines : lines + 1);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -394,6 +410,8 @@ public class InboxFiles {
         /** The last row of the last checkpoint. */
         long committedRow;
         int rereads;
+        /** The last row number the file can have (see V26), for the progress line. */
+        long totalRows;
         long reportBytes;
         long lastRow;
         long accepted;
@@ -481,8 +499,8 @@ public class InboxFiles {
             files.progress.checkpoint(name, hash, lastRow, reportBytes, accepted, rejected);
             committedRow = lastRow;
             // one line per checkpoint instead of one per row (each stored notification's line is at DEBUG)
-            LOG.info("inbox file {} checkpoint: row {}; {} queued, {} duplicates, {} rejected since the last; {} accepted, {} rejected in all",
-                    name, lastRow, created, duplicates, refusedHere, accepted, rejected);
+            LOG.info("inbox file {} checkpoint: row {} of {}; {} queued, {} duplicates, {} rejected since the last; {} accepted, {} rejected in all",
+                    name, lastRow, totalRows, created, duplicates, refusedHere, accepted, rejected);
         }
 
         private void append(String line) throws IOException {
