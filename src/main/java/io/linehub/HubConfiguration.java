@@ -136,6 +136,8 @@ public class HubConfiguration implements CamelConfiguration {
         context.getRegistry().bind("hubHttpVertxCloser", (org.apache.camel.spi.OnCamelContextStopped) stopped ->
                 httpVertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join());
 
+        // the metrics registry first: Camel's Micrometer integration (camel.metrics.*) takes it from the registry at start
+        Observability observability = Observability.create(context);
         AuthSettings auth = AuthSettings.from(context.getPropertiesComponent());
         ApiKeys.checkEnvironmentKey(auth.apiKey());
         Files.createDirectories(s.dataDir());
@@ -239,17 +241,18 @@ public class HubConfiguration implements CamelConfiguration {
         r.bind("rateWindowHold", rateBudgets.holdExpression());
         // the delivery routes' steps, in their order: claim, prepare, (throttle) lease check, (line:) record
         InFlight inFlight = new InFlight();
-        r.bind("dispatcher", new Dispatcher(new Claims(hubDb, clock, nodeId(), outboxSettings), inFlight, dispatchSignal));
+        Dispatcher dispatcher = new Dispatcher(new Claims(hubDb, clock, nodeId(), outboxSettings), inFlight, dispatchSignal);
+        r.bind("dispatcher", dispatcher);
         r.bind("prepareDelivery", new PrepareDelivery(rateBudgets, inFlight));
         r.bind("leaseStillHeld", new LeaseStillHeld(outboxSettings.lease()));
         // the routes go on after their outcome's commit on their own threads, so the writer starts the next one at once
         OutcomeWriter outcomes = new OutcomeWriter(outcomeStore, 200, 2, scheduler("outbox-outcome-done", 2, toClose));
         context.addService(outcomes, true, true);
-        r.bind("recordSent", RecordOutcome.sent(outcomes, inFlight));
-        r.bind("recordFailure", RecordOutcome.failure(outcomes, inFlight));
-        r.bind("deliveryReceipts", new DeliveryReceipts(hubDb, clock));
+        r.bind("recordSent", RecordOutcome.sent(outcomes, inFlight, observability.delivery()));
+        r.bind("recordFailure", RecordOutcome.failure(outcomes, inFlight, observability.delivery()));
+        r.bind("deliveryReceipts", new DeliveryReceipts(hubDb, clock).metered(observability.delivery()));
         r.bind("narrowcastProgress", new NarrowcastProgress(hubDb, clock));
-        r.bind("timeBasedOutcomes", new TimeBasedOutcomes(hubDb, clock, outboxSettings));
+        r.bind("timeBasedOutcomes", new TimeBasedOutcomes(hubDb, clock, outboxSettings).metered(observability.delivery()));
         // the throttle's waiting room and the rate window's timer. Camel's default pools reject beyond 1,000 queued
         // tasks and then run the task on the caller, i.e. sleep out the rate window on the thread that called
         // (e.g. the outcome writer); at 2,000 requests a second both hold more than that, so their queues are
@@ -268,6 +271,7 @@ public class HubConfiguration implements CamelConfiguration {
         r.bind("channelFacts", new ChannelFacts(channels));
         r.bind("sendSchedule", new io.linehub.intake.SendSchedule(catalog, channels, channelQuietHours(context), clock));
         r.bind("intake", new NotificationIntake(notificationQueue));
+        r.bind("intakeMetrics", observability.intake(channels, catalog));
         r.bind("quotaGuard", new QuotaGuard(context.createProducerTemplate(), friends, outcomeStore, Duration.ofHours(1)));
         r.bind("templateApi", new TemplateApi(new TemplatePreview(catalog, payloads), channels.get(DEFAULT_CHANNEL)));
         r.bind("apiErrors", new ApiErrors());
@@ -283,6 +287,8 @@ public class HubConfiguration implements CamelConfiguration {
         // the others through the route's idempotentConsumer
         r.bind("webhookEventIds", new WebhookEventIds(hubDb, clock));
         TriggerConfiguration.bind(context, s.dataDir(), hubDb, customerDb, notificationQueue, nodeId());
+        r.lookupByNameAndType("inboxFiles", io.linehub.inbox.InboxFiles.class).metered(observability.inbox());
+        observability.start(context, hubDb, channels, rateBudgets, dispatcher, scheduler("observe", 1, toClose), toClose);
 
         context.getPropertiesComponent().addOverrideProperty("hub.demo.active", String.valueOf(sandboxActive && s.demoEnabled()));
     }

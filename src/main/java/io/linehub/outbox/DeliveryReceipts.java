@@ -67,8 +67,23 @@ public class DeliveryReceipts {
     /** The most events one transaction takes (a request is never split). */
     private static final int MAX_GROUP_EVENTS = 2_000;
 
+    private io.linehub.observe.DeliveryMetrics metrics = io.linehub.observe.DeliveryMetrics.none();
+
     public DeliveryReceipts(DataSource dataSource, Clock clock) {
         this.db = new OutboxDatabase(dataSource, clock);
+    }
+
+    /** Counts the notifications that became DELIVERED (after each commit) in these meters. */
+    public DeliveryReceipts metered(io.linehub.observe.DeliveryMetrics metrics) {
+        this.metrics = metrics;
+        return this;
+    }
+
+    /** The committed DELIVERED rows ({channel, operation, type}) into the meters. */
+    private void count(List<String[]> delivered) {
+        for (String[] d : delivered) {
+            metrics.moved(d[0], d[1], d[2], io.linehub.observe.DeliveryMetrics.Moved.DELIVERED, 1);
+        }
     }
 
     /** What a request's delivery events did: how many were new (not seen before), and how many notifications became DELIVERED. */
@@ -151,7 +166,9 @@ public class DeliveryReceipts {
     private List<Recorded> recordInTransaction(List<Pending> group) {
         OffsetDateTime now = db.now();
         int[][] counts = new int[group.size()][2];
+        List<String[]> moved = new ArrayList<>(); // {channel, operation, type} of each notification made DELIVERED
         db.inTransaction(c -> {
+            moved.clear();
             List<String> ids = new ArrayList<>();
             group.forEach(p -> p.events().forEach(e -> ids.add(e.webhookEventId())));
             Set<String> fresh = WebhookEventIds.firstSeen(c, ids, now);
@@ -169,9 +186,10 @@ public class DeliveryReceipts {
                         continue; // nothing to find
                     }
                     if (HASHED_NUMBER.matcher(e.data()).matches()) {
-                        String id = markOne(c, p.channel(), e.data(), now);
-                        if (id != null) {
-                            delivered.add(id);
+                        String[] row = markOne(c, p.channel(), e.data(), now);
+                        if (row != null) {
+                            delivered.add(row[0]);
+                            moved.add(new String[]{p.channel(), row[1], row[2]});
                             counts[k][1]++;
                         }
                     } else {
@@ -182,11 +200,13 @@ public class DeliveryReceipts {
             for (Map.Entry<String, Map<String, Integer>> channel : tagsByChannel.entrySet()) {
                 for (String[] row : markByTags(c, channel.getKey(), channel.getValue().keySet(), now)) {
                     delivered.add(row[0]);
+                    moved.add(new String[]{channel.getKey(), row[2], row[3]});
                     counts[channel.getValue().get(row[1])][1]++;
                 }
             }
             historyBatch(c, delivered, NotificationStatus.DELIVERED, "LINE delivery webhook", now);
         });
+        count(moved);
         List<Recorded> results = new ArrayList<>();
         for (int k = 0; k < group.size(); k++) {
             results.add(new Recorded(group.get(k).events().size(), counts[k][0], counts[k][1]));
@@ -194,7 +214,7 @@ public class DeliveryReceipts {
         return results;
     }
 
-    /** One UPDATE for all delivery tags; the notifications it moved to DELIVERED, as {id, delivery tag}. */
+    /** One UPDATE for all delivery tags; the notifications it moved to DELIVERED, as {id, delivery tag, operation, type}. */
     private static List<String[]> markByTags(Connection c, String channel, Set<String> tags, OffsetDateTime now) throws SQLException {
         List<String[]> rows = new ArrayList<>();
         if (tags.isEmpty()) {
@@ -202,7 +222,8 @@ public class DeliveryReceipts {
         }
         String update = "UPDATE notification SET status = 'DELIVERED', delivered_at = ?, updated_at = ?, lease_owner = NULL, lease_until = NULL"
                 + " WHERE channel = ? AND delivery_tag = ANY(?) AND status IN (" + AWAITING + ")";
-        String sql = WebhookEventIds.isPostgres(c) ? update + " RETURNING id, delivery_tag" : "SELECT id, delivery_tag FROM FINAL TABLE (" + update + ")";
+        String sql = WebhookEventIds.isPostgres(c) ? update + " RETURNING id, delivery_tag, line_operation, type"
+                : "SELECT id, delivery_tag, line_operation, type FROM FINAL TABLE (" + update + ")";
         Array array = c.createArrayOf("varchar", tags.toArray(new String[0]));
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setObject(1, now);
@@ -211,7 +232,7 @@ public class DeliveryReceipts {
             ps.setArray(4, array);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    rows.add(new String[]{rs.getString(1), rs.getString(2)});
+                    rows.add(new String[]{rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)});
                 }
             }
         } finally {
@@ -222,40 +243,42 @@ public class DeliveryReceipts {
 
     /**
      * One event whose {@code delivery.data} looks like a hashed number: its delivery tag if some notification was sent
-     * with it, else the oldest SENT/UNCERTAIN notification for that hash on the channel. The id marked, or null.
+     * with it, else the oldest SENT/UNCERTAIN notification for that hash on the channel. The one marked as
+     * {id, operation, type}, or null.
      */
-    private static String markOne(Connection c, String channel, String deliveryData, OffsetDateTime now) throws SQLException {
-        String id = null;
-        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM notification WHERE channel = ? AND delivery_tag = ?")) {
+    private static String[] markOne(Connection c, String channel, String deliveryData, OffsetDateTime now) throws SQLException {
+        String[] found = null;
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, line_operation, type FROM notification WHERE channel = ? AND delivery_tag = ?")) {
             ps.setString(1, channel);
             ps.setString(2, deliveryData);
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
-                    id = rs.getString(1);
+                    found = new String[]{rs.getString(1), rs.getString(2), rs.getString(3)};
                 }
             }
         }
-        if (id == null) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM notification WHERE channel = ? AND recipient_hash = ?"
+        if (found == null) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, line_operation, type FROM notification WHERE channel = ? AND recipient_hash = ?"
                     + " AND status IN ('SENT','UNCERTAIN') ORDER BY sent_at LIMIT 1")) {
                 ps.setString(1, channel);
                 ps.setString(2, deliveryData);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) {
-                        id = rs.getString(1);
+                        found = new String[]{rs.getString(1), rs.getString(2), rs.getString(3)};
                     }
                 }
             }
         }
-        if (id == null) {
+        if (found == null) {
             return null;
         }
+        String id = found[0];
         try (PreparedStatement ps = c.prepareStatement("UPDATE notification SET status = 'DELIVERED', delivered_at = ?, updated_at = ?,"
                 + " lease_owner = NULL, lease_until = NULL WHERE id = ? AND status IN (" + AWAITING + ")")) {
             ps.setObject(1, now);
             ps.setObject(2, now);
             ps.setString(3, id);
-            return ps.executeUpdate() == 1 ? id : null;
+            return ps.executeUpdate() == 1 ? found : null;
         }
     }
 
@@ -267,14 +290,17 @@ public class DeliveryReceipts {
      */
     public boolean markDelivered(String channel, String deliveryData) {
         OffsetDateTime now = db.now();
-        boolean[] marked = {false};
+        String[][] marked = {null};
         db.inTransaction(c -> {
-            String id = markOne(c, channel, deliveryData, now);
-            if (id != null) {
-                historyBatch(c, List.of(id), NotificationStatus.DELIVERED, "LINE delivery webhook", now);
-                marked[0] = true;
+            String[] row = markOne(c, channel, deliveryData, now);
+            if (row != null) {
+                historyBatch(c, List.of(row[0]), NotificationStatus.DELIVERED, "LINE delivery webhook", now);
             }
+            marked[0] = row;
         });
-        return marked[0];
+        if (marked[0] != null) {
+            count(List.<String[]>of(new String[]{channel, marked[0][1], marked[0][2]}));
+        }
+        return marked[0] != null;
     }
 }
