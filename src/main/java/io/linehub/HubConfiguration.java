@@ -137,6 +137,8 @@ public class HubConfiguration implements CamelConfiguration {
         context.getRegistry().bind("hubHttpVertxCloser", (org.apache.camel.spi.OnCamelContextStopped) stopped ->
                 httpVertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join());
 
+        // the metrics registry first: Camel's Micrometer integration (camel.metrics.*) takes it from the registry at start
+        Observability observability = Observability.create(context);
         AuthSettings auth = AuthSettings.from(context.getPropertiesComponent());
         ApiKeys.checkEnvironmentKey(auth.apiKey());
         Files.createDirectories(s.dataDir());
@@ -283,17 +285,18 @@ public class HubConfiguration implements CamelConfiguration {
             leaseStillHeld = new LeaseStillHeld(outboxSettings.lease());
             r.bind("rateShareGate", RateShareGate.passThrough());
         }
-        r.bind("dispatcher", new Dispatcher(claims, inFlight, dispatchSignal));
+        Dispatcher dispatcher = new Dispatcher(claims, inFlight, dispatchSignal);
+        r.bind("dispatcher", dispatcher);
         r.bind("prepareDelivery", new PrepareDelivery(rateBudgets, inFlight));
         r.bind("leaseStillHeld", leaseStillHeld);
         // the routes go on after their outcome's commit on their own threads, so the writer starts the next one at once
         OutcomeWriter outcomes = new OutcomeWriter(outcomeStore, 200, 2, scheduler("outbox-outcome-done", 2, toClose));
         context.addService(outcomes, true, true);
-        r.bind("recordSent", RecordOutcome.sent(outcomes, inFlight));
-        r.bind("recordFailure", RecordOutcome.failure(outcomes, inFlight));
-        r.bind("deliveryReceipts", new DeliveryReceipts(hubDb, clock));
+        r.bind("recordSent", RecordOutcome.sent(outcomes, inFlight, observability.delivery()));
+        r.bind("recordFailure", RecordOutcome.failure(outcomes, inFlight, observability.delivery()));
+        r.bind("deliveryReceipts", new DeliveryReceipts(hubDb, clock).metered(observability.delivery()));
         r.bind("narrowcastProgress", new NarrowcastProgress(hubDb, clock));
-        r.bind("timeBasedOutcomes", new TimeBasedOutcomes(hubDb, clock, outboxSettings));
+        r.bind("timeBasedOutcomes", new TimeBasedOutcomes(hubDb, clock, outboxSettings).metered(observability.delivery()));
         LinePayloads payloads = new LinePayloads(renderer);
         FriendStatus friends = new FriendStatus(hubDb, Clock.systemUTC());
         r.bind("friendStatus", friends);
@@ -307,6 +310,7 @@ public class HubConfiguration implements CamelConfiguration {
         channelQuietHours(context).forEach(quiet::putIfAbsent);
         r.bind("sendSchedule", new io.linehub.intake.SendSchedule(catalog, channels.lineChannels(), quiet, clock));
         r.bind("intake", new NotificationIntake(notificationQueue));
+        r.bind("intakeMetrics", observability.intake(channels.lineChannels(), catalog));
         r.bind("quotaGuard", new QuotaGuard(context.createProducerTemplate(), friends, outcomeStore, Duration.ofHours(1)));
         r.bind("templateApi", new TemplateApi(new TemplatePreview(catalog, payloads), channels.get(DEFAULT_CHANNEL).line()));
         r.bind("apiErrors", new ApiErrors());
@@ -325,6 +329,8 @@ public class HubConfiguration implements CamelConfiguration {
         // the dashboard (GET /): sessions signed in with API keys, pages from the read model and the inbox's progress
         r.bind("dashboard", DashboardConfiguration.dashboard(context, apiKeys, audit, hubDb, new DeadLetters(hubDb, clock, outboxSettings),
                 channelPauses, new TemplatePreview(catalog, payloads), channels.lineChannels(), rateBudgets, clock));
+        r.lookupByNameAndType("inboxFiles", io.linehub.inbox.InboxFiles.class).metered(observability.inbox());
+        observability.start(context, hubDb, channels.lineChannels(), rateBudgets, dispatcher, scheduler("observe", 1, toClose), toClose);
 
         context.getPropertiesComponent().addOverrideProperty("hub.demo.active", String.valueOf(sandboxActive && s.demoEnabled()));
     }

@@ -75,6 +75,8 @@ public final class HubHeaders {
     public static final String TARGET_DATE = "HubTargetDate";
     /** Property: the scheduled job's firing being run (its counts for the summary). */
     public static final String SCHEDULE_RUN = "HubScheduleRun";
+    /** Property: the notification as parsed at intake (its type and channel label the intake's meters). */
+    public static final String INTAKE_NOTIFICATION = "HubIntakeNotification";
 
     // ---------------------------------------------------------------------------------------------- delivery
 

@@ -1,5 +1,7 @@
 package io.linehub.inbox;
 
+import io.linehub.observe.InboxMetrics;
+
 import io.linehub.headers.HubHeaders;
 import io.linehub.intake.RequestRejectedException;
 import io.linehub.intake.IntakeBatch;
@@ -70,6 +72,14 @@ public class InboxFiles {
     private final String owner;
     private final int checkpointRows;
     private final Clock clock;
+
+    private InboxMetrics metrics = InboxMetrics.none();
+
+    /** Counts the rows of each checkpoint (read, accepted, refused) in these meters. */
+    public InboxFiles metered(InboxMetrics metrics) {
+        this.metrics = metrics;
+        return this;
+    }
 
     public InboxFiles(FileProgress progress, NotificationQueue outbox, Path reportsDir, String owner, int checkpointRows, Clock clock) {
         this.progress = progress;
@@ -472,6 +482,7 @@ public class InboxFiles {
             int created = 0;
             int duplicates = 0;
             int refusedHere = 0;
+            int read = held.size();
             for (Held h : held) {
                 IntakeRejection refused = h.refused();
                 if (refused == null) {
@@ -498,6 +509,7 @@ public class InboxFiles {
             out.force(false);
             files.progress.checkpoint(name, hash, lastRow, reportBytes, accepted, rejected);
             committedRow = lastRow;
+            files.metrics.rows(read, created + duplicates, refusedHere);
             // one line per checkpoint instead of one per row (each stored notification's line is at DEBUG)
             LOG.info("inbox file {} checkpoint: row {} of {}; {} queued, {} duplicates, {} rejected since the last; {} accepted, {} rejected in all",
                     name, lastRow, totalRows, created, duplicates, refusedHere, accepted, rejected);

@@ -71,6 +71,7 @@ public class NotificationParser {
         if (n.customerId != null) {
             m.setHeader(HubHeaders.CUSTOMER_ID, n.customerId);
         }
+        exchange.setProperty(HubHeaders.INTAKE_NOTIFICATION, n);
         m.setBody(n);
     }
 

@@ -121,13 +121,14 @@ public class Claims {
 
     /** The columns {@link #readRows} reads, in its order: every claim query starts with it. */
     private static final String ROW_SELECT = "SELECT id, channel, line_operation, line_request, delivery_tag, attempts,"
-            + " retry_key, content_digest, recipient_user_id, batch_id FROM notification";
+            + " retry_key, content_digest, recipient_user_id, batch_id, type, COALESCE(scheduled_for, created_at) FROM notification";
 
     private static void readRows(PreparedStatement ps, List<ClaimedRow> rows) throws SQLException {
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 rows.add(new ClaimedRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getInt(6),
-                        rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10)));
+                        rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11),
+                        rs.getObject(12, OffsetDateTime.class).toInstant()));
             }
         }
     }

@@ -67,8 +67,23 @@ public class DeliveryReceipts {
      */
     private final ReentrantLock oneFoldAtATime = new ReentrantLock();
 
+    private io.linehub.observe.DeliveryMetrics metrics = io.linehub.observe.DeliveryMetrics.none();
+
     public DeliveryReceipts(DataSource dataSource, Clock clock) {
         this.db = new OutboxDatabase(dataSource, clock);
+    }
+
+    /** Counts the notifications that became DELIVERED (after each commit) in these meters. */
+    public DeliveryReceipts metered(io.linehub.observe.DeliveryMetrics metrics) {
+        this.metrics = metrics;
+        return this;
+    }
+
+    /** The committed DELIVERED rows ({channel, operation, type}) into the meters. */
+    private void count(List<String[]> delivered) {
+        for (String[] d : delivered) {
+            metrics.moved(d[0], d[1], d[2], io.linehub.observe.DeliveryMetrics.Moved.DELIVERED, 1);
+        }
     }
 
     /** What a fold did: journal rows taken, events new (not seen before), notifications that became DELIVERED. */
@@ -165,7 +180,9 @@ public class DeliveryReceipts {
     private Folded foldInTransaction(int batch) {
         OffsetDateTime now = db.now();
         int[] counts = new int[3];
+        List<String[]> moved = new ArrayList<>(); // {channel, operation, type} of each notification made DELIVERED
         db.inTransaction(c -> {
+            moved.clear();
             List<Receipt> receipts = oldest(c, batch);
             if (receipts.isEmpty()) {
                 return;
@@ -182,9 +199,10 @@ public class DeliveryReceipts {
                     continue; // nothing to find
                 }
                 if (HASHED_NUMBER.matcher(r.data()).matches()) {
-                    String id = markOne(c, r.channel(), r.data(), now);
-                    if (id != null) {
-                        delivered.add(id);
+                    String[] row = markOne(c, r.channel(), r.data(), now);
+                    if (row != null) {
+                        delivered.add(row[0]);
+                        moved.add(new String[]{r.channel(), row[1], row[2]});
                     }
                 } else {
                     tagsByChannel.computeIfAbsent(r.channel(), x -> new TreeMap<>()).computeIfAbsent(r.data(), x -> new ArrayList<>())
@@ -195,6 +213,7 @@ public class DeliveryReceipts {
             for (Map.Entry<String, Map<String, List<String>>> channel : tagsByChannel.entrySet()) {
                 Marked marked = markByTags(c, channel.getKey(), channel.getValue().keySet(), now);
                 delivered.addAll(marked.delivered());
+                marked.operationsAndTypes().forEach(ot -> moved.add(new String[]{channel.getKey(), ot[0], ot[1]}));
                 marked.busy().forEach(tag -> deferred.addAll(channel.getValue().get(tag)));
             }
             historyBatch(c, delivered, NotificationStatus.DELIVERED, "LINE delivery webhook", now);
@@ -207,6 +226,7 @@ public class DeliveryReceipts {
             counts[1] = claimed.size() - deferred.size();
             counts[2] = delivered.size();
         });
+        count(moved);
         return new Folded(counts[0], counts[1], counts[2]);
     }
 
@@ -248,7 +268,7 @@ public class DeliveryReceipts {
     }
 
     /** What {@link #markByTags} did: the notifications now DELIVERED, and the tags whose notification another transaction holds. */
-    private record Marked(List<String> delivered, Set<String> busy) {
+    private record Marked(List<String> delivered, Set<String> busy, List<String[]> operationsAndTypes) {
     }
 
     /**
@@ -259,15 +279,17 @@ public class DeliveryReceipts {
      */
     private static Marked markByTags(Connection c, String channel, Set<String> tags, OffsetDateTime now) throws SQLException {
         Map<String, String> locked = new TreeMap<>(); // id -> tag
+        List<String[]> operationsAndTypes = new ArrayList<>();
         Array array = c.createArrayOf("varchar", tags.toArray(new String[0]));
         try {
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, delivery_tag FROM notification WHERE channel = ? AND delivery_tag = ANY(?)"
-                    + " AND status IN (" + AWAITING + ") ORDER BY id FOR UPDATE SKIP LOCKED")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, delivery_tag, line_operation, type FROM notification WHERE channel = ?"
+                    + " AND delivery_tag = ANY(?) AND status IN (" + AWAITING + ") ORDER BY id FOR UPDATE SKIP LOCKED")) {
                 ps.setString(1, channel);
                 ps.setArray(2, array);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         locked.put(rs.getString(1), rs.getString(2));
+                        operationsAndTypes.add(new String[]{rs.getString(3), rs.getString(4)});
                     }
                 }
             }
@@ -301,7 +323,7 @@ public class DeliveryReceipts {
                     idArray.free();
                 }
             }
-            return new Marked(ids, busy);
+            return new Marked(ids, busy, operationsAndTypes);
         } finally {
             array.free();
         }
@@ -309,40 +331,40 @@ public class DeliveryReceipts {
 
     /**
      * One event whose {@code delivery.data} looks like a hashed number: its delivery tag if some notification was sent
-     * with it, else the oldest SENT/UNCERTAIN notification for that hash on the channel. The id marked, or null.
+     * with it, else the oldest SENT/UNCERTAIN notification for that hash on the channel. The marked row's {id, operation, type}, or null.
      */
-    private static String markOne(Connection c, String channel, String deliveryData, OffsetDateTime now) throws SQLException {
-        String id = null;
-        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM notification WHERE channel = ? AND delivery_tag = ?")) {
+    private static String[] markOne(Connection c, String channel, String deliveryData, OffsetDateTime now) throws SQLException {
+        String[] found = null;
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, line_operation, type FROM notification WHERE channel = ? AND delivery_tag = ?")) {
             ps.setString(1, channel);
             ps.setString(2, deliveryData);
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
-                    id = rs.getString(1);
+                    found = new String[]{rs.getString(1), rs.getString(2), rs.getString(3)};
                 }
             }
         }
-        if (id == null) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM notification WHERE channel = ? AND recipient_hash = ?"
+        if (found == null) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, line_operation, type FROM notification WHERE channel = ? AND recipient_hash = ?"
                     + " AND status IN ('SENT','UNCERTAIN') ORDER BY sent_at LIMIT 1")) {
                 ps.setString(1, channel);
                 ps.setString(2, deliveryData);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) {
-                        id = rs.getString(1);
+                        found = new String[]{rs.getString(1), rs.getString(2), rs.getString(3)};
                     }
                 }
             }
         }
-        if (id == null) {
+        if (found == null) {
             return null;
         }
         try (PreparedStatement ps = c.prepareStatement("UPDATE notification SET status = 'DELIVERED', delivered_at = ?, updated_at = ?,"
                 + " lease_owner = NULL, lease_until = NULL WHERE id = ? AND status IN (" + AWAITING + ")")) {
             ps.setObject(1, now);
             ps.setObject(2, now);
-            ps.setString(3, id);
-            return ps.executeUpdate() == 1 ? id : null;
+            ps.setString(3, found[0]);
+            return ps.executeUpdate() == 1 ? found : null;
         }
     }
 
@@ -355,13 +377,16 @@ public class DeliveryReceipts {
     public boolean markDelivered(String channel, String deliveryData) {
         OffsetDateTime now = db.now();
         boolean[] marked = {false};
+        List<String[]> moved = new ArrayList<>();
         db.inTransaction(c -> {
-            String id = markOne(c, channel, deliveryData, now);
-            if (id != null) {
-                historyBatch(c, List.of(id), NotificationStatus.DELIVERED, "LINE delivery webhook", now);
+            String[] row = markOne(c, channel, deliveryData, now);
+            if (row != null) {
+                historyBatch(c, List.of(row[0]), NotificationStatus.DELIVERED, "LINE delivery webhook", now);
                 marked[0] = true;
+                moved.add(new String[]{channel, row[1], row[2]});
             }
         });
+        count(moved);
         return marked[0];
     }
 }

@@ -14,6 +14,8 @@ public class Dispatcher {
     private final Claims claims;
     private final InFlight inFlight;
     private final DispatchSignal signal;
+    /** When the last claim round ended ({@link System#nanoTime()}; 0 before the first), for the health check. */
+    private volatile long lastRoundNanos;
 
     public Dispatcher(Claims claims, InFlight inFlight) {
         this(claims, inFlight, new DispatchSignal());
@@ -62,10 +64,17 @@ public class Dispatcher {
         // maxInFlight); a claim takes up to batchSize rows, so packed pushes still fill whole multicasts
         int ahead = (int) Math.min(maxInFlight, Math.max(MIN_AHEAD, 2 * inFlight.recentRate()));
         if (inFlight.held() >= ahead) {
+            lastRoundNanos = System.nanoTime();
             return List.of();
         }
         List<OutboxEntry> claimed = claims.claimDue(batchSize);
         inFlight.claimed(claimed.size());
+        lastRoundNanos = System.nanoTime();
         return claimed;
+    }
+
+    /** When the last claim round ended, on the {@link System#nanoTime()} clock; 0 before the first. */
+    public long lastRoundNanos() {
+        return lastRoundNanos;
     }
 }

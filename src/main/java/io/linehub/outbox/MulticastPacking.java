@@ -48,7 +48,8 @@ final class MulticastPacking {
                     rs.next();
                     // the batch goes out exactly as first sent, so LINE's retry-key memory recognises it
                     entries.add(new OutboxEntry(b.getKey(), rs.getString(1), "multicast", rs.getString(3), null,
-                            b.getValue().get(0).attempts() + 1, now.toInstant(), rs.getString(2), b.getValue().stream().map(ClaimedRow::id).toList()));
+                            b.getValue().get(0).attempts() + 1, now.toInstant(), rs.getString(2), b.getValue().stream().map(ClaimedRow::id).toList(),
+                            b.getValue().get(0).type(), earliestDue(b.getValue())));
                 }
             }
         }
@@ -66,7 +67,12 @@ final class MulticastPacking {
     }
 
     private static OutboxEntry single(ClaimedRow r, OffsetDateTime now) {
-        return new OutboxEntry(r.id(), r.channel(), r.op(), r.request(), r.tag(), r.attempts() + 1, now.toInstant(), r.retryKey(), null);
+        return new OutboxEntry(r.id(), r.channel(), r.op(), r.request(), r.tag(), r.attempts() + 1, now.toInstant(), r.retryKey(), null,
+                r.type(), r.dueSince());
+    }
+
+    private static java.time.Instant earliestDue(List<ClaimedRow> rows) {
+        return rows.stream().map(ClaimedRow::dueSince).filter(java.util.Objects::nonNull).min(java.util.Comparator.naturalOrder()).orElse(null);
     }
 
     private static OutboxEntry newBatch(Connection c, List<ClaimedRow> chunk, OffsetDateTime now) throws SQLException {
@@ -102,6 +108,6 @@ final class MulticastPacking {
             ps.executeBatch();
         }
         return new OutboxEntry(batchId, chunk.get(0).channel(), "multicast", json, null, chunk.get(0).attempts() + 1, now.toInstant(),
-                retryKey, chunk.stream().map(ClaimedRow::id).toList());
+                retryKey, chunk.stream().map(ClaimedRow::id).toList(), chunk.get(0).type(), earliestDue(chunk));
     }
 }

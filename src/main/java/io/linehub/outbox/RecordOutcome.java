@@ -1,7 +1,9 @@
 package io.linehub.outbox;
 
 import io.linehub.headers.HubHeaders;
+import io.linehub.line.LineApiException;
 import io.linehub.line.LineConstants;
+import io.linehub.observe.DeliveryMetrics;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -24,19 +26,29 @@ public class RecordOutcome extends AsyncProcessorSupport {
     private final OutcomeWriter writer;
     private final InFlight inFlight;
     private final boolean sent;
+    private final DeliveryMetrics metrics;
 
-    private RecordOutcome(OutcomeWriter writer, InFlight inFlight, boolean sent) {
+    private RecordOutcome(OutcomeWriter writer, InFlight inFlight, boolean sent, DeliveryMetrics metrics) {
         this.writer = writer;
         this.inFlight = inFlight;
         this.sent = sent;
+        this.metrics = metrics;
     }
 
     public static RecordOutcome sent(OutcomeWriter writer, InFlight inFlight) {
-        return new RecordOutcome(writer, inFlight, true);
+        return sent(writer, inFlight, DeliveryMetrics.none());
     }
 
     public static RecordOutcome failure(OutcomeWriter writer, InFlight inFlight) {
-        return new RecordOutcome(writer, inFlight, false);
+        return failure(writer, inFlight, DeliveryMetrics.none());
+    }
+
+    public static RecordOutcome sent(OutcomeWriter writer, InFlight inFlight, DeliveryMetrics metrics) {
+        return new RecordOutcome(writer, inFlight, true, metrics);
+    }
+
+    public static RecordOutcome failure(OutcomeWriter writer, InFlight inFlight, DeliveryMetrics metrics) {
+        return new RecordOutcome(writer, inFlight, false, metrics);
     }
 
     @Override
@@ -49,11 +61,13 @@ public class RecordOutcome extends AsyncProcessorSupport {
             callback.done(true);
             return true;
         }
+        answered(exchange, outcome);
         writer.submit(outcome, (next, failure) -> {
             if (failure != null) {
                 exchange.setException(failure);
             } else {
                 log(outcome, next);
+                moved(outcome, next);
                 inFlight.release(exchange);
             }
             callback.done(false);
@@ -73,6 +87,25 @@ public class RecordOutcome extends AsyncProcessorSupport {
     private static Outcome failedOutcome(Exchange exchange) {
         OutboxEntry e = exchange.getProperty(HubHeaders.OUTBOX_ENTRY, OutboxEntry.class);
         return Outcome.failed(e, startedAt(exchange), exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
+    }
+
+    /** LINE's answer (its status class, a 429) and the round trip, counted before the outcome is written. */
+    private void answered(Exchange exchange, Outcome o) {
+        int status = o.httpStatus() != null ? o.httpStatus() : o.failure() instanceof LineApiException e ? e.status() : 0;
+        long[] times = exchange.getProperty(LineConstants.ROUND_TRIP_TIMES, long[].class);
+        metrics.answered(o.entry().channel(), o.entry().lineOperation(), status, times == null ? -1 : times[1] - times[0]);
+    }
+
+    /** The status the notifications moved to, once committed; for a send LINE accepted, the time since acceptance. */
+    private void moved(Outcome o, NotificationStatus next) {
+        OutboxEntry e = o.entry();
+        if (next == null) {
+            return;
+        }
+        metrics.moved(e.channel(), e.lineOperation(), e.type(), DeliveryMetrics.Moved.of(next.name()), e.size());
+        if (next == NotificationStatus.SENT && e.dueSince() != null) {
+            metrics.acceptedToLine(e.channel(), e.lineOperation(), (System.currentTimeMillis() - e.dueSince().toEpochMilli()) * 1_000_000L);
+        }
     }
 
     private static Instant startedAt(Exchange exchange) {
