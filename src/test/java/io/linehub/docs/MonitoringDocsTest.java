@@ -58,9 +58,9 @@ class MonitoringDocsTest {
         Set<String> used = new TreeSet<>(namesInDoc());
         used.addAll(namesInDashboard());
         assertThat(namesInDashboard()).as("the dashboard's queries").hasSizeGreaterThan(15);
-        try (TestHub hub = TestHub.start(dataDir, Map.of("hub.sandbox", "on", "hub.sandbox.accept-all-numbers", "true",
+        try (TestHub hub = TestHub.start(dataDir, Map.of("hub.sandbox", "on", "hub.sandbox.accept-all-numbers", "true", "hub.metrics.channel-first-read-ms", "500",
                 "hub.metrics.db-interval-seconds", "1", "hub.metrics.channel-interval-seconds", "1"))) {
-            assertThat(hub.post("/api/notifications", "{\"type\":\"shipping_complete\",\"channel\":\"template\",\"to\":{\"phone\":\"+66810000001\"},"
+            assertThat(hub.post("/api/notifications", "{\"type\":\"shipping_complete\",\"via\":\"template\",\"to\":{\"phone\":\"+66810000001\"},"
                     + "\"data\":{\"orderNumber\":\"TH-1\",\"shippedDate\":\"2026-11-27\"}}").statusCode()).isEqualTo(202);
             assertThat(hub.post("/api/notifications", "{\"type\":\"nope\"}").statusCode()).isEqualTo(400);
             await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> {

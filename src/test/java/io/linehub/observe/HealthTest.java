@@ -58,6 +58,7 @@ class HealthTest {
         p.put("hub.sandbox.port", String.valueOf(sandboxPort));
         p.put("line.api.base.url", "http://127.0.0.1:" + line.port());
         p.put("hub.metrics.channel-interval-seconds", "1");
+        p.putAll(TestHub.WATCH_CHANNELS);
         hub = TestHub.start(dataDir, p);
     }
 

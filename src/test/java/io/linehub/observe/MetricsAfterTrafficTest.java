@@ -51,6 +51,7 @@ class MetricsAfterTrafficTest {
                 "hub.delivery.enabled", "false", "hub.metrics.db-interval-seconds", "1", "hub.metrics.channel-interval-seconds", "1",
                 "hub.delivery.packing-window", "PT0S"));
         p.putAll(extra);
+        p.putAll(TestHub.WATCH_CHANNELS);
         hub = TestHub.start(dataDir, p);
         return hub;
     }
@@ -75,7 +76,7 @@ class MetricsAfterTrafficTest {
     }
 
     private static String lonRequest(int i) {
-        return "{\"type\":\"shipping_complete\",\"channel\":\"template\",\"to\":{\"phone\":\"+66 81 000 " + String.format("%04d", i) + "\"},"
+        return "{\"type\":\"shipping_complete\",\"via\":\"template\",\"to\":{\"phone\":\"+66 81 000 " + String.format("%04d", i) + "\"},"
                 + "\"data\":{\"orderNumber\":\"TH-" + i + "\",\"shippedDate\":\"2026-11-27\"}}";
     }
 
@@ -150,13 +151,15 @@ class MetricsAfterTrafficTest {
         assertThat(s.value("hub_notification_accept_to_line_seconds_count", op)).isEqualTo(3.0);
         assertThat(s.value("hub_notification_accept_to_line_seconds_sum", op)).isGreaterThan(0.0);
         assertThat(s.value("hub_rate_budget", op)).isEqualTo(2000.0);
-        // Camel's route metrics: every claimed notification went through the deliver route
-        assertThat(s.sum("camel_exchanges_total", "routeId", "deliver")).isEqualTo(4.0);
+        // Camel's route metrics: the five requests above went through the API route. (Routes started after the
+        // context, such as the delivery routes here, get no route-policy meters: a known gap, docs/monitoring.md.)
+        assertThat(s.sum("camel_exchanges_total", "routeId", "api-post-notification")).isEqualTo(5.0);
     }
 
     @Test
     void monthlyQuota429sAreCountedAndThePausedChannelShown() throws Exception {
-        start(Map.of());
+        // the channel watch reads LINE's quota every second here, so the gauge follows the sends
+        start(Map.of("hub.metrics.channel-interval-seconds", "1"));
         hub.sandbox().quota("default", 3L);
         NotificationQueue outbox = hub.bean("notificationQueue", NotificationQueue.class);
         for (int i = 0; i < 5; i++) {
@@ -180,8 +183,11 @@ class MetricsAfterTrafficTest {
         assertThat(sandbox429).isPositive();
         assertThat(s.value("hub_line_rate_limited_total", labels("operation", "push"))).isEqualTo((double) sandbox429);
         assertThat(s.value("hub_line_responses_total", labels("operation", "push", "status_class", "4xx"))).isEqualTo((double) sandbox429);
-        assertThat(s.value("hub_line_quota_remaining", CH)).isEqualTo(0.0);
-        assertThat(s.value("hub_outbox_notifications", labels("status", "retry_wait"))).isEqualTo(2.0);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            Scrape later = scrape();
+            assertThat(later.value("hub_line_quota_remaining", CH)).isEqualTo(0.0);
+            assertThat(later.value("hub_outbox_notifications", labels("status", "retry_wait"))).isEqualTo(2.0);
+        });
     }
 
     @Test

@@ -44,6 +44,9 @@ public final class TestHub implements AutoCloseable {
         this.port = port;
     }
 
+    /** The override that lets the metrics' channel watch read LINE's quota endpoints half a second after start. */
+    public static final Map<String, String> WATCH_CHANNELS = Map.of("hub.metrics.channel-first-read-ms", "500");
+
     /** Starts a hub with fast polling and a quick sandbox; {@code overrides} win. */
     public static TestHub start(Path dataDir, Map<String, String> overrides) throws Exception {
         int port = freePort();
@@ -55,6 +58,9 @@ public final class TestHub implements AutoCloseable {
         p.put("hub.delivery.poll-interval-ms", "50");
         p.put("hub.demo.enabled", "false");
         p.put("hub.api-key", API_KEY);
+        // the metrics' channel watch reads LINE's quota endpoints: off unless a test asks (WATCH_CHANNELS), so that
+        // tests counting the requests LINE received see only their own
+        p.put("hub.metrics.channel-first-read-ms", "86400000");
         p.putAll(overrides);
         if (overrides.containsKey("hub.http.port")) {
             port = Integer.parseInt(overrides.get("hub.http.port"));
