@@ -186,7 +186,8 @@ class DashboardBrowserTest {
     @Order(4)
     void watchAFilesProgressBarMove() throws Exception {
         StringBuilder csv = new StringBuilder("customer_id,type,orderNumber,shippedDate,idempotency_key\r\n");
-        int rows = 1200;
+        // large enough to be read for several seconds on a quiet machine too (the page refreshes every 2 s)
+        int rows = 60_000;
         for (int i = 1; i <= rows; i++) {
             csv.append("C-100").append(1 + i % 3).append(",shipping_complete,B-").append(i).append(",2026-11-27,bar-").append(i).append("\r\n");
         }
@@ -222,7 +223,7 @@ class DashboardBrowserTest {
     @Order(5)
     void overviewShowsTheChannelAndAFileBeingRead() throws Exception {
         StringBuilder csv = new StringBuilder("customer_id,type,orderNumber,shippedDate,idempotency_key\r\n");
-        for (int i = 1; i <= 3000; i++) {
+        for (int i = 1; i <= 60_000; i++) { // read for several seconds even on a quiet machine
             csv.append("C-100").append(1 + i % 3).append(",shipping_complete,O-").append(i).append(",2026-11-27,ov-").append(i).append("\r\n");
         }
         String name = "รายการ-overview.csv";
