@@ -1,7 +1,7 @@
 package io.linehub.cluster;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.linehub.db.Database;
+import io.linehub.testsupport.PostgresSchema;
 import io.linehub.headers.HubHeaders;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -12,13 +12,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,31 +29,25 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ClusterRateSharesTest {
 
-    static final String PG_URL = System.getenv().getOrDefault("HUB_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
-    static final String PG_USER = System.getenv().getOrDefault("HUB_TEST_PG_USER", "postgres");
+    static final String PG_URL = PostgresSchema.PG_URL;
+    static final String PG_USER = PostgresSchema.PG_USER;
     static final String KEY = "default:pnp-template";
     static final int BUDGET = 100;
     static final Duration SHARE_LEASE = Duration.ofMillis(1_000);
 
-    private final String schema = "hub_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    private PostgresSchema schema;
     private HikariDataSource db;
     private final DefaultCamelContext camel = new DefaultCamelContext();
 
     @BeforeEach
     void schema() throws Exception {
-        try (Connection c = DriverManager.getConnection(PG_URL, PG_USER, ""); Statement st = c.createStatement()) {
-            st.execute("CREATE SCHEMA " + schema);
-        }
-        db = Database.open("shares-test", PG_URL + (PG_URL.contains("?") ? "&" : "?") + "currentSchema=" + schema, PG_USER, null, 4);
-        Database.migrate(db);
+        schema = PostgresSchema.create("shares-test");
+        db = schema.db();
     }
 
     @AfterEach
     void drop() throws Exception {
-        db.close();
-        try (Connection c = DriverManager.getConnection(PG_URL, PG_USER, ""); Statement st = c.createStatement()) {
-            st.execute("DROP SCHEMA " + schema + " CASCADE");
-        }
+        schema.close();
     }
 
     @Test

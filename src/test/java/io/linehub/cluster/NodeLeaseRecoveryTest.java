@@ -1,21 +1,19 @@
 package io.linehub.cluster;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.linehub.db.Database;
 import io.linehub.outbox.Claims;
 import io.linehub.outbox.OutboxSettings;
 import io.linehub.testsupport.HubProcesses;
+import io.linehub.testsupport.PostgresSchema;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,24 +29,18 @@ class NodeLeaseRecoveryTest {
     static final String PG_USER = ClusterRateSharesTest.PG_USER;
     static final Duration NODE_LEASE = Duration.ofSeconds(2);
 
-    private final String schema = "hub_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    private PostgresSchema schema;
     private HikariDataSource db;
 
     @BeforeEach
     void schema() throws Exception {
-        try (Connection c = DriverManager.getConnection(PG_URL, PG_USER, ""); Statement st = c.createStatement()) {
-            st.execute("CREATE SCHEMA " + schema);
-        }
-        db = Database.open("lease-test", PG_URL + (PG_URL.contains("?") ? "&" : "?") + "currentSchema=" + schema, PG_USER, null, 4);
-        Database.migrate(db);
+        schema = PostgresSchema.create("lease-test");
+        db = schema.db();
     }
 
     @AfterEach
     void drop() throws Exception {
-        db.close();
-        try (Connection c = DriverManager.getConnection(PG_URL, PG_USER, ""); Statement st = c.createStatement()) {
-            st.execute("DROP SCHEMA " + schema + " CASCADE");
-        }
+        schema.close();
     }
 
     @Test
