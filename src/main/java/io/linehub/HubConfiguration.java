@@ -312,14 +312,17 @@ public class HubConfiguration implements CamelConfiguration {
         r.bind("intake", new NotificationIntake(notificationQueue));
         r.bind("intakeMetrics", observability.intake(channels.lineChannels(), catalog));
         r.bind("quotaGuard", new QuotaGuard(context.createProducerTemplate(), friends, outcomeStore, Duration.ofHours(1)));
-        r.bind("templateApi", new TemplateApi(new TemplatePreview(catalog, payloads), channels.get(DEFAULT_CHANNEL).line()));
+        // one preview and one dead-letter store, shared by the API and the dashboard
+        TemplatePreview preview = new TemplatePreview(catalog, payloads);
+        DeadLetters deadLetters = new DeadLetters(hubDb, clock, outboxSettings);
+        r.bind("templateApi", new TemplateApi(preview, channels.get(DEFAULT_CHANNEL).line()));
         r.bind("apiErrors", new ApiErrors());
         AdminAudit audit = new AdminAudit(hubDb, clock);
         r.bind("apiKeys", apiKeys);
         r.bind("apiAuth", new ApiAuth(apiKeys, audit));
         r.bind("keysApi", new KeysApi(apiKeys, audit));
         r.bind("apiRequests", new io.linehub.api.ApiRequests());
-        r.bind("notificationQueries", new NotificationQueries(new NotificationReadModel(hubDb), new DeadLetters(hubDb, clock, outboxSettings), channelPauses));
+        r.bind("notificationQueries", new NotificationQueries(new NotificationReadModel(hubDb), deadLetters, channelPauses));
         r.bind("lineWebhook", new LineWebhook(channels.lineChannels()));
 
         // webhook events already handled (line_webhook_event): delivery events together in deliveryReceipts' fold,
@@ -327,8 +330,8 @@ public class HubConfiguration implements CamelConfiguration {
         r.bind("webhookEventIds", new WebhookEventIds(hubDb, clock));
         TriggerConfiguration.bind(context, s.dataDir(), hubDb, customerDb, notificationQueue, nodeId);
         // the dashboard (GET /): sessions signed in with API keys, pages from the read model and the inbox's progress
-        r.bind("dashboard", DashboardConfiguration.dashboard(context, apiKeys, audit, hubDb, new DeadLetters(hubDb, clock, outboxSettings),
-                channelPauses, new TemplatePreview(catalog, payloads), channels.lineChannels(), rateBudgets, clock));
+        r.bind("dashboard", DashboardConfiguration.dashboard(context, apiKeys, audit, hubDb, deadLetters,
+                channelPauses, preview, channels.lineChannels(), rateBudgets, clock));
         r.lookupByNameAndType("inboxFiles", io.linehub.inbox.InboxFiles.class).metered(observability.inbox());
         observability.start(context, hubDb, channels.lineChannels(), rateBudgets, dispatcher, scheduler("observe", 1, toClose), toClose);
 
