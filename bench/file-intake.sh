@@ -4,12 +4,17 @@
 # file is done. Prints rows/s overall and per 100,000-row slice (from the hub's per-checkpoint log lines), the most
 # heap in use after a GC (-Xlog:gc), and for H2 the database file's size.
 # Usage: BENCH_DB=postgres|h2 bench/file-intake.sh [rows=1000000]
+# BENCH_FORMAT=mapped-cp932: the same rows as a Japanese legacy export instead (issue 18): Shift_JIS (CP932), two
+# title lines, Japanese column names, dates as 2026/11/27, local numbers (090-…), read by a mapped inbox
+# (routes/mapped-file-inbox.camel.yaml, instantiated like routes/examples/orders-shift-jis.camel.yaml into a copy of
+# routes/ for the run) with HUB_DEFAULT_REGION=JP. The default, BENCH_FORMAT=default, is the hub's own CSV.
 # PostgreSQL: HUB_TEST_PG_URL (default the local "test" database, user postgres); the run uses a schema of its own,
 # dropped afterwards (BENCH_KEEP_SCHEMA=1 keeps it). HUB_BENCH_JAVA_OPTS adds JVM options (e.g. a flight recording).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-1000000}
 dbkind=${BENCH_DB:-h2}
+format=${BENCH_FORMAT:-default}
 slice=${BENCH_SLICE:-100000}
 work=target/bench-file-intake
 pg=${HUB_TEST_PG_URL:-jdbc:postgresql://127.0.0.1:5432/test}
@@ -20,7 +25,34 @@ jar=${BENCH_JAR:-target/line-notification-hub.jar}
 rm -rf "$work"; mkdir -p "$work/data/inbox"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-python3 - "$rows" "$work/bench.csv" <<'PY'
+if [ "$format" = mapped-cp932 ]; then
+  python3 - "$rows" "$work/bench.csv" <<'PY'
+import sys
+n, path = int(sys.argv[1]), sys.argv[2]
+with open(path, "w", encoding="cp932", newline="") as w:
+    w.write("受注データ出力,2026/11/27 18:00\r\n（株）ベンチ通販　物流部\r\n")
+    w.write("受注番号,顧客電話,出荷日,合計金額,品名,配送業者,備考\r\n")
+    for i in range(1, n + 1):
+        # valid Japanese mobile numbers, written as the export writes them: 0x0-xxxx-xxxx
+        w.write(f"JP-{i},0{(7, 8, 9)[i % 3]}0-{i // 10_000 % 10_000:04d}-{i % 10_000:04d},2026/11/27,\"8,980\",ノンフライヤー 4.5L 第{i}号,ヤマト運輸,①ギフト包装\r\n")
+PY
+  mkdir -p "$work/routes" "$work/data/legacy/orders-jp"
+  cp routes/*.camel.yaml "$work/routes/"
+  cat > "$work/routes/bench-orders-jp.camel.yaml" <<'YAML'
+- templatedRoute:
+    routeTemplateRef: mapped-file-inbox
+    routeId: bench-orders-jp
+    parameters:
+      - {name: directory, value: "{{hub.data.dir}}/legacy/orders-jp"}
+      - {name: charset, value: windows-31j}
+      - {name: skipRows, value: "2"}
+      - {name: type, value: shipping_complete}
+      - name: mapping
+        value: "orderNumber=受注番号, phone=顧客電話, shippedDate=出荷日|yyyy/MM/dd, itemName=品名, carrier=配送業者, language='ja'"
+YAML
+  drop_dir="$work/data/legacy/orders-jp"; format_env=(HUB_ROUTES_DIR="$work/routes" HUB_DEFAULT_REGION=JP)
+else
+  python3 - "$rows" "$work/bench.csv" <<'PY'
 import sys
 n, path = int(sys.argv[1]), sys.argv[2]
 with open(path, "w", encoding="utf-8", newline="") as w:
@@ -29,8 +61,10 @@ with open(path, "w", encoding="utf-8", newline="") as w:
         # valid Thai mobile numbers (LINE notification messages reach TH): 08x-xxx-xxxx
         w.write(f"08{i % 10}{i % 10_000_000:07d};shipping_complete;BENCH-{i};2026-11-27;Kerry Express;\"ชุดกาแฟดริป; ชิ้นที่ {i}\"\r\n")
 PY
+  drop_dir="$work/data/inbox"; format_env=(HUB_DEFAULT_REGION=TH)
+fi
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem/{print $2}') GiB, $(java -version 2>&1 | head -1); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "file: $rows rows, $(( $(stat -c %s "$work/bench.csv") / 1000000 )) MB, database: $dbkind"
+echo "file: $rows rows, $(( $(stat -c %s "$work/bench.csv") / 1000000 )) MB, format: $format, database: $dbkind"
 
 db_env=()
 if [ "$dbkind" = postgres ]; then
@@ -46,8 +80,8 @@ cleanup() {
 trap cleanup EXIT
 
 hub_port=$(free_port)
-env "${db_env[@]}" HUB_HTTP_PORT="$hub_port" HUB_DATA_DIR="$work/data" HUB_SANDBOX=on HUB_SANDBOX_PORT="$(free_port)" \
-  HUB_DELIVERY_ENABLED=false HUB_DEMO_ENABLED=false HUB_INBOX_POLL_MS=200 HUB_INBOX_STABLE_MS=500 HUB_DEFAULT_REGION=TH \
+env "${db_env[@]}" "${format_env[@]}" HUB_HTTP_PORT="$hub_port" HUB_DATA_DIR="$work/data" HUB_SANDBOX=on HUB_SANDBOX_PORT="$(free_port)" \
+  HUB_DELIVERY_ENABLED=false HUB_DEMO_ENABLED=false HUB_INBOX_POLL_MS=200 HUB_INBOX_STABLE_MS=500 \
   HUB_API_KEY="${HUB_API_KEY:-bench-api-key-0123456789abcdef0123456789}" \
   java -Xmx256m -Xlog:gc:file="$work/gc.log" ${HUB_BENCH_JAVA_OPTS:-} -jar "$jar" > "$work/hub.log" 2>&1 &
 hub=$!
@@ -57,7 +91,7 @@ for _ in $(seq 1 120); do
   sleep 0.5
 done
 t0=$(date +%s.%N)
-mv "$work/bench.csv" "$work/data/inbox/bench.csv"
+mv "$work/bench.csv" "$drop_dir/bench.csv"
 until grep -qE "inbox file bench.csv (done|broke off|refused|failed)" "$work/hub.log"; do
   kill -0 "$hub" 2>/dev/null || { echo "the hub stopped:"; tail -20 "$work/hub.log"; exit 1; }
   sleep 0.2

@@ -52,6 +52,10 @@ public class DeliveryReceipts {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryReceipts.class);
     /** Statuses a delivery webhook moves on to DELIVERED. */
     private static final String AWAITING = "'SENT','UNCERTAIN','SENDING','UNDELIVERED','RETRY_WAIT','QUEUED'";
+    /** The fold's look-up of a request's delivery tags (see {@link #markByTags}). */
+    static final String LOCK_BY_TAGS = "SELECT id, delivery_tag, line_operation, type, channel, status FROM notification"
+            + " WHERE delivery_tag = ANY(?) FOR UPDATE SKIP LOCKED";
+    private static final Set<String> AWAITING_STATUSES = Set.of(AWAITING.replace("'", "").split(","));
     /** {@code delivery.data} when the message was sent without a delivery tag: the hashed phone number (README §10.4). */
     private static final Pattern HASHED_NUMBER = Pattern.compile("[0-9a-f]{64}");
     /** The longest {@code delivery.data} that can name a notification (a delivery tag has at most 100 characters; README §1). */
@@ -273,37 +277,42 @@ public class DeliveryReceipts {
 
     /**
      * Marks the notifications with these delivery tags DELIVERED, never waiting for a row lock: the rows are locked
-     * first with {@code SKIP LOCKED} (in id order), so a fold and the outcome writers, which update the same rows, never
-     * wait for each other in a circle (PostgreSQL broke such deadlocks by failing one of them). A tag whose awaiting
+     * first with {@code SKIP LOCKED} (a lock not had at once is skipped, never waited for), so a fold and the outcome
+     * writers, which update the same rows, never wait for each other in a circle (PostgreSQL broke such deadlocks by failing one of them). A tag whose awaiting
      * notification is held by another transaction comes back as busy.
      */
     private static Marked markByTags(Connection c, String channel, Set<String> tags, OffsetDateTime now) throws SQLException {
-        Map<String, String> locked = new TreeMap<>(); // id -> tag
+        Map<String, String> locked = new TreeMap<>(); // id -> tag: the notifications this fold marks
         List<String[]> operationsAndTypes = new ArrayList<>();
         Array array = c.createArrayOf("varchar", tags.toArray(new String[0]));
         try {
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, delivery_tag, line_operation, type FROM notification WHERE channel = ?"
-                    + " AND delivery_tag = ANY(?) AND status IN (" + AWAITING + ") ORDER BY id FOR UPDATE SKIP LOCKED")) {
-                ps.setString(1, channel);
-                ps.setArray(2, array);
+            // by the delivery tag alone (unique): the one plan that stays cheap whatever the table's statistics say. With
+            // the channel and the statuses in the WHERE, PostgreSQL's generic plan for this prepared statement, made
+            // while the table looked small, combined the channel and status indexes and filtered every awaiting row by
+            // tag: 2-13 s a fold at 100,000 notifications (docs/performance.md, issue 19). The channel and the status
+            // are checked here; a row locked that does not match stays as it is (the lock ends with the fold).
+            Set<String> lockedTags = new HashSet<>();
+            try (PreparedStatement ps = c.prepareStatement(LOCK_BY_TAGS)) {
+                ps.setArray(1, array);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        locked.put(rs.getString(1), rs.getString(2));
-                        operationsAndTypes.add(new String[]{rs.getString(3), rs.getString(4)});
+                        lockedTags.add(rs.getString(2));
+                        if (channel.equals(rs.getString(5)) && AWAITING_STATUSES.contains(rs.getString(6))) {
+                            locked.put(rs.getString(1), rs.getString(2));
+                            operationsAndTypes.add(new String[]{rs.getString(3), rs.getString(4)});
+                        }
                     }
                 }
             }
             Set<String> busy = new HashSet<>();
-            if (locked.size() < tags.size()) {
-                // the tags not locked: no notification awaiting delivery (nothing to do), or one another transaction holds
-                Set<String> lockedTags = new HashSet<>(locked.values());
-                try (PreparedStatement ps = c.prepareStatement("SELECT delivery_tag FROM notification WHERE channel = ? AND delivery_tag = ANY(?)"
-                        + " AND status IN (" + AWAITING + ")")) {
-                    ps.setString(1, channel);
-                    ps.setArray(2, array);
+            if (lockedTags.size() < tags.size()) {
+                // the tags not locked: no notification with the tag (nothing to do), or one another transaction holds;
+                // only one of the channel still awaiting its delivery is worth another fold
+                try (PreparedStatement ps = c.prepareStatement("SELECT delivery_tag, channel, status FROM notification WHERE delivery_tag = ANY(?)")) {
+                    ps.setArray(1, array);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
-                            if (!lockedTags.contains(rs.getString(1))) {
+                            if (!lockedTags.contains(rs.getString(1)) && channel.equals(rs.getString(2)) && AWAITING_STATUSES.contains(rs.getString(3))) {
                                 busy.add(rs.getString(1));
                             }
                         }
