@@ -63,6 +63,13 @@ wait_for() { local start; start=$(date +%s)
     sleep 1; [ $(( $(date +%s) - start )) -lt 900 ] || { echo "timed out"; break; }; done; }
 cpu_seconds() { awk -v t="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / t}' "/proc/$1/stat"; }
 
+# the run before (its dropped schema, 100,000 rows updated several times) must not be cleaned up during this one:
+# a checkpoint now, and autovacuum's workers finished (at most 60 s)
+psql -qtA -h 127.0.0.1 -U postgres -d "${pg##*/}" -c "CHECKPOINT" >/dev/null 2>&1 || true
+for _ in $(seq 1 60); do
+  [ "$(psql -qtA -h 127.0.0.1 -U postgres -d "${pg##*/}" -c "SELECT COUNT(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'" 2>/dev/null || echo 0)" = 0 ] && break
+  sleep 1
+done
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem/{print $2}') GiB, $(java -version 2>&1 | head -1), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 HUB_HTTP_PORT=$hub_port HUB_DATA_DIR=target/bench-data HUB_DB_URL="$url" HUB_DB_USER=postgres HUB_SANDBOX=off \
 LINE_API_BASE_URL="http://127.0.0.1:$line_port" LINE_CHANNEL_ACCESS_TOKEN=bench-token LINE_CHANNEL_SECRET=bench-secret \
