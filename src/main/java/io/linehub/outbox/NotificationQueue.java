@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 import static io.linehub.outbox.OutboxDatabase.history;
 import static io.linehub.outbox.OutboxDatabase.historyBatch;
@@ -106,6 +108,10 @@ public class NotificationQueue {
     /** Stores a notification as QUEUED. With an idempotency key already used: the earlier one, or a conflict. */
     public EnqueueResult enqueue(NewNotification n) {
         try (Connection c = db.connection()) {
+            String nul = postgres(c) ? OutboxCopy.columnWithNul(Arrays.asList(queuedValues("", n, db.now()))) : null;
+            if (nul != null) {
+                throw new OutboxException("could not store the notification: " + OutboxCopy.nul(nul).getMessage(), null);
+            }
             if (n.idempotencyKey() != null) {
                 Optional<EnqueueResult> earlier = findByIdempotencyKey(c, n);
                 if (earlier.isPresent()) {
@@ -139,14 +145,15 @@ public class NotificationQueue {
     }
 
     /**
-     * Stores many notifications (the inbox: a file's rows between two checkpoints) with one look-up of their
-     * idempotency keys and JDBC batches for the rows and their history, committed every
+     * Stores many notifications (the inbox: a file's rows between two checkpoints), committed every
      * {@code rowsPerTransaction} new rows ({@link #ROWS_PER_TRANSACTION} on H2, all of them at once on PostgreSQL).
+     * On PostgreSQL by COPY into a staging table and one {@code INSERT … ON CONFLICT (idempotency_key) DO NOTHING}
+     * ({@link OutboxCopy}); on H2 with one look-up of their idempotency keys and JDBC batches.
      * Each gets the outcome {@link #enqueue} would give it had they been stored one after the other in the list's
      * order: a key used before, in the database or earlier in the list, gives that notification, or a conflict when
-     * the request differs. When a transaction fails (another writer
-     * stored one of the keys after the look-up) it is rolled back and the rest of the list, from its first row
-     * on, is stored one by one with {@link #enqueue}.
+     * the request differs. When a transaction fails (on H2: another writer stored one of the keys after the look-up;
+     * on PostgreSQL, where such a key is skipped and settled instead, only a real error such as a NUL character) it is
+     * rolled back and the rest of the list, from its first row on, is stored one by one with {@link #enqueue}.
      *
      * @return one outcome per notification, in the list's order
      * @throws OutboxException when the database cannot store them (the transactions committed before stay)
@@ -180,24 +187,26 @@ public class NotificationQueue {
      */
     static final int ROWS_PER_TRANSACTION = 20;
 
-    /** Adds to {@code outcomes} the outcome of each notification once it is settled (its transaction committed). */
+    /**
+     * Adds to {@code outcomes} the outcome of each notification once it is settled (its transaction committed). On H2
+     * the keys are looked up first; on PostgreSQL the insert skips keys stored before ({@code ON CONFLICT}), and only
+     * the skipped ones are looked up.
+     */
     private void enqueueTogether(List<NewNotification> batch, List<EnqueueOutcome> outcomes) throws SQLException {
         try (Connection c = db.connection()) {
-            Map<String, Earlier> byKey = findByIdempotencyKeys(c, batch);
+            boolean pg = postgres(c);
+            Map<String, Earlier> byKey = pg ? new HashMap<>() : findByIdempotencyKeys(c, batch);
             List<EnqueueOutcome> planned = new ArrayList<>(batch.size());
             List<Integer> fresh = new ArrayList<>(); // positions in the batch of the new notifications
+            OffsetDateTime planning = db.now();
             for (NewNotification n : batch) {
                 Earlier earlier = n.idempotencyKey() == null ? null : byKey.get(n.idempotencyKey());
                 if (earlier != null) {
-                    try {
-                        planned.add(EnqueueOutcome.stored(earlier.resultFor(n)));
-                    } catch (IdempotencyConflictException e) {
-                        planned.add(EnqueueOutcome.refused(e));
-                    }
+                    planned.add(earlier.outcomeFor(n));
                     continue;
                 }
                 String id = NotificationIds.newId();
-                NotificationStatus status = statusOf(n, db.now());
+                NotificationStatus status = statusOf(n, planning);
                 if (n.idempotencyKey() != null) {
                     byKey.put(n.idempotencyKey(), new Earlier(id, status, n.requestDigest())); // for later rows with this key
                 }
@@ -208,10 +217,64 @@ public class NotificationQueue {
             for (int from = 0; from < fresh.size(); from += rowsPerTransaction) {
                 List<Integer> chunk = fresh.subList(from, (int) Math.min(fresh.size(), (long) from + rowsPerTransaction));
                 outcomes.addAll(planned.subList(outcomes.size(), chunk.get(0))); // settled by the look-up or earlier transactions
-                insertQueued(c, chunk.stream().map(i -> planned.get(i).result().id()).toList(), chunk.stream().map(batch::get).toList());
+                List<String> ids = chunk.stream().map(i -> planned.get(i).result().id()).toList();
+                List<NewNotification> rows = chunk.stream().map(batch::get).toList();
+                if (pg) {
+                    Map<String, Earlier> storedBefore = copyQueued(c, ids, rows);
+                    // a key stored by another writer since: this row and the later ones with its key get that notification
+                    for (int i = chunk.get(0); i < batch.size() && !storedBefore.isEmpty(); i++) {
+                        Earlier earlier = batch.get(i).idempotencyKey() == null ? null : storedBefore.get(batch.get(i).idempotencyKey());
+                        if (earlier != null) {
+                            planned.set(i, earlier.outcomeFor(batch.get(i)));
+                        }
+                    }
+                } else {
+                    insertQueued(c, ids, rows);
+                }
                 outcomes.addAll(planned.subList(outcomes.size(), chunk.get(chunk.size() - 1) + 1));
             }
             outcomes.addAll(planned.subList(outcomes.size(), planned.size()));
+        }
+    }
+
+    /**
+     * PostgreSQL: new notifications and their history by COPY ({@link OutboxCopy}), in one transaction.
+     *
+     * @return by key, the notifications stored before under the keys of the rows that were skipped
+     */
+    private Map<String, Earlier> copyQueued(Connection c, List<String> ids, List<NewNotification> notifications) throws SQLException {
+        OffsetDateTime now = db.now();
+        try {
+            List<OutboxCopy.Row> rows = new ArrayList<>(ids.size());
+            for (int i = 0; i < ids.size(); i++) {
+                NewNotification n = notifications.get(i);
+                rows.add(new OutboxCopy.Row(queuedValues(ids.get(i), n, now), truncate(historyReason(n, now), 2000)));
+            }
+            Set<String> inserted = OutboxCopy.insert(c, rows);
+            Map<String, Earlier> storedBefore = Map.of();
+            if (inserted.size() < ids.size()) {
+                List<NewNotification> skipped = new ArrayList<>();
+                for (int i = 0; i < ids.size(); i++) {
+                    if (!inserted.contains(ids.get(i))) {
+                        skipped.add(notifications.get(i));
+                    }
+                }
+                storedBefore = findByIdempotencyKeys(c, skipped);
+                if (storedBefore.size() != skipped.size()) {
+                    throw new SQLException("rows skipped by the insert without a stored notification under their key");
+                }
+            }
+            if (!inserted.isEmpty()) {
+                notifyOthers(c);
+            }
+            c.commit();
+            if (!inserted.isEmpty()) {
+                wake();
+            }
+            return storedBefore;
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
         }
     }
 
@@ -225,7 +288,7 @@ public class NotificationQueue {
                     NewNotification n = notifications.get(i);
                     bindQueued(ps, ids.get(i), n, now);
                     ps.addBatch();
-                    byDecision.computeIfAbsent(Map.entry(statusOf(n, now), historyReason(n, now)), k -> new ArrayList<>()).add(ids.get(i));
+                    byDecision.computeIfAbsent(new java.util.AbstractMap.SimpleImmutableEntry<>(statusOf(n, now), historyReason(n, now)), k -> new ArrayList<>()).add(ids.get(i)); // a null reason too
                 }
                 ps.executeBatch();
             }
@@ -244,37 +307,25 @@ public class NotificationQueue {
 
     /** The QUEUED row of a new notification, as {@link #INSERT_QUEUED} takes it. */
     private void bindQueued(PreparedStatement ps, String id, NewNotification n, OffsetDateTime now) throws SQLException {
-        int i = 1;
-        ps.setString(i++, id);
-        ps.setString(i++, n.type());
-        ps.setString(i++, n.channel());
-        ps.setString(i++, n.lineOperation());
-        ps.setString(i++, statusOf(n, now).name());
-        ps.setString(i++, n.customerId());
-        ps.setString(i++, n.recipientHash());
-        ps.setString(i++, n.recipientMasked());
-        ps.setString(i++, n.recipientCountry());
-        ps.setString(i++, n.language());
-        ps.setString(i++, n.dataJson());
-        ps.setString(i++, n.lineRequestJson());
-        ps.setString(i++, n.lineOperation().startsWith("pnp-") ? id : null);
-        ps.setString(i++, n.idempotencyKey());
-        ps.setString(i++, n.requestDigest());
+        Object[] values = queuedValues(id, n, now);
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] instanceof String v) {
+                ps.setString(i + 1, v);
+            } else {
+                ps.setObject(i + 1, values[i]); // a time, or null of a type the database infers
+            }
+        }
+    }
+
+    /** A new notification's column values, in the order of {@link #INSERT_QUEUED}'s parameters and {@link OutboxCopy#COLUMNS}. */
+    Object[] queuedValues(String id, NewNotification n, OffsetDateTime now) {
         OffsetDateTime start = firstAttemptAt(n, now);
-        ps.setObject(i++, start);
-        ps.setObject(i++, now);
-        ps.setObject(i++, now);
-        ps.setString(i++, n.recipientUserId());
-        ps.setString(i++, n.retryKey());
-        ps.setString(i++, n.contentDigest());
-        ps.setString(i++, truncate(n.channelDecision(), 300));
-        ps.setObject(i++, expiresAt(n, start));
-        ps.setString(i++, n.templateVersion());
         SendTiming t = n.timing();
-        ps.setObject(i++, utc(t.sendAt()));
-        ps.setObject(i++, t.waitsAt(now.toInstant()) ? start : null);
-        ps.setObject(i++, utc(t.expiresAt()));
-        ps.setString(i, n.via());
+        return new Object[]{id, n.type(), n.channel(), n.lineOperation(), statusOf(n, now).name(), n.customerId(), n.recipientHash(),
+                n.recipientMasked(), n.recipientCountry(), n.language(), n.dataJson(), n.lineRequestJson(),
+                n.lineOperation().startsWith("pnp-") ? id : null, n.idempotencyKey(), n.requestDigest(), start, now, now,
+                n.recipientUserId(), n.retryKey(), n.contentDigest(), truncate(n.channelDecision(), 300), expiresAt(n, start),
+                n.templateVersion(), utc(t.sendAt()), t.waitsAt(now.toInstant()) ? start : null, utc(t.expiresAt()), n.via()};
     }
 
     /** SCHEDULED when it may not be sent yet (a sendAt or quiet hours ahead), else QUEUED. */
@@ -309,6 +360,15 @@ public class NotificationQueue {
 
     /** A notification stored earlier under an idempotency key. */
     private record Earlier(String id, NotificationStatus status, String requestDigest) {
+
+        /** {@link #resultFor} as an outcome of {@link #enqueueAll}. */
+        EnqueueOutcome outcomeFor(NewNotification n) {
+            try {
+                return EnqueueOutcome.stored(resultFor(n));
+            } catch (IdempotencyConflictException e) {
+                return EnqueueOutcome.refused(e);
+            }
+        }
 
         /** The same request again gets the earlier notification; a different one is a conflict. */
         EnqueueResult resultFor(NewNotification n) {
