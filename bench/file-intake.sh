@@ -2,7 +2,7 @@
 # File intake benchmark with the packaged hub (target/line-notification-hub.jar, its own JVM, -Xmx256m): a CSV of N
 # rows (default 1,000,000; a `phone` column, so no customer look-up) dropped in the inbox, delivery off, until the
 # file is done. Prints rows/s overall and per 100,000-row slice (from the hub's per-checkpoint log lines), the most
-# heap in use after a GC (-Xlog:gc), and for H2 the database file's size.
+# heap in use after a GC (-Xlog:gc), the hub's CPU seconds per row, and for H2 the database file's size.
 # Usage: BENCH_DB=postgres|h2 bench/file-intake.sh [rows=1000000]
 # BENCH_FORMAT=mapped-cp932: the same rows as a Japanese legacy export instead (issue 18): Shift_JIS (CP932), two
 # title lines, Japanese column names, dates as 2026/11/27, local numbers (090-…), read by a mapped inbox
@@ -98,6 +98,10 @@ until grep -qE "inbox file bench.csv (done|broke off|refused|failed)" "$work/hub
 done
 t1=$(date +%s.%N)
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+# the hub's CPU time (user + system, all threads, start-up included) per row: comparable on a shared machine
+cpu_ticks=$(awk '{print $14 + $15}' "/proc/$hub/stat")
+python3 -c "import sys; t=int(sys.argv[1])/int(sys.argv[2]); print(f'hub CPU: {t:.1f} s (user+system, start-up included) = {t/int(sys.argv[3])*1e6:.1f} us per row')" \
+  "$cpu_ticks" "$(getconf CLK_TCK)" "$rows"
 grep -E "inbox file bench.csv (done|broke off|refused|failed)" "$work/hub.log" | sed 's/^[^-]* - //'
 python3 - "$rows" "$slice" "$t0" "$t1" "$work/hub.log" "$work/gc.log" <<'PY'
 import re, sys, datetime

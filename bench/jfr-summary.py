@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Where the hub's CPU went, from a flight recording (bench/delivery.sh with BENCH_JFR=file.jfr).
+"""Where the hub's CPU went, from a flight recording (bench/delivery.sh with BENCH_JFR=file.jfr, or bench/file-intake.sh
+with HUB_BENCH_JAVA_OPTS=-XX:StartFlightRecording=filename=file.jfr,settings=profile).
 
 Usage: bench/jfr-summary.py file.jfr [top]
 
@@ -24,12 +25,19 @@ ACTIVITIES = [
     ("webhook: LineWebhook (verify, parse, sort)", ("io.linehub.line.LineWebhook", "io.linehub.line.LineSignature")),
     ("webhook: DeliveryReceipts.append (journal, on the request's path)", ("io.linehub.outbox.DeliveryReceipts.append", "io.linehub.outbox.DeliveryReceipts.received")),
     ("webhook: DeliveryReceipts fold / record, WebhookEventIds (the transaction that marks DELIVERED)", ("io.linehub.outbox.DeliveryReceipts", "io.linehub.outbox.WebhookEventIds")),
-    ("webhook: Camel idempotentConsumer / split (per event)", ("org.apache.camel.processor.idempotent", "org.apache.camel.processor.MulticastProcessor")),
+    ("Camel idempotentConsumer / split (per webhook event; per inbox chunk)", ("org.apache.camel.processor.idempotent", "org.apache.camel.processor.MulticastProcessor")),
     ("outcomes: OutcomeWriter / OutcomeStore (group commit)", ("io.linehub.outbox.OutcomeStore", "io.linehub.outbox.OutcomeWriter", "io.linehub.outbox.RecordOutcome")),
     ("claims: Dispatcher / Claims", ("io.linehub.outbox.Claims", "io.linehub.outbox.Dispatcher")),
     ("delivery steps: PrepareDelivery, LeaseStillHeld, RateBudgets, InFlight", ("io.linehub.outbox.PrepareDelivery", "io.linehub.outbox.LeaseStillHeld", "io.linehub.outbox.RateBudgets", "io.linehub.outbox.InFlight")),
     ("throttle + waiting room", ("io.linehub.outbox.ThrottleWaitingRoom", "org.apache.camel.processor.Throttler", "org.apache.camel.processor.ConcurrentRequestsThrottler")),
     ("line: client (LineProducer, LineClient)", ("io.linehub.line.",)),
+    # file intake (bench/file-intake.sh): the store, then the row side's steps
+    ("intake store: NotificationQueue.enqueueAll and the outbox's writes", ("io.linehub.outbox.", "io.linehub.db.")),
+    ("intake rows: phone numbers (libphonenumber, hash)", ("io.linehub.phone.",)),
+    ("intake rows: template validate / render", ("io.linehub.template.",)),
+    ("intake rows: reading the file (CSV / NDJSON / mapped)", ("io.linehub.rows.", "io.linehub.mapping.")),
+    ("intake rows: chunk steps (parse, facts, routes asked, schedule, metrics)", ("io.linehub.intake.", "io.linehub.customer.")),
+    ("inbox: checkpoints, report lines, progress", ("io.linehub.inbox.",)),
     ("logging", ("ch.qos.logback", "org.slf4j")),
     ("JDBC (PostgreSQL driver, HikariCP)", ("org.postgresql", "com.zaxxer.hikari")),
     ("JSON (Jackson)", ("com.fasterxml.jackson",)),
@@ -40,8 +48,8 @@ ACTIVITIES = [
 ]
 
 
-SPECIFIC = ACTIVITIES[:9]   # the hub's own steps (and Camel's per-event webhook EIPs): searched over the whole stack
-GENERIC = ACTIVITIES[9:]    # libraries: only when no hub step is on the stack, from the top
+SPECIFIC = ACTIVITIES[:15]   # the hub's own steps (and Camel's per-event webhook EIPs): searched over the whole stack
+GENERIC = ACTIVITIES[15:]    # libraries: only when no hub step is on the stack, from the top
 
 
 def activity(frames):

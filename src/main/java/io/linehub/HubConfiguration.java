@@ -301,16 +301,22 @@ public class HubConfiguration implements CamelConfiguration {
         FriendStatus friends = new FriendStatus(hubDb, Clock.systemUTC());
         r.bind("friendStatus", friends);
         // the steps of routes/intake.camel.yaml: parse, recipient facts, the channel policy's outcomes, the outbox row
-        r.bind("intakeParser", new NotificationParser(channels.names()));
-        r.bind("recipientFacts", new RecipientFacts(s.defaultRegion()));
+        NotificationParser parser = new NotificationParser(channels.names());
+        r.bind("intakeParser", parser);
+        RecipientFacts recipientFacts = new RecipientFacts(s.defaultRegion());
+        r.bind("recipientFacts", recipientFacts);
         r.bind("channelRouting", new io.linehub.intake.ChannelRouting(channels));
-        r.bind("payloadPlanner", new PayloadPlanner(payloads, channels));
-        r.bind("channelFacts", new ChannelFacts(channels, friends));
+        PayloadPlanner planner = new PayloadPlanner(payloads, channels);
+        r.bind("payloadPlanner", planner);
+        ChannelFacts channelFacts = new ChannelFacts(channels, friends);
+        r.bind("channelFacts", channelFacts);
         java.util.Map<String, io.linehub.quiet.QuietHours> quiet = new java.util.HashMap<>(channels.quietHours());
         channelQuietHours(context).forEach(quiet::putIfAbsent);
-        r.bind("sendSchedule", new io.linehub.intake.SendSchedule(catalog, channels.lineChannels(), quiet, clock));
+        io.linehub.intake.SendSchedule sendSchedule = new io.linehub.intake.SendSchedule(catalog, channels.lineChannels(), quiet, clock);
+        r.bind("sendSchedule", sendSchedule);
         r.bind("intake", new NotificationIntake(notificationQueue));
-        r.bind("intakeMetrics", observability.intake(channels.lineChannels(), catalog));
+        io.linehub.intake.IntakeMetrics intakeMetrics = observability.intake(channels.lineChannels(), catalog);
+        r.bind("intakeMetrics", intakeMetrics);
         r.bind("quotaGuard", new QuotaGuard(context.createProducerTemplate(), friends, outcomeStore, Duration.ofHours(1)));
         // one preview and one dead-letter store, shared by the API and the dashboard
         TemplatePreview preview = new TemplatePreview(catalog, payloads);
@@ -329,6 +335,9 @@ public class HubConfiguration implements CamelConfiguration {
         // the others through the route's idempotentConsumer
         r.bind("webhookEventIds", new WebhookEventIds(hubDb, clock));
         TriggerConfiguration.bind(context, s.dataDir(), hubDb, customerDb, notificationQueue, nodeId);
+        // direct:intake-chunk: the same steps for a file's rows a chunk at a time, asking the deciding routes once per distinct facts
+        r.bind("intakeChunk", new io.linehub.intake.IntakeChunk(parser, recipientFacts, planner, channelFacts, sendSchedule, intakeMetrics,
+                r.lookupByNameAndType("customerCache", io.linehub.customer.CustomerCache.class), context.createProducerTemplate()));
         // the dashboard (GET /): sessions signed in with API keys, pages from the read model and the inbox's progress
         r.bind("dashboard", DashboardConfiguration.dashboard(context, apiKeys, audit, hubDb, deadLetters,
                 channelPauses, preview, channels.lineChannels(), rateBudgets, clock));

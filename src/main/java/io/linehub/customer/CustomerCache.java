@@ -32,6 +32,11 @@ public class CustomerCache {
         }
     }
 
+    /** The customer's row when it was looked up within the TTL, else null (a file's chunk asks without an exchange). */
+    public Map<String, Object> find(String id) {
+        return cache == null || id == null ? null : cache.getIfPresent(id);
+    }
+
     /** Keeps the row the lookup found. */
     public void put(Exchange exchange) {
         Message m = exchange.getMessage();

@@ -3,10 +3,9 @@ package io.linehub.inbox;
 import io.linehub.observe.InboxMetrics;
 
 import io.linehub.headers.HubHeaders;
-import io.linehub.intake.RequestRejectedException;
+import io.linehub.intake.IntakeChunk;
 import io.linehub.intake.IntakeBatch;
 import io.linehub.intake.IntakeRejection;
-import io.linehub.json.Json;
 import io.linehub.rows.NotificationRow;
 import io.linehub.rows.NotificationRows;
 import io.linehub.rows.RowReader;
@@ -14,7 +13,6 @@ import io.linehub.rows.UnreadableRowsException;
 import io.linehub.outbox.EnqueueOutcome;
 import io.linehub.outbox.NotificationQueue;
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -110,7 +108,7 @@ public class InboxFiles {
      * The file consumer's file: refuse what is not a regular, non-empty file; else hash the bytes there now, start or
      * resume its run, open the report. The body becomes the row iterator (empty for a refused file).
      */
-    public Iterator<NotificationRow> open(Exchange exchange) throws IOException {
+    public Iterator<List<NotificationRow>> open(Exchange exchange) throws IOException {
         exchange.setProperty(HubHeaders.INBOX_REREAD, false);
         FileRun previous = exchange.getProperty(HubHeaders.INBOX_RUN, FileRun.class);
         exchange.removeProperty(HubHeaders.INBOX_RUN);
@@ -187,11 +185,11 @@ public class InboxFiles {
                 }
             }
         });
-        return rows;
+        return rows.chunks(checkpointRows);
     }
 
     /** A file the hub does not read at all: a report with one line saying why, and off to .failed/. */
-    private Iterator<NotificationRow> refuseUnread(Exchange exchange, String name, String base, Path report, String reason) throws IOException {
+    private Iterator<List<NotificationRow>> refuseUnread(Exchange exchange, String name, String base, Path report, String reason) throws IOException {
         if (Files.exists(report, LinkOption.NOFOLLOW_LINKS)) {
             Files.move(report, reportsDir.resolve(base + "." + STAMP.format(clock.instant()) + ".result.csv"));
         }
@@ -201,39 +199,54 @@ public class InboxFiles {
         return Collections.emptyIterator();
     }
 
-    /** One row: the notification JSON as the body and its idempotency key (the row's own, else file hash + row). */
-    public void request(Exchange exchange) throws org.apache.camel.InvalidPayloadException {
-        Message m = exchange.getMessage();
-        NotificationRow row = m.getMandatoryBody(NotificationRow.class);
+    /**
+     * One chunk of rows (the split's part: a checkpoint's worth, see {@link #open}): the requests for
+     * {@code direct:intake-chunk} as the body, each with its idempotency key (the row's own, else file hash + row). A
+     * row that could not even be read as a notification is held as rejected at once.
+     */
+    public List<IntakeChunk.Request> requests(Exchange exchange) throws org.apache.camel.InvalidPayloadException {
+        @SuppressWarnings("unchecked")
+        List<NotificationRow> rows = exchange.getMessage().getMandatoryBody(List.class);
         FileRun run = exchange.getProperty(HubHeaders.INBOX_RUN, FileRun.class);
-        exchange.setProperty(HubHeaders.INBOX_ROW_NUMBER, row.row());
-        if (row.request() == null) {
-            throw new RequestRejectedException(row.errorField(), row.errorReason());
+        run.chunk = rows;
+        List<IntakeChunk.Request> requests = new ArrayList<>(rows.size());
+        for (NotificationRow row : rows) {
+            if (row.request() != null) {
+                requests.add(new IntakeChunk.Request(row.request(),
+                        row.idempotencyKey() != null ? row.idempotencyKey() : "file:" + run.hash + ":" + row.row()));
+            }
         }
-        m.setHeader("Idempotency-Key", row.idempotencyKey() != null ? row.idempotencyKey() : "file:" + run.hash + ":" + row.row());
-        m.setBody(Json.write(row.request()).getBytes(StandardCharsets.UTF_8));
+        exchange.getMessage().setBody(requests);
+        return requests;
     }
 
-    /** Intake took the row: its notification waits in the file's batch, and its report line for the batch's outcome. */
-    public void queued(Exchange exchange) throws org.apache.camel.InvalidPayloadException {
-        IntakeBatch.Slot slot = exchange.getMessage().getMandatoryBody(IntakeBatch.Slot.class);
+    /**
+     * Intake took the chunk: each row's notification waits in the file's batch, or the row was refused (its report line
+     * names the column and the reason; other rows go on). A failure the hub may retry later (a database outage) fails
+     * the file instead, so that it is read again from its last checkpoint.
+     */
+    public void taken(Exchange exchange) throws org.apache.camel.InvalidPayloadException {
+        @SuppressWarnings("unchecked")
+        List<IntakeChunk.Outcome> outcomes = exchange.getMessage().getMandatoryBody(List.class);
         FileRun run = exchange.getProperty(HubHeaders.INBOX_RUN, FileRun.class);
-        run.hold(new Held(exchange.getProperty(HubHeaders.INBOX_ROW_NUMBER, Long.class), slot, null));
-    }
-
-    /** Intake (or reading) refused the row: the report will name the column and the reason. Other rows go on. */
-    public void rejected(Exchange exchange) {
-        Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        IntakeRejection why = IntakeRejection.of(e);
-        if (why.retryable()) {
-            throw new IllegalStateException("inbox row could not be stored; the file will be retried", e);
+        int next = 0;
+        for (NotificationRow row : run.chunk) {
+            if (row.request() == null) {
+                run.hold(new Held(row.row(), null, new IntakeRejection("invalid_request", row.errorField(), row.errorReason())));
+                continue;
+            }
+            IntakeChunk.Outcome o = outcomes.get(next++);
+            if (o.refusal() == null) {
+                run.hold(new Held(row.row(), o.slot(), null));
+                continue;
+            }
+            IntakeRejection why = IntakeRejection.of(o.refusal());
+            if (why.retryable()) {
+                throw new IllegalStateException("inbox row could not be stored; the file will be retried", o.refusal());
+            }
+            run.hold(new Held(row.row(), null, why));
         }
-        FileRun run = exchange.getProperty(HubHeaders.INBOX_RUN, FileRun.class);
-        Long row = exchange.getProperty(HubHeaders.INBOX_ROW_NUMBER, Long.class);
-        if (row == null) {
-            row = exchange.getMessage().getBody(NotificationRow.class).row();
-        }
-        run.hold(new Held(row, null, why));
+        run.chunk = List.of();
     }
 
     /**
@@ -407,6 +420,8 @@ public class InboxFiles {
         final IntakeBatch batch;
         /** The rows since the last checkpoint, in order. */
         final List<Held> held = new ArrayList<>();
+        /** The chunk intake is taking (see {@link InboxFiles#requests}). */
+        List<NotificationRow> chunk = List.of();
         NotificationRows rows;
         Path file;
         /** The file as it was opened: a change of size, time or identity means it was still being written. */

@@ -26,16 +26,22 @@ public class ChannelFacts {
 
     public void resolve(Exchange exchange) throws InvalidPayloadException {
         PendingNotification n = exchange.getMessage().getMandatoryBody(PendingNotification.class);
+        applyTo(n);
+        // every fact the policy reads, from one place (DecisionFacts): the same a file's chunk asks the policy with
+        DecisionFacts.policy(n).putOn(exchange);
+    }
+
+    /** {@link #resolve(Exchange)} without an exchange: the facts are kept in {@code n} (a file's chunk, {@link IntakeChunk}). */
+    void applyTo(PendingNotification n) {
         if (channels.find(n.lineChannel).isEmpty()) {
             throw new IllegalStateException("no LINE channel chosen for the notification: routes/channel-routing.camel.yaml must choose one");
         }
-        boolean approved = channels.get(n.lineChannel).line().flexibleApproved();
-        exchange.getMessage().setHeader(HubHeaders.FLEX_APPROVED, approved);
+        n.flexApproved = channels.get(n.lineChannel).line().flexibleApproved();
         if (n.userId != null && n.customerId != null) {
             Optional<FriendStatus.Status> known = friends.status(n.lineChannel, n.userId);
             n.friend = known.map(st -> st == FriendStatus.Status.FOLLOWING).orElse(n.customerSaysFriend);
         }
         // a user ID given in the request is taken as the caller's word that the user can receive a push
-        exchange.getMessage().setHeader(HubHeaders.FRIEND, n.userId != null && (n.customerId == null || n.friend));
+        n.pushable = n.userId != null && (n.customerId == null || n.friend);
     }
 }

@@ -22,31 +22,36 @@ public class ChannelRouting {
 
     /** The channel whose country is the recipient's, else {@code default}. */
     public void byCountry(Exchange exchange) throws InvalidPayloadException {
-        PendingNotification n = exchange.getMessage().getMandatoryBody(PendingNotification.class);
         String country = exchange.getProperty(HubHeaders.RECIPIENT_COUNTRY, String.class);
-        choose(exchange, n, channels.forCountry(country).map(ChannelDefinition::name).orElse(Channels.DEFAULT));
+        choose(exchange, channels.forCountry(country).map(ChannelDefinition::name).orElse(Channels.DEFAULT));
     }
 
     /** This channel (a rule that names one, e.g. by type); a name that is not configured is a broken rule: an internal error. */
     public void use(Exchange exchange, String channel) throws InvalidPayloadException {
-        PendingNotification n = exchange.getMessage().getMandatoryBody(PendingNotification.class);
         if (channels.find(channel).isEmpty()) {
             throw new IllegalStateException("routes/channel-routing.camel.yaml chose the LINE channel '" + channel
                     + "', which is not configured (channels: " + channels.names() + ")");
         }
-        choose(exchange, n, channel);
+        choose(exchange, channel);
     }
 
     /** The channel the request named stays. */
     public void named(Exchange exchange) throws InvalidPayloadException {
-        PendingNotification n = exchange.getMessage().getMandatoryBody(PendingNotification.class);
-        if (n.lineChannel == null) {
+        String named = exchange.getMessage().getBody() instanceof IntakeChunk.Question q ? q.routing().lineChannel()
+                : exchange.getMessage().getMandatoryBody(PendingNotification.class).lineChannel;
+        if (named == null) {
             throw new IllegalStateException("routes/channel-routing.camel.yaml kept the requested channel of a request that named none");
         }
+        choose(exchange, named);
     }
 
-    private static void choose(Exchange exchange, PendingNotification n, String channel) {
-        n.lineChannel = channel;
+    /** The notification's channel; for a file chunk's question ({@link IntakeChunk.Question}), the answer noted. */
+    private static void choose(Exchange exchange, String channel) throws InvalidPayloadException {
+        if (exchange.getMessage().getBody() instanceof IntakeChunk.Question q) {
+            q.answer(channel);
+        } else {
+            exchange.getMessage().getMandatoryBody(PendingNotification.class).lineChannel = channel;
+        }
         exchange.setProperty(HubHeaders.LINE_CHANNEL, channel);
     }
 }

@@ -33,9 +33,17 @@ public class IntakeMetrics extends RoutePolicySupport {
     @Override
     public void onExchangeDone(Route route, Exchange exchange) {
         PendingNotification n = exchange.getProperty(HubHeaders.INTAKE_NOTIFICATION, PendingNotification.class);
+        count(exchange.getFromRouteId(), n, !exchange.isFailed(), 1);
+    }
+
+    /**
+     * Counts {@code amount} notifications like {@code n} leaving intake, accepted or refused, for the trigger (a
+     * route id); a file's chunk ({@link IntakeChunk}) counts its rows this way, as if each had passed the intake route.
+     */
+    void count(String fromRouteId, PendingNotification n, boolean accepted, long amount) {
         String channel = n != null && n.lineChannel != null && knownChannel.test(n.lineChannel) ? n.lineChannel : "unknown";
         String type = n != null && n.type != null && knownType.test(n.type) ? n.type : "unknown";
-        String trigger = exchange.getFromRouteId() != null ? exchange.getFromRouteId() : "unknown";
+        String trigger = fromRouteId != null ? fromRouteId : "unknown";
         String key = trigger + '\u0000' + channel + '\u0000' + type;
         Counter[] c = counters.get(key);
         if (c == null) {
@@ -43,7 +51,7 @@ public class IntakeMetrics extends RoutePolicySupport {
                     counter("hub.notifications.accepted", "Notifications accepted at intake (stored, or in their file's batch)", trigger, channel, type),
                     counter("hub.notifications.refused", "Notifications refused at intake (the caller, report or ERP row says why)", trigger, channel, type)});
         }
-        c[exchange.isFailed() ? 1 : 0].increment();
+        c[accepted ? 0 : 1].increment(amount);
     }
 
     private Counter counter(String name, String description, String trigger, String channel, String type) {

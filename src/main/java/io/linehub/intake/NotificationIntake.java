@@ -38,7 +38,7 @@ public class NotificationIntake {
         return batch.add(toOutbox(n));
     }
 
-    private static NewNotification toOutbox(PendingNotification n) {
+    static NewNotification toOutbox(PendingNotification n) {
         boolean lon = n.operation.startsWith("pnp-");
         return new NewNotification(n.type, n.lineChannel, n.operation, n.customerId, lon ? n.recipientHash : null, n.recipientMasked,
                 n.recipientCountry, n.language, Json.write(n.data), Json.write(n.lineRequest), n.idempotencyKey, n.requestDigest,

@@ -58,21 +58,44 @@ public class NotificationParser {
         } catch (Json.UntrustedJsonException e) {
             throw new RequestRejectedException(e.field(), e.reason());
         }
-        PendingNotification n = fromJson(root);
-        String key = m.getHeader("Idempotency-Key", String.class);
-        if (key != null) {
-            if (key.isBlank() || key.length() > MAX_IDEMPOTENCY_KEY) {
-                throw new RequestRejectedException("Idempotency-Key", "must be 1 to " + MAX_IDEMPOTENCY_KEY + " characters");
-            }
-            n.idempotencyKey = key;
-        }
-        n.requestDigest = Sha256.hex(Json.write(root));
+        PendingNotification n = accept(root, m.getHeader("Idempotency-Key", String.class), Json.write(root));
         m.removeHeaders("*");
         if (n.customerId != null) {
             m.setHeader(HubHeaders.CUSTOMER_ID, n.customerId);
         }
         exchange.setProperty(HubHeaders.INTAKE_NOTIFICATION, n);
         m.setBody(n);
+    }
+
+    /**
+     * A row of a file's chunk ({@link IntakeChunk}): the request as a JSON tree the row reader built, checked as
+     * {@link #parse} checks a request body (size, text, fields, idempotency key) without writing and reading it again.
+     */
+    PendingNotification parseRow(JsonNode root, String idempotencyKey) {
+        String json = Json.write(root);
+        // the body's limit counts bytes; a row of Latin text is as many bytes as characters, others are counted
+        if (json.length() * 3L > MAX_BODY_BYTES && json.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_BODY_BYTES) {
+            throw new RequestRejectedException(RequestRejectedException.Kind.TOO_LARGE, "body", "is larger than " + MAX_BODY_BYTES + " bytes");
+        }
+        try {
+            Json.checkText(root, "");
+        } catch (Json.UntrustedJsonException e) {
+            throw new RequestRejectedException(e.field(), e.reason());
+        }
+        return accept(root, idempotencyKey, json);
+    }
+
+    /** The checked notification, its idempotency key and the digest of its request (the text {@code json} of {@code root}). */
+    private PendingNotification accept(JsonNode root, String key, String json) {
+        PendingNotification n = fromJson(root);
+        if (key != null) {
+            if (key.isBlank() || key.length() > MAX_IDEMPOTENCY_KEY) {
+                throw new RequestRejectedException("Idempotency-Key", "must be 1 to " + MAX_IDEMPOTENCY_KEY + " characters");
+            }
+            n.idempotencyKey = key;
+        }
+        n.requestDigest = Sha256.hex(json);
+        return n;
     }
 
     /** Validates one notification in the API's JSON form. */

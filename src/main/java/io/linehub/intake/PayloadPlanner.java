@@ -38,46 +38,77 @@ public class PayloadPlanner {
 
     /** LINE notification message, template form, by hashed phone number. */
     public void lonTemplate(Exchange exchange, String reason) throws InvalidPayloadException {
-        PendingNotification n = planned(exchange, LineOperation.PNP_TEMPLATE, reason);
-        n.lineRequest = payloads.lonTemplate(needs(n.recipientHash, "a LINE notification message", "a usable phone number"), n.type, n.data,
-                renderOptions(n));
+        outcome(exchange, LineOperation.PNP_TEMPLATE, reason);
     }
 
     /** LINE notification message, flexible form, by hashed phone number. */
     public void lonFlex(Exchange exchange, String reason) throws InvalidPayloadException {
-        PendingNotification n = planned(exchange, LineOperation.PNP_FLEX, reason);
-        n.lineRequest = payloads.lonFlex(needs(n.recipientHash, "a LINE notification message", "a usable phone number"), n.type, n.data,
-                renderOptions(n));
+        outcome(exchange, LineOperation.PNP_FLEX, reason);
     }
 
     /** Push to the LINE user ID (given, or the customer's). */
     public void push(Exchange exchange, String reason) throws InvalidPayloadException {
-        PendingNotification n = planned(exchange, LineOperation.PUSH, reason);
-        n.lineRequest = payloads.push(needs(n.userId, "a push", "a LINE user ID"), n.type, n.data, renderOptions(n));
-        n.retryKey = UUID.randomUUID().toString();
-        // pushes with the same content are packed into multicasts at delivery
-        n.contentDigest = Sha256.hex(Json.write(n.lineRequest.get("messages")));
+        outcome(exchange, LineOperation.PUSH, reason);
     }
 
     /** Multicast to the user IDs given. */
     public void multicast(Exchange exchange, String reason) throws InvalidPayloadException {
-        PendingNotification n = planned(exchange, LineOperation.MULTICAST, reason);
-        n.lineRequest = payloads.multicast(needs(n.userIds, "a multicast", "LINE user IDs"), n.type, n.data, renderOptions(n));
-        n.retryKey = UUID.randomUUID().toString();
+        outcome(exchange, LineOperation.MULTICAST, reason);
     }
 
     /** Broadcast to every friend of the channel. */
     public void broadcast(Exchange exchange, String reason) throws InvalidPayloadException {
-        PendingNotification n = planned(exchange, LineOperation.BROADCAST, reason);
-        n.lineRequest = payloads.broadcast(n.type, n.data, renderOptions(n));
-        n.retryKey = UUID.randomUUID().toString();
+        outcome(exchange, LineOperation.BROADCAST, reason);
     }
 
     /** Narrowcast to an audience. */
     public void narrowcast(Exchange exchange, String reason) throws InvalidPayloadException {
-        PendingNotification n = planned(exchange, LineOperation.NARROWCAST, reason);
-        n.lineRequest = payloads.narrowcast(needs(n.audienceGroupId, "a narrowcast", "an audience group ID"), n.type, n.data, renderOptions(n));
-        n.retryKey = UUID.randomUUID().toString();
+        outcome(exchange, LineOperation.NARROWCAST, reason);
+    }
+
+    /**
+     * The policy's choice: for a notification, its LINE request rendered now; for a file chunk's question
+     * ({@link IntakeChunk.Question} as the body), the answer noted, to be applied to each row that asked it.
+     */
+    private void outcome(Exchange exchange, LineOperation operation, String reason) throws InvalidPayloadException {
+        if (exchange.getMessage().getBody() instanceof IntakeChunk.Question q) {
+            q.answer(operation, reason);
+            return;
+        }
+        apply(exchange.getMessage().getMandatoryBody(PendingNotification.class), operation, reason);
+    }
+
+    /** Renders LINE's request for the operation the policy chose, and notes the operation and the policy's reason. */
+    void apply(PendingNotification n, LineOperation operation, String reason) {
+        n.operation = operation.uriName();
+        n.decision = reason;
+        n.templateVersion = payloads.renderer().templateVersion(n.type);
+        RenderOptions options = renderOptions(n);
+        switch (operation) {
+            case PNP_TEMPLATE -> n.lineRequest = payloads.lonTemplate(needs(n.recipientHash, "a LINE notification message", "a usable phone number"),
+                    n.type, n.data, options);
+            case PNP_FLEX -> n.lineRequest = payloads.lonFlex(needs(n.recipientHash, "a LINE notification message", "a usable phone number"),
+                    n.type, n.data, options);
+            case PUSH -> {
+                n.lineRequest = payloads.push(needs(n.userId, "a push", "a LINE user ID"), n.type, n.data, options);
+                n.retryKey = UUID.randomUUID().toString();
+                // pushes with the same content are packed into multicasts at delivery
+                n.contentDigest = Sha256.hex(Json.write(n.lineRequest.get("messages")));
+            }
+            case MULTICAST -> {
+                n.lineRequest = payloads.multicast(needs(n.userIds, "a multicast", "LINE user IDs"), n.type, n.data, options);
+                n.retryKey = UUID.randomUUID().toString();
+            }
+            case BROADCAST -> {
+                n.lineRequest = payloads.broadcast(n.type, n.data, options);
+                n.retryKey = UUID.randomUUID().toString();
+            }
+            case NARROWCAST -> {
+                n.lineRequest = payloads.narrowcast(needs(n.audienceGroupId, "a narrowcast", "an audience group ID"), n.type, n.data, options);
+                n.retryKey = UUID.randomUUID().toString();
+            }
+            default -> throw new IllegalStateException("the channel policy chose " + operation + ", which intake does not send");
+        }
     }
 
     /**
@@ -86,14 +117,6 @@ public class PayloadPlanner {
      */
     public void refuse(String kind, String field, String reason) {
         throw new RequestRejectedException(RequestRejectedException.Kind.valueOf(kind), field, reason);
-    }
-
-    private PendingNotification planned(Exchange exchange, LineOperation operation, String reason) throws InvalidPayloadException {
-        PendingNotification n = exchange.getMessage().getMandatoryBody(PendingNotification.class);
-        n.operation = operation.uriName();
-        n.decision = reason;
-        n.templateVersion = payloads.renderer().templateVersion(n.type);
-        return n;
     }
 
     private static <T> T needs(T address, String operation, String what) {

@@ -44,6 +44,10 @@ public final class PendingNotification {
     boolean customerSaysFriend;
     /** Whether the customer follows the sending channel (its friend status from LINE's webhooks, else the company's data). */
     boolean friend;
+    /** The fact the channel policy reads as HubFriend: a LINE user ID that may be pushed to on the sending channel. */
+    boolean pushable;
+    /** The sending channel is approved by LINE for flexible LINE notification messages (HubFlexApproved). */
+    boolean flexApproved;
     /** Why the number cannot be used for a LINE notification message, or null when it can. */
     String phoneProblem;
     /** The chosen LINE operation and why. */

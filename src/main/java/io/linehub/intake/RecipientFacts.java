@@ -1,7 +1,6 @@
 package io.linehub.intake;
 
 import io.linehub.headers.HubHeaders;
-import io.linehub.customer.CustomerCache;
 import io.linehub.phone.InvalidPhoneNumberException;
 import io.linehub.phone.PhoneNumbers;
 import org.apache.camel.Exchange;
@@ -31,12 +30,17 @@ public class RecipientFacts {
     public void applyCustomer(Exchange exchange) throws InvalidPayloadException {
         Message m = exchange.getMessage();
         PendingNotification n = m.getMandatoryBody(PendingNotification.class);
-        if (n.customerId == null) {
-            return;
-        }
         @SuppressWarnings("unchecked")
         Map<String, Object> row = m.getHeader(HubHeaders.CUSTOMER_ROW, Map.class);
         m.removeHeader(HubHeaders.CUSTOMER_ROW);
+        applyCustomerRow(n, row);
+    }
+
+    /** {@link #applyCustomer(Exchange)} without an exchange (a file's chunk, {@link IntakeChunk}). */
+    void applyCustomerRow(PendingNotification n, Map<String, Object> row) {
+        if (n.customerId == null) {
+            return;
+        }
         if (row == null) {
             throw new RequestRejectedException("to.customerId", "no customer with this id");
         }
@@ -64,15 +68,23 @@ public class RecipientFacts {
      */
     public void resolveRecipient(Exchange exchange) throws InvalidPayloadException {
         PendingNotification n = exchange.getMessage().getMandatoryBody(PendingNotification.class);
+        resolve(n);
+        DecisionFacts.policy(n).putRecipientPart(exchange);
+        // what the channel routing rule (routes/channel-routing.camel.yaml) reads
+        DecisionFacts.routing(n).putOn(exchange);
+    }
+
+    /** {@link #resolveRecipient} without an exchange: the facts are kept in {@code n} (a file's chunk, {@link IntakeChunk}). */
+    void resolve(PendingNotification n) {
         if (n.rawPhone != null && !n.rawPhone.isBlank()) {
             String region = n.region != null && !n.region.isBlank() ? n.region : defaultRegion;
             try {
-                String e164 = PhoneNumbers.toE164(n.rawPhone, region);
-                String country = PhoneNumbers.regionOf(e164);
-                n.recipientMasked = PhoneNumbers.mask(e164);
+                PhoneNumbers.Parsed number = PhoneNumbers.parse(n.rawPhone, region);
+                String country = number.region();
+                n.recipientMasked = number.masked();
                 n.recipientCountry = country;
                 if (PhoneNumbers.LON_REGIONS.contains(country)) {
-                    n.recipientHash = PhoneNumbers.hash(e164);
+                    n.recipientHash = PhoneNumbers.hash(number.e164());
                 } else {
                     n.phoneProblem = "the number is from " + country + "; LINE notification messages reach only numbers from Japan, Thailand and Taiwan";
                 }
@@ -83,20 +95,6 @@ public class RecipientFacts {
             n.phoneProblem = "the customer has no phone number";
         }
         n.rawPhone = null;
-        Message m = exchange.getMessage();
-        m.setHeader(HubHeaders.VIA, n.via);
-        m.setHeader(HubHeaders.AUDIENCE, n.audienceGroupId != null);
-        m.setHeader(HubHeaders.USER_IDS, n.userIds != null);
-        m.setHeader(HubHeaders.LON_REACHABLE, n.isLonReachable());
-        // properties, not headers: the headers above are what an API response has always carried
-        exchange.setProperty(HubHeaders.RECIPIENT, n.recipientForm);
-        exchange.setProperty(HubHeaders.USER_ID_KNOWN, n.userId != null);
-        exchange.setProperty(HubHeaders.PHONE_PROBLEM, n.isLonReachable() ? null : n.phoneProblem != null ? n.phoneProblem : "no phone number");
-        // what the channel routing rule (routes/channel-routing.camel.yaml) reads
-        exchange.setProperty(HubHeaders.LINE_CHANNEL, n.lineChannel);
-        exchange.setProperty(HubHeaders.RECIPIENT_COUNTRY, n.recipientCountry != null ? n.recipientCountry
-                : n.region != null && !n.region.isBlank() ? n.region.toUpperCase(Locale.ROOT) : null);
-        exchange.setProperty(HubHeaders.NOTIFICATION_TYPE, n.type);
     }
 
     private static Map<String, Object> lowerCaseKeys(Map<String, Object> row) {

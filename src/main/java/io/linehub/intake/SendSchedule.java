@@ -49,7 +49,11 @@ public class SendSchedule {
     }
 
     public void plan(Exchange exchange) throws InvalidPayloadException {
-        PendingNotification n = exchange.getMessage().getMandatoryBody(PendingNotification.class);
+        planTiming(exchange.getMessage().getMandatoryBody(PendingNotification.class));
+    }
+
+    /** {@link #plan(Exchange)} without an exchange (a file's chunk, {@link IntakeChunk}). */
+    void planTiming(PendingNotification n) {
         n.timing = timing(n, clock.instant());
     }
 

@@ -25,6 +25,14 @@ public final class PhoneNumbers {
     public static final int MAX_RAW_LENGTH = 32;
 
     private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
+    private static final java.util.regex.Pattern E164 = java.util.regex.Pattern.compile("\\+[1-9]\\d{1,14}");
+
+    /**
+     * A number parsed once: its E.164 form, its region and its masked form (what intake needs of every number;
+     * {@link #toE164}, {@link #regionOf} and {@link #mask} would parse it three times).
+     */
+    public record Parsed(String e164, String region, String masked) {
+    }
 
     private PhoneNumbers() {
     }
@@ -38,6 +46,11 @@ public final class PhoneNumbers {
      * @throws InvalidPhoneNumberException with a reason that does not repeat the number
      */
     public static String toE164(String raw, String defaultRegion) {
+        return parse(raw, defaultRegion).e164();
+    }
+
+    /** {@link #toE164}, {@link #regionOf} and {@link #mask} of one number with one parse; the same exceptions as {@link #toE164}. */
+    public static Parsed parse(String raw, String defaultRegion) {
         if (raw == null || raw.isBlank()) {
             throw new InvalidPhoneNumberException("is empty");
         }
@@ -55,7 +68,8 @@ public final class PhoneNumbers {
             throw new InvalidPhoneNumberException("is not a valid number for its country"
                     + (raw.trim().startsWith("+") ? "" : " (read as " + region + ")"));
         }
-        return UTIL.format(number, PhoneNumberUtil.PhoneNumberFormat.E164);
+        String regionCode = UTIL.getRegionCodeForNumber(number);
+        return new Parsed(UTIL.format(number, PhoneNumberUtil.PhoneNumberFormat.E164), regionCode == null ? "ZZ" : regionCode, mask(number));
     }
 
     /** ISO 3166 region of an E.164 number, e.g. TH for +66812345678; "ZZ" when unknown. */
@@ -75,7 +89,7 @@ public final class PhoneNumbers {
 
     /** SHA-256 of the E.164 string (with '+'), 64 lowercase hex characters, as LINE's {@code to} field wants it. */
     public static String hash(String e164) {
-        if (e164 == null || !e164.matches("\\+[1-9]\\d{1,14}")) {
+        if (e164 == null || !E164.matcher(e164).matches()) {
             throw new IllegalArgumentException("not an E.164 number");
         }
         try {
@@ -92,15 +106,18 @@ public final class PhoneNumbers {
      */
     public static String mask(String e164) {
         try {
-            PhoneNumber number = UTIL.parse(e164, null);
-            String national = UTIL.getNationalSignificantNumber(number);
-            if (national.length() <= 5) {
-                return "+" + number.getCountryCode() + " " + "x".repeat(national.length());
-            }
-            return "+" + number.getCountryCode() + " " + national.charAt(0)
-                    + "x".repeat(national.length() - 5) + national.substring(national.length() - 4);
+            return mask(UTIL.parse(e164, null));
         } catch (NumberParseException e) {
             return "(invalid)";
         }
+    }
+
+    private static String mask(PhoneNumber number) {
+        String national = UTIL.getNationalSignificantNumber(number);
+        if (national.length() <= 5) {
+            return "+" + number.getCountryCode() + " " + "x".repeat(national.length());
+        }
+        return "+" + number.getCountryCode() + " " + national.charAt(0)
+                + "x".repeat(national.length() - 5) + national.substring(national.length() - 4);
     }
 }

@@ -124,6 +124,28 @@ public abstract class NotificationRows implements Iterator<NotificationRow>, Clo
         return r;
     }
 
+    /** These rows {@code size} at a time (the inbox's chunks: one checkpoint each; the last may be shorter). */
+    public Iterator<java.util.List<NotificationRow>> chunks(int size) {
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return NotificationRows.this.hasNext();
+            }
+
+            @Override
+            public java.util.List<NotificationRow> next() {
+                java.util.List<NotificationRow> chunk = new java.util.ArrayList<>(Math.min(size, 4096));
+                while (chunk.size() < size && NotificationRows.this.hasNext()) {
+                    chunk.add(NotificationRows.this.next());
+                }
+                if (chunk.isEmpty()) {
+                    throw new NoSuchElementException();
+                }
+                return chunk;
+            }
+        };
+    }
+
     /**
      * The file's own column a rejected request field ({@code data.shippedDate}, {@code to.phone}) came from, for the
      * report; null: the inbox's default naming. A mapped reader knows its mapping.
