@@ -24,7 +24,7 @@ import java.util.concurrent.CountDownLatch;
 public final class SandboxCommand {
 
     static final String USAGE = "usage: sandbox [--port 8090] [--host 127.0.0.1] [--channel name:token:secret[:webhookUrl]]..."
-            + " [--channel-id name:channelId:secret[:webhookUrl]]... [--token-lifetime-seconds N] [--accept-all] [--delivery-delay-ms N] [--undelivered-share 0..1] [--webhook-batch-max N] [--webhook-batch-ms N] [--max-recorded N] [--latency-ms FIXED[:JITTER]] [--rate-per-second N] [--no-validation]";
+            + " [--channel-id name:channelId:secret[:webhookUrl]]... [--token-lifetime-seconds N] [--accept-all] [--delivery-delay-ms N] [--undelivered-share 0..1] [--webhook-batch-max N] [--webhook-batch-ms N] [--webhook-redelivery] [--max-recorded N] [--latency-ms FIXED[:JITTER]] [--rate-per-second N] [--no-validation]";
 
     private SandboxCommand() {
     }
@@ -42,6 +42,7 @@ public final class SandboxCommand {
                     case "--host" -> b.host(args[++i]);
                     case "--accept-all" -> b.acceptAllNumbers(true);
                     case "--no-validation" -> b.validateRequests(false);
+                    case "--webhook-redelivery" -> b.webhookRedelivery(true);
                     case "--delivery-delay-ms" -> b.deliveryDelay(Duration.ofMillis(Long.parseLong(args[++i])));
                     case "--webhook-batch-max" -> batchMax = Integer.parseInt(args[++i]);
                     case "--webhook-batch-ms" -> batchWindow = Duration.ofMillis(Long.parseLong(args[++i]));
