@@ -55,7 +55,10 @@ import static org.awaitility.Awaitility.await;
  * within LINE's 2 s, as LINE does when redelivery is on: a cold or starved hub's late answer must not leave a
  * notification UNDELIVERED, since every one must end DELIVERED.
  */
-@EnabledIfSystemProperty(named = "hub.cluster-it", matches = "true", disabledReason = "the cluster IT runs with -Dhub.cluster-it=true (issue 14, not yet passing)")
+// Not yet part of `mvn -B verify`: with the fixes of session 7 (the rate-share gate's deadlock, webhook redelivery, one
+// event-id seed per sandbox) it passed, but not three times in a row before the deadline on a machine at load 15-60.
+// Run it with -Dhub.cluster-it=true; un-gate it once it has.
+@EnabledIfSystemProperty(named = "hub.cluster-it", matches = "true", disabledReason = "the cluster IT runs with -Dhub.cluster-it=true (issue 14: not yet three passes in a row)")
 class ClusterIT {
 
     /** A LINE channel of the test, with its sandbox's budget (requests per second per endpoint) and the channels file's. */
