@@ -265,7 +265,9 @@ public class HubConfiguration implements CamelConfiguration {
         if (Database.isPostgres(dbUrl)) {
             // a cluster: the budgets hold for all hubs together, a dead hub's claims come back after its node lease
             ClusterSettings cs = ClusterSettings.from(context.getPropertiesComponent());
-            RateShareGate gate = RateShareGate.clustered(waitingRoom);
+            // exchanges the gate held go on on threads of their own, never the throttle's waiting room: its threads block
+            // on the throttle's permits, which come back only once those exchanges have gone on (a deadlock: ClusterIT)
+            RateShareGate gate = RateShareGate.clustered(scheduler("rate-share-gate", 2, toClose));
             ClusterHeartbeat heartbeat = new ClusterHeartbeat(hubDb, nodeId, gate, cs.shareLease(), cs.nodeLease()).start(cs.heartbeat());
             toClose.add(0, heartbeat);
             claims.withNodeLeases(cs.nodeLease());

@@ -50,7 +50,11 @@ public final class RateShareGate extends AsyncProcessorSupport {
         this.nanoTime = nanoTime;
     }
 
-    /** A gate whose shares {@link ClusterHeartbeat} sets; waiting exchanges go on on {@code executor}. */
+    /**
+     * A gate whose shares {@link ClusterHeartbeat} sets; waiting exchanges go on on {@code executor}, which must never
+     * wait for a throttle permit (not the throttle's waiting room: its threads block on the permits that the exchanges
+     * held here give back only once they have gone on).
+     */
     public static RateShareGate clustered(Executor executor) {
         return new RateShareGate(true, executor, System::nanoTime);
     }

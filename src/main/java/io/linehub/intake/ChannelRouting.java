@@ -26,11 +26,16 @@ public class ChannelRouting {
         choose(exchange, channels.forCountry(country).map(ChannelDefinition::name).orElse(Channels.DEFAULT));
     }
 
-    /** This channel (a rule that names one, e.g. by type); a name that is not configured is a broken rule: an internal error. */
+    /**
+     * This channel (a rule that names one, e.g. by type). A name that is not configured (a rule left behind when a
+     * channel was removed) refuses the notification on {@code channel}, as a request naming it would be: a 400, a
+     * file row's report line, never an internal error.
+     */
     public void use(Exchange exchange, String channel) throws InvalidPayloadException {
         if (channels.find(channel).isEmpty()) {
-            throw new IllegalStateException("routes/channel-routing.camel.yaml chose the LINE channel '" + channel
-                    + "', which is not configured (channels: " + channels.names() + ")");
+            throw new RequestRejectedException("channel", "the channel routing rule (routes/channel-routing.camel.yaml) chose the LINE channel '"
+                    + channel + "', which is not configured; configured: " + new java.util.TreeSet<>(channels.names())
+                    + "; name one in the request, or correct the rule");
         }
         choose(exchange, channel);
     }

@@ -200,8 +200,15 @@ final class DeliveryWebhooks implements AutoCloseable {
         }
     }
 
+    /** LINE does not say how often or when it redelivers (README §10.1): here up to 5 times, after 1, 2, 4, 8 and 16 s. */
+    static final int REDELIVERIES = 5;
+
     /** POSTs one signed webhook body asynchronously and records the hub's answer. */
     void send(ChannelState channel, String body) {
+        send(channel, body, 0);
+    }
+
+    private void send(ChannelState channel, String body, int redelivery) {
         if (closed) {
             return;
         }
@@ -226,6 +233,15 @@ final class DeliveryWebhooks implements AutoCloseable {
                     LOG.warn("webhook to channel {} failed: {}", channel.name(), failure.toString());
                 } else if (LOG.isTraceEnabled()) {
                     LOG.trace("webhook to channel {} -> {}", channel.name(), status);
+                }
+                if ((status < 200 || status > 299) && sandbox.config().webhookRedelivery() && redelivery < REDELIVERIES) {
+                    // the same events (same ids), marked as a redelivery
+                    String again = body.replace("\"isRedelivery\":false", "\"isRedelivery\":true");
+                    try {
+                        scheduler.schedule(() -> send(channel, again, redelivery + 1), 1L << redelivery, TimeUnit.SECONDS);
+                    } catch (RejectedExecutionException e) {
+                        // closing
+                    }
                 }
             });
         } catch (RejectedExecutionException e) {

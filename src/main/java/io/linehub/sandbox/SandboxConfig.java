@@ -26,6 +26,7 @@ public final class SandboxConfig {
     private final Duration deliveryDelay;
     private final int webhookBatchMax;
     private final Duration webhookBatchWindow;
+    private final boolean webhookRedelivery;
     private final double undeliveredShare;
     private final boolean acceptAllNumbers;
     private final int maxRecordedRequests;
@@ -67,6 +68,7 @@ public final class SandboxConfig {
             throw new IllegalArgumentException("webhookBatchMax must be >= 1: " + b.webhookBatchMax);
         }
         this.webhookBatchMax = b.webhookBatchMax;
+        this.webhookRedelivery = b.webhookRedelivery;
         this.webhookBatchWindow = Objects.requireNonNull(b.webhookBatchWindow, "webhookBatchWindow");
         if (webhookBatchWindow.isNegative()) {
             throw new IllegalArgumentException("webhookBatchWindow must not be negative");
@@ -125,6 +127,11 @@ public final class SandboxConfig {
      * due, alone unless others are due at the same moment).
      */
     public Duration webhookBatchWindow() { return webhookBatchWindow; }
+    /**
+     * LINE's webhook redelivery (opt-in in the Console; README §10.1): a webhook request the hub did not answer with
+     * 2xx within 2 s is sent again, identical but for {@code deliveryContext.isRedelivery = true} (same event ids).
+     */
+    public boolean webhookRedelivery() { return webhookRedelivery; }
     public double undeliveredShare() { return undeliveredShare; }
     public boolean acceptAllNumbers() { return acceptAllNumbers; }
     public int maxRecordedRequests() { return maxRecordedRequests; }
@@ -156,7 +163,7 @@ public final class SandboxConfig {
     @Override
     public String toString() {
         return "SandboxConfig[host=" + host + ", port=" + port + ", channels=" + channels
-                + ", deliveryDelay=" + deliveryDelay + ", webhookBatchMax=" + webhookBatchMax + ", webhookBatchWindow=" + webhookBatchWindow
+                + ", deliveryDelay=" + deliveryDelay + ", webhookBatchMax=" + webhookBatchMax + ", webhookBatchWindow=" + webhookBatchWindow + ", webhookRedelivery=" + webhookRedelivery
                 + ", undeliveredShare=" + undeliveredShare
                 + ", acceptAllNumbers=" + acceptAllNumbers + ", maxRecordedRequests=" + maxRecordedRequests
                 + ", clock=" + clock + ", randomSeed=" + randomSeed + ", validateRequests=" + validateRequests
@@ -172,6 +179,7 @@ public final class SandboxConfig {
         private Duration deliveryDelay = Duration.ofSeconds(1);
         private int webhookBatchMax = DEFAULT_WEBHOOK_BATCH_MAX;
         private Duration webhookBatchWindow = DEFAULT_WEBHOOK_BATCH_WINDOW;
+        private boolean webhookRedelivery;
         private double undeliveredShare = 0.0;
         private boolean acceptAllNumbers = false;
         private int maxRecordedRequests = 100_000;
@@ -209,6 +217,12 @@ public final class SandboxConfig {
 
         public Builder deliveryDelay(Duration deliveryDelay) { this.deliveryDelay = deliveryDelay; return this; }
         /** Delivery events per webhook request at most, and how long a due one may wait for others (1 and 0: one each). */
+        /** See {@link SandboxConfig#webhookRedelivery()}. */
+        public Builder webhookRedelivery(boolean on) {
+            this.webhookRedelivery = on;
+            return this;
+        }
+
         public Builder webhookBatching(int max, Duration window) {
             this.webhookBatchMax = max;
             this.webhookBatchWindow = window;

@@ -50,6 +50,9 @@ class ChannelRoutingTest {
     static final String REMINDER = "{\"type\":\"payment_reminder\",\"via\":\"push\",\"to\":{\"customerId\":\"C-2002\"},"
             + "\"data\":{\"invoiceNumber\":\"R-1\",\"amount\":{\"amount\":10,\"currency\":\"THB\"},\"dueDate\":\"2026-12-01\"}}";
 
+    /** A channel an edited rule still names after it left the channels file. */
+    static final String RETIRED = "tw-retired";
+
     @TempDir
     static Path dir;
     static TestHub shipped;
@@ -81,7 +84,12 @@ class ChannelRoutingTest {
                                   - bean:
                                       ref: channelRouting
                                       method: "use(${exchange}, 'tw-main')"
-                """ + first));
+                              - simple: "${exchangeProperty.HubLineChannel} == null && ${exchangeProperty.HubRecipientCountry} == 'TW'"
+                                steps:
+                                  - bean:
+                                      ref: channelRouting
+                                      method: "use(${exchange}, '%s')"
+                """.formatted(RETIRED) + first));
         shipped = TestHub.start(Files.createDirectories(dir.resolve("shipped")), settings(channels));
         Map<String, String> e = new java.util.HashMap<>(settings(channels));
         e.put("camel.main.routes-include-pattern", "file:" + routes.toAbsolutePath() + "/*.camel.yaml");
@@ -219,6 +227,31 @@ class ChannelRoutingTest {
         assertThat(shipping.path("channel").asText()).isEqualTo("th-main");
         // the shipped rule: by country (JP: no JP channel in the file, so default)
         assertThat(accepted(shipped, REMINDER).path("channel").asText()).isEqualTo("default");
+    }
+
+    @Test
+    void aRuleNamingAChannelThatIsNotConfiguredRefusesOnChannelNotA500() throws Exception {
+        // the edited rule sends Taiwanese numbers to a channel that is no longer in the channels file
+        HttpResponse<String> r = edited.post("/api/notifications", "{\"type\":\"shipping_complete\",\"to\":{\"phone\":\"+886 912 345 678\"}," + DATA + "}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        JsonNode error = Json.read(r.body());
+        assertThat(error.path("field").asText()).isEqualTo("channel");
+        assertThat(error.path("reason").asText()).contains("routing rule", RETIRED, "not configured", "th-main", "tw-main", "default");
+        // naming a channel in the request still works for the same recipient
+        assertThat(accepted(edited, "{\"type\":\"shipping_complete\",\"channel\":\"default\",\"to\":{\"phone\":\"+886 912 345 678\"}," + DATA + "}")
+                .path("channel").asText()).isEqualTo("default");
+
+        // a file row: a report line refusing it on channel; the good row next to it goes
+        io.linehub.inbox.Inbox inbox = new io.linehub.inbox.Inbox(dir.resolve("edited"));
+        inbox.drop("retired-channel.csv", ("phone,type,orderNumber,shippedDate\r\n+886 912 345 678,shipping_complete,R-2,2026-11-27\r\n"
+                + "081-234-5678,shipping_complete,R-3,2026-11-27\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        java.util.List<String[]> report = inbox.awaitReport("retired-channel.csv", Duration.ofSeconds(30));
+        assertThat(report).hasSize(2);
+        assertThat(report.get(0)[1]).isEqualTo("rejected");
+        assertThat(report.get(0)[3]).isEqualTo("channel");
+        assertThat(report.get(0)[4]).contains(RETIRED, "not configured");
+        assertThat(report.get(1)[1]).as(String.join(",", report.get(1))).isEqualTo("accepted");
+        assertThat(edited.notification(report.get(1)[2]).path("channel").asText()).isEqualTo("th-main");
     }
 
     @Test

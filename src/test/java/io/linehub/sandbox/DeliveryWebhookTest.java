@@ -184,6 +184,42 @@ class DeliveryWebhookTest {
     }
 
     @Test
+    @DisplayName("with redelivery on, a webhook request the hub answered with an error is sent again, same events, isRedelivery true; off: once")
+    void unansweredWebhooksAreRedeliveredWhenRedeliveryIsOn() throws Exception {
+        sandbox = LineSandbox.start(SandboxConfig.builder()
+                .channel(new SandboxChannel("channel-a", TOKEN, SECRET, hub.url()))
+                .deliveryDelay(DELAY).webhookRedelivery(true)
+                .acceptAllNumbers(true).validateRequests(false).build());
+        client = new SandboxClient(sandbox);
+        hub.answer(500);
+        assertThat(client.push(minimalBody(TH_HASH)).statusCode()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(5)).until(() -> hub.received().size() == 1);
+        hub.answer(200);
+        await().atMost(Duration.ofSeconds(5)).until(() -> hub.received().size() == 2);
+        List<WebhookReceiver.Received> got = hub.received();
+        JsonNode first = JSON.readTree(got.get(0).body()).get("events").get(0);
+        JsonNode again = JSON.readTree(got.get(1).body()).get("events").get(0);
+        assertThat(first.get("deliveryContext").get("isRedelivery").asBoolean()).isFalse();
+        assertThat(again.get("deliveryContext").get("isRedelivery").asBoolean()).isTrue();
+        assertThat(again.get("webhookEventId").asText()).isEqualTo(first.get("webhookEventId").asText());
+        assertThat(got.get(1).header("x-line-signature")).isEqualTo(hmac(SECRET, got.get(1).body()));
+        Thread.sleep(2_500);
+        assertThat(hub.received()).as("answered 200: not sent a third time").hasSize(2);
+        sandbox.close();
+
+        // off (LINE's default): an error answer is final
+        hub.answer(500);
+        sandbox = LineSandbox.start(SandboxConfig.builder()
+                .channel(new SandboxChannel("channel-a", TOKEN, SECRET, hub.url()))
+                .deliveryDelay(DELAY).acceptAllNumbers(true).validateRequests(false).build());
+        client = new SandboxClient(sandbox);
+        assertThat(client.push(minimalBody(TH_HASH)).statusCode()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(5)).until(() -> hub.received().size() == 3);
+        Thread.sleep(1_500);
+        assertThat(hub.received()).hasSize(3);
+    }
+
+    @Test
     @DisplayName("webhookBatching(1, 0): one delivery event per request, as before")
     void oneEventPerRequestWhenAskedFor() throws Exception {
         sandbox = LineSandbox.start(SandboxConfig.builder()

@@ -66,8 +66,14 @@ public final class HubProcesses implements AutoCloseable {
      * HUB_API_KEY = {@link #API_KEY} for a hub unless given); output in name.log.
      */
     public Process java(String name, Map<String, String> env, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-jar",
-                System.getProperty("hub.jar", "target/line-notification-hub.jar")));
+        return java(name, List.of("-Xmx1g"), env, args);
+    }
+
+    /** The same with these JVM options (instead of {@code -Xmx1g}). */
+    public Process java(String name, List<String> jvmOptions, Map<String, String> env, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-jar", System.getProperty("hub.jar", "target/line-notification-hub.jar")));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("HUB_") || k.startsWith("LINE_"));
@@ -95,6 +101,14 @@ public final class HubProcesses implements AutoCloseable {
 
     /** The same into any hub database whose schema is migrated (benchmarks use it too). */
     public static void queue(javax.sql.DataSource db, int lon, int push) throws Exception {
+        queue(db, "default", 0, lon, push);
+    }
+
+    /**
+     * The same for one LINE channel; recipients are numbered from {@code first} (LON {@link #hash}, push {@link #userId}),
+     * so that several channels' notifications can have recipients of their own.
+     */
+    public static void queue(javax.sql.DataSource db, String channel, int first, int lon, int push) throws Exception {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO notification (id, type, channel, line_operation,"
                 + " status, recipient_hash, recipient_user_id, data, line_request, delivery_tag, retry_key, content_digest, attempts, next_attempt_at,"
@@ -103,11 +117,11 @@ public final class HubProcesses implements AutoCloseable {
             int total = lon + push;
             for (int i = 0, l = 0, p = 0; i < total; i++) {
                 boolean isLon = (i % 2 == 0 && l < lon) || p >= push;
-                int k = isLon ? l++ : p++;
+                int k = first + (isLon ? l++ : p++);
                 String id = UUID.randomUUID().toString();
                 ps.setString(1, id);
                 ps.setString(2, "shipping_complete");
-                ps.setString(3, "default");
+                ps.setString(3, channel);
                 ps.setString(4, isLon ? "pnp-template" : "push");
                 ps.setString(5, isLon ? hash(k) : null);
                 ps.setString(6, isLon ? null : userId(k));
