@@ -34,7 +34,7 @@ with open(path, "w", encoding="cp932", newline="") as w:
     w.write("受注番号,顧客電話,出荷日,合計金額,品名,配送業者,備考\r\n")
     for i in range(1, n + 1):
         # valid Japanese mobile numbers, written as the export writes them: 0x0-xxxx-xxxx
-        w.write(f"JP-{i},0{(7, 8, 9)[i % 3]}0-{i // 10_000 % 10_000:04d}-{i % 10_000:04d},2026/11/27,\"8,980\",ノンフライヤー 4.5L 第{i}号,ヤマト運輸,①ギフト包装\r\n")
+        w.write(f"JP-{i},0{(7, 8, 9)[i % 3]}0-{1000 + i // 10_000 % 9000:04d}-{i % 10_000:04d},2026/11/27,\"8,980\",ノンフライヤー 4.5L 第{i}号,ヤマト運輸,①ギフト包装\r\n")
 PY
   mkdir -p "$work/routes" "$work/data/legacy/orders-jp"
   cp routes/*.camel.yaml "$work/routes/"
