@@ -50,9 +50,10 @@ class H2HousekeepingTest {
         // without housekeeping, the chunks the first burst's commits left behind stay in use for good and the second
         // burst grows the file as much again; with it, the second burst mostly fills their space (measured: the
         // second burst adds 17 MB without, 5-9 MB with, of which about 4 MB are its rows)
-        // (without it H2 frees next to nothing by itself: 100 % of the file in use, or 99 % when one of its commits
-        // happens to drop a chunk — seen twice in full-suite runs since rows grew by a column; the growth below is the claim)
-        assertThat(without[2]).as("share of the file in use after the pause, without housekeeping").isGreaterThanOrEqualTo(99);
+        // (the premise: without it H2 frees next to nothing by itself — 100 % of the file in use, 99 % or 98 % when one
+        // of its own commits happens to drop a chunk, seen in full-suite runs, never in the test alone; the growth below
+        // is the claim, and it is unchanged)
+        assertThat(without[2]).as("share of the file in use after the pause, without housekeeping").isGreaterThanOrEqualTo(95);
         assertThat(with[1] - with[0]).as("growth of the second burst: with housekeeping %d to %d bytes, without %d to %d",
                 with[0], with[1], without[0], without[1]).isLessThan((without[1] - without[0]) * 3 / 4);
     }
