@@ -20,6 +20,7 @@ import io.linehub.intake.PayloadPlanner;
 import io.linehub.intake.RecipientFacts;
 import io.linehub.channels.Channels;
 import io.linehub.line.LineComponent;
+import io.linehub.line.LineOperation;
 import io.linehub.line.LineWebhook;
 import io.linehub.outbox.ChannelPauses;
 import io.linehub.outbox.Claims;
@@ -74,6 +75,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Wires the hub's beans from its settings before the YAML routes load: databases (Flyway), the LINE channels
@@ -260,7 +262,8 @@ public class HubConfiguration implements CamelConfiguration {
         // the delivery routes' steps, in their order: claim, prepare, (throttle, cluster share) lease check, (line:) record
         InFlight inFlight = new InFlight();
         String nodeId = newNodeId();
-        Claims claims = new Claims(hubDb, clock, nodeId, outboxSettings);
+        // with several channels a claim shares its rows among them: one channel's backlog never holds up the others
+        Claims claims = new Claims(hubDb, clock, nodeId, outboxSettings).withChannels(channels.names());
         LeaseStillHeld leaseStillHeld;
         if (Database.isPostgres(dbUrl)) {
             // a cluster: the budgets hold for all hubs together, a dead hub's claims come back after its node lease
@@ -287,7 +290,10 @@ public class HubConfiguration implements CamelConfiguration {
             leaseStillHeld = new LeaseStillHeld(outboxSettings.lease());
             r.bind("rateShareGate", RateShareGate.passThrough());
         }
-        Dispatcher dispatcher = new Dispatcher(claims, inFlight, dispatchSignal);
+        // each channel holds at most about two seconds of its budget (its LON endpoint's; the others' are the same)
+        Map<String, Integer> channelRates = new java.util.HashMap<>();
+        channels.names().forEach(name -> channelRates.put(name, rateBudgets.budget(name, LineOperation.PNP_TEMPLATE.uriName())));
+        Dispatcher dispatcher = new Dispatcher(claims, inFlight, dispatchSignal).withChannelRates(channelRates);
         r.bind("dispatcher", dispatcher);
         r.bind("prepareDelivery", new PrepareDelivery(rateBudgets, inFlight));
         r.bind("leaseStillHeld", leaseStillHeld);

@@ -65,13 +65,14 @@ public final class Database {
     /**
      * Applies the migrations in classpath:db/migration; the same history runs on H2 and PostgreSQL. On PostgreSQL also
      * those in classpath:db/postgresql (Quartz's clustered job store: its tables are only needed where several hubs
-     * share the database).
+     * share the database; the claims' partial index by channel); on H2 those in classpath:db/h2 (the same index, whole).
      */
     public static void migrate(javax.sql.DataSource dataSource) {
         String[] locations;
         try (java.sql.Connection c = dataSource.getConnection()) {
             locations = isPostgres(c.getMetaData().getURL())
-                    ? new String[]{"classpath:db/migration", "classpath:db/postgresql"} : new String[]{"classpath:db/migration"};
+                    ? new String[]{"classpath:db/migration", "classpath:db/postgresql"}
+                    : new String[]{"classpath:db/migration", "classpath:db/h2"};
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException("cannot reach the hub database to migrate it", e);
         }

@@ -12,8 +12,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.linehub.outbox.OutboxDatabase.historyBatch;
 import static io.linehub.outbox.OutboxDatabase.transition;
@@ -40,11 +43,23 @@ public class Claims {
     /** In a cluster (PostgreSQL): a node whose heartbeat is older than this is dead, its rows are taken back at once. */
     private volatile Duration nodeLease;
     private volatile long lastHourly;
+    /** The channels a claim shares its rows among (sorted); none or one: the oldest due rows, whatever their channel. */
+    private volatile List<String> channels = List.of();
+    private final AtomicInteger turn = new AtomicInteger();
 
     public Claims(DataSource dataSource, Clock clock, String nodeId, OutboxSettings settings) {
         this.db = new OutboxDatabase(dataSource, clock);
         this.nodeId = nodeId;
         this.settings = settings;
+    }
+
+    /**
+     * The hub's channels: a claim shares its rows among those with due rows ({@link #claimDue(int, Set)}) instead of
+     * taking the oldest whatever their channel.
+     */
+    public Claims withChannels(Collection<String> names) {
+        this.channels = List.copyOf(new java.util.TreeSet<>(names));
+        return this;
     }
 
     /**
@@ -63,6 +78,15 @@ public class Claims {
      * rows of stopped dispatchers.
      */
     public List<OutboxEntry> claimDue(int max) {
+        return claimDue(max, Map.of());
+    }
+
+    /**
+     * As {@link #claimDue(int)}, but takes at most {@code room} rows of the channels it names (0: none; they hold
+     * about as much in memory as they can send soon) and, with several channels, shares {@code max} among them
+     * ({@link #withChannels}).
+     */
+    public List<OutboxEntry> claimDue(int max, Map<String, Integer> room) {
         long tick = System.nanoTime();
         if (due(lastRecovery, tick)) {
             lastRecovery = tick;
@@ -74,27 +98,21 @@ public class Claims {
             c.setAutoCommit(false);
             try {
                 List<ClaimedRow> rows = new ArrayList<>();
-                // one status at a time, so each is a range of the (status, next_attempt_at) index read in order
-                // and the scan stops at max rows, however long the queue
+                // one status at a time (and with several channels one channel at a time), so each is a range of the
+                // (status, next_attempt_at) index, or of (status, channel, next_attempt_at), read in order, and the
+                // scan stops at max rows, however long the queue
                 // SCHEDULED rows (sendAt, quiet hours) whose time has come are taken like QUEUED ones: no status change
                 // first, so thousands due at one instant cost nothing more than as many queued ones
+                List<String> fairOrder = fairOrder();
+                boolean roomEnough = room.values().stream().allMatch(r -> r >= max);
                 for (String status : CLAIMED_STATUSES) {
                     if (rows.size() >= max) {
                         break;
                     }
-                    try (PreparedStatement ps = c.prepareStatement(ROW_SELECT
-                            + " WHERE status = ? AND next_attempt_at <= ? AND line_operation NOT IN ('broadcast','narrowcast')"
-                            + " AND (line_operation <> 'push' OR batch_id IS NOT NULL OR created_at <= ?)"
-                            + " AND channel NOT IN (SELECT channel FROM channel_pause WHERE paused_until > ?)"
-                            + " AND (expires_at IS NULL OR expires_at > ?)" // never sent after its expiresAt / retry window
-                            + " ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED")) {
-                        ps.setString(1, status);
-                        ps.setObject(2, now);
-                        ps.setObject(3, now.minus(settings.packingWindow()));
-                        ps.setObject(4, now);
-                        ps.setObject(5, now);
-                        ps.setInt(6, max - rows.size());
-                        readRows(ps, rows);
+                    if (fairOrder.size() <= 1 && roomEnough) {
+                        claimStatus(c, status, null, null, now, max - rows.size(), rows);
+                    } else {
+                        claimStatusFairly(c, status, fairOrder, room, now, max - rows.size(), rows);
                     }
                 }
                 if (hourly) {
@@ -112,6 +130,85 @@ public class Claims {
         } catch (SQLException e) {
             throw new OutboxException("could not claim notifications", e);
         }
+    }
+
+    /** The due rows of one status: all channels ({@code channel} null) or one, optionally leaving some out. */
+    private void claimStatus(Connection c, String status, String channel, List<String> leaveOut, OffsetDateTime now, int limit,
+                             List<ClaimedRow> rows) throws SQLException {
+        if (!CLAIMED_STATUSES.contains(status)) {
+            throw new IllegalArgumentException("not a claimed status: " + status);
+        }
+        // the status is written into the statement (one of three constants): so PostgreSQL's plan for it, generic or
+        // not, can use the partial index by channel (a parameter would not prove the index's predicate)
+        try (PreparedStatement ps = c.prepareStatement(ROW_SELECT
+                + " WHERE status = '" + status + "' AND next_attempt_at <= ? AND line_operation NOT IN ('broadcast','narrowcast')"
+                + " AND (line_operation <> 'push' OR batch_id IS NOT NULL OR created_at <= ?)"
+                + " AND channel NOT IN (SELECT channel FROM channel_pause WHERE paused_until > ?)"
+                + " AND (expires_at IS NULL OR expires_at > ?)" // never sent after its expiresAt / retry window
+                + (channel != null ? " AND channel = ?" : leaveOut != null ? " AND NOT (channel = ANY(?))" : "")
+                + " ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED")) {
+            int i = 1;
+            ps.setObject(i++, now);
+            ps.setObject(i++, now.minus(settings.packingWindow()));
+            ps.setObject(i++, now);
+            ps.setObject(i++, now);
+            if (channel != null) {
+                ps.setString(i++, channel);
+            } else if (leaveOut != null) {
+                ps.setArray(i++, c.createArrayOf("VARCHAR", leaveOut.toArray()));
+            }
+            ps.setInt(i, limit);
+            readRows(ps, rows);
+        }
+    }
+
+    /**
+     * Several channels: each channel with room gets an equal share of {@code limit}, no more than its room (a channel
+     * with fewer due rows leaves its share to the next claim, which follows at once), so one channel's backlog never
+     * holds up the others' notifications; the first channel served turns with every claim. Rows of channels the hub
+     * does not know (a channel taken out of the channels file) come last, with what is left.
+     */
+    private void claimStatusFairly(Connection c, String status, List<String> order, Map<String, Integer> room, OffsetDateTime now,
+                                   int limit, List<ClaimedRow> rows) throws SQLException {
+        List<String> open = order.stream().filter(ch -> room.getOrDefault(ch, Integer.MAX_VALUE) > 0).toList();
+        int left = limit;
+        if (!open.isEmpty()) {
+            int share = (limit + open.size() - 1) / open.size();
+            for (String channel : open) {
+                if (left <= 0) {
+                    return;
+                }
+                int taken = (int) rows.stream().filter(r -> r.channel().equals(channel)).count(); // by earlier statuses
+                int want = Math.min(Math.min(share, left), room.getOrDefault(channel, Integer.MAX_VALUE) - taken);
+                if (want > 0) {
+                    int before = rows.size();
+                    claimStatus(c, status, channel, null, now, want, rows);
+                    left -= rows.size() - before;
+                }
+            }
+        }
+        if (left > 0) {
+            // channels the hub does not know, unless they have no room either
+            List<String> leaveOut = new ArrayList<>(order);
+            room.forEach((channel, r) -> {
+                if (!order.contains(channel) && r <= 0) {
+                    leaveOut.add(channel);
+                }
+            });
+            claimStatus(c, status, null, leaveOut, now, left, rows);
+        }
+    }
+
+    /** The known channels, starting with the next one in turn. */
+    private List<String> fairOrder() {
+        List<String> known = channels;
+        if (known.size() <= 1) {
+            return known;
+        }
+        int first = Math.floorMod(turn.getAndIncrement(), known.size());
+        List<String> order = new ArrayList<>(known.subList(first, known.size()));
+        order.addAll(known.subList(0, first));
+        return order;
     }
 
     /** Whether a periodic part of the claim (lease recovery, the hourly operations) is due again. */

@@ -4,7 +4,9 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ServiceStatus;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The outbox-dispatcher route's step: claims due notifications, no more than the senders can take in time. */
 public class Dispatcher {
@@ -14,6 +16,8 @@ public class Dispatcher {
     private final Claims claims;
     private final InFlight inFlight;
     private final DispatchSignal signal;
+    /** The most claimed entries each channel may hold at once (about two seconds of its rate budget); none: no limit. */
+    private volatile Map<String, Integer> channelLimits = Map.of();
     /** When the last claim round ended ({@link System#nanoTime()}; 0 before the first), for the health check. */
     private volatile long lastRoundNanos;
 
@@ -25,6 +29,18 @@ public class Dispatcher {
         this.claims = claims;
         this.inFlight = inFlight;
         this.signal = signal;
+    }
+
+    /**
+     * Each channel holds at most about two seconds of its rate budget ({@code ratePerSecond} per channel): a slow
+     * channel (a small budget, LINE answering slowly) never fills the hub's in-flight room, so the other channels'
+     * notifications are still claimed.
+     */
+    public Dispatcher withChannelRates(Map<String, Integer> ratePerSecond) {
+        Map<String, Integer> limits = new HashMap<>();
+        ratePerSecond.forEach((channel, rate) -> limits.put(channel, Math.max(MIN_AHEAD, 2 * rate)));
+        this.channelLimits = Map.copyOf(limits);
+        return this;
     }
 
     /** The longest single wait: a stopping hub or route is noticed within it (Camel waits for this exchange). */
@@ -67,8 +83,11 @@ public class Dispatcher {
             lastRoundNanos = System.nanoTime();
             return List.of();
         }
-        List<OutboxEntry> claimed = claims.claimDue(batchSize);
-        inFlight.claimed(claimed.size());
+        // and each channel no more than about two seconds of its own budget
+        Map<String, Integer> room = new HashMap<>();
+        channelLimits.forEach((channel, limit) -> room.put(channel, Math.max(0, limit - inFlight.heldBy(channel))));
+        List<OutboxEntry> claimed = claims.claimDue(batchSize, room);
+        inFlight.claimed(claimed);
         lastRoundNanos = System.nanoTime();
         return claimed;
     }

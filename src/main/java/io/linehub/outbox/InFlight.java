@@ -3,6 +3,8 @@ package io.linehub.outbox;
 import io.linehub.headers.HubHeaders;
 import org.apache.camel.Exchange;
 
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -15,6 +17,8 @@ public class InFlight {
 
     /** Claimed entries not finished yet (in the hand-over queue, waiting in the throttle, or at LINE). */
     private final AtomicInteger held = new AtomicInteger();
+    /** The same per channel: a channel may hold only about what it can send soon ({@link Dispatcher}). */
+    private final ConcurrentHashMap<String, AtomicInteger> heldByChannel = new ConcurrentHashMap<>();
     /** Entries finished per second over the last seconds: how much may be claimed ahead. */
     private final AtomicLongArray finishedPerSecond = new AtomicLongArray(8);
     private final AtomicLongArray finishedSecond = new AtomicLongArray(8);
@@ -23,8 +27,17 @@ public class InFlight {
         return held.get();
     }
 
-    void claimed(int entries) {
-        held.addAndGet(entries);
+    /** Claimed entries of one channel not finished yet. */
+    int heldBy(String channel) {
+        AtomicInteger n = heldByChannel.get(channel);
+        return n == null ? 0 : n.get();
+    }
+
+    void claimed(List<OutboxEntry> entries) {
+        held.addAndGet(entries.size());
+        for (OutboxEntry e : entries) {
+            heldByChannel.computeIfAbsent(e.channel(), k -> new AtomicInteger()).incrementAndGet();
+        }
     }
 
     /** The claimed entry is done with (its outcome recorded, or the exchange over): it no longer counts as held. */
@@ -32,6 +45,13 @@ public class InFlight {
         if (exchange.getProperty(HubHeaders.CLAIM_RELEASED) == null) {
             exchange.setProperty(HubHeaders.CLAIM_RELEASED, Boolean.TRUE);
             held.decrementAndGet();
+            OutboxEntry entry = exchange.getProperty(HubHeaders.OUTBOX_ENTRY, OutboxEntry.class);
+            if (entry != null) {
+                AtomicInteger n = heldByChannel.get(entry.channel());
+                if (n != null) {
+                    n.decrementAndGet();
+                }
+            }
             finished();
         }
     }
