@@ -72,21 +72,26 @@ public class NotificationParser {
      * {@link #parse} checks a request body (size, text, fields, idempotency key) without writing and reading it again.
      */
     PendingNotification parseRow(JsonNode root, String idempotencyKey) {
-        String json = Json.write(root);
-        // the body's limit counts bytes; a row of Latin text is as many bytes as characters, others are counted
-        if (json.length() * 3L > MAX_BODY_BYTES && json.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_BODY_BYTES) {
-            throw new RequestRejectedException(RequestRejectedException.Kind.TOO_LARGE, "body", "is larger than " + MAX_BODY_BYTES + " bytes");
-        }
         try {
-            Json.checkText(root, "");
+            Json.checkText(root, ""); // first: the UTF-8 writer below refuses an unpaired surrogate without naming the field
         } catch (Json.UntrustedJsonException e) {
             throw new RequestRejectedException(e.field(), e.reason());
         }
-        return accept(root, idempotencyKey, json);
+        // the request's UTF-8 text at once (the same bytes as its JSON text encoded), for the body's limit and the digest
+        byte[] json = Json.writeBytes(root);
+        if (json.length > MAX_BODY_BYTES) {
+            throw new RequestRejectedException(RequestRejectedException.Kind.TOO_LARGE, "body", "is larger than " + MAX_BODY_BYTES + " bytes");
+        }
+        return acceptDigested(root, idempotencyKey, Sha256.hex(json));
     }
 
     /** The checked notification, its idempotency key and the digest of its request (the text {@code json} of {@code root}). */
     private PendingNotification accept(JsonNode root, String key, String json) {
+        return acceptDigested(root, key, Sha256.hex(json));
+    }
+
+    /** The checked notification, its idempotency key and {@code digest}, that of its request's JSON text. */
+    private PendingNotification acceptDigested(JsonNode root, String key, String digest) {
         PendingNotification n = fromJson(root);
         if (key != null) {
             if (key.isBlank() || key.length() > MAX_IDEMPOTENCY_KEY) {
@@ -94,7 +99,7 @@ public class NotificationParser {
             }
             n.idempotencyKey = key;
         }
-        n.requestDigest = Sha256.hex(json);
+        n.requestDigest = digest;
         return n;
     }
 

@@ -12,8 +12,13 @@ final class Sha256 {
     }
 
     static String hex(String s) {
+        return hex(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The same for text already encoded as UTF-8. */
+    static String hex(byte[] utf8) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(utf8));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -83,6 +83,15 @@ public final class Json {
         }
     }
 
+    /** The same text as {@link #write}, encoded as UTF-8 as it is written (no String in between). */
+    public static byte[] writeBytes(Object value) {
+        try {
+            return MAPPER.writeValueAsBytes(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static JsonNode read(String json) {
         try {
             return MAPPER.readTree(json);

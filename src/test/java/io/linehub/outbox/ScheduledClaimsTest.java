@@ -139,6 +139,26 @@ class ScheduledClaimsTest {
         }
     }
 
+    @Test
+    void rowsOfOneBatchEachScheduledForItsOwnTimeKeepTheirOwnTimes() throws Exception {
+        // the COPY formats each distinct instant once per batch (OutboxCopy): rows sharing "now" and rows each with a
+        // time of its own (more than the 256 it remembers) must all be stored with their own
+        OutboxSettings settings = OutboxSettings.unpacked(Duration.ofSeconds(60), 5);
+        NotificationQueue queue = new NotificationQueue(db, clock, settings);
+        List<NewNotification> batch = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            Instant at = T0.plusSeconds(60 + i).plusNanos(i * 1000L);
+            batch.add(i % 2 == 0 ? lon(i, new SendTiming(at, at, null, "scheduled for sendAt " + at)) : lon(i, SendTiming.NOW));
+        }
+        List<EnqueueOutcome> out = queue.enqueueAll(batch);
+        for (int i = 0; i < 600; i++) {
+            String id = out.get(i).result().id();
+            Instant expected = i % 2 == 0 ? T0.plusSeconds(60 + i).plusNanos(i * 1000L) : T0;
+            assertThat(column(id, "next_attempt_at")).as("row %d", i).isEqualTo(expected);
+            assertThat(column(id, "created_at")).as("row %d", i).isEqualTo(T0);
+        }
+    }
+
     private Instant column(String id, String column) throws Exception {
         try (Connection c = db.getConnection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT " + column + " FROM notification WHERE id = '" + id + "'")) {
