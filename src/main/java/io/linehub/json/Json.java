@@ -20,6 +20,8 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Iterator;
 import java.util.Map;
 
@@ -157,28 +159,51 @@ public final class Json {
 
     /** The path of the first number under {@code node} that is too large for a double (1e400), or null. */
     private static String nonFinite(JsonNode node, String path) {
+        // the path is made only for the one that fails, not for every member of every valid document
+        Deque<Object> at = nonFiniteAt(node);
+        return at == null ? null : join(path, at);
+    }
+
+    /** The steps (member names, array indexes) from {@code node} down to the first number too large, or null. */
+    private static Deque<Object> nonFiniteAt(JsonNode node) {
         if (node.isFloatingPointNumber()) {
-            return Double.isFinite(node.doubleValue()) ? null : path;
+            return Double.isFinite(node.doubleValue()) ? null : new ArrayDeque<>();
         }
-        if (node.isContainerNode()) {
-            int i = 0;
-            for (Iterator<Map.Entry<String, JsonNode>> it = node.isObject() ? node.fields() : null; it != null && it.hasNext(); ) {
+        if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                String bad = nonFinite(e.getValue(), path.isEmpty() ? e.getKey() : path + "." + e.getKey());
+                Deque<Object> bad = nonFiniteAt(e.getValue());
                 if (bad != null) {
+                    bad.addFirst(e.getKey());
                     return bad;
                 }
             }
-            if (node.isArray()) {
-                for (JsonNode item : node) {
-                    String bad = nonFinite(item, path + "[" + i++ + "]");
-                    if (bad != null) {
-                        return bad;
-                    }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                Deque<Object> bad = nonFiniteAt(node.get(i));
+                if (bad != null) {
+                    bad.addFirst(i);
+                    return bad;
                 }
             }
         }
         return null;
+    }
+
+    /** {@code path} followed by the steps: {@code data.amount}, {@code to.userIds[2]}. */
+    private static String join(String path, Deque<Object> steps) {
+        StringBuilder b = new StringBuilder(path);
+        for (Object step : steps) {
+            if (step instanceof Integer i) {
+                b.append('[').append(i).append(']');
+            } else {
+                if (!b.isEmpty()) {
+                    b.append('.');
+                }
+                b.append(step);
+            }
+        }
+        return b.toString();
     }
 
     private static String at(JsonLocation l) {
@@ -190,13 +215,20 @@ public final class Json {
      * {@code node} with an unpaired UTF-16 surrogate, or null when all text is valid.
      */
     public static String unpairedSurrogate(JsonNode node, String path) {
+        Deque<Object> at = unpairedSurrogateAt(node);
+        return at == null ? null : join(path, at);
+    }
+
+    /** The steps from {@code node} down to the first text with an unpaired surrogate (a bad member name: its object), or null. */
+    private static Deque<Object> unpairedSurrogateAt(JsonNode node) {
         if (node.isTextual()) {
-            return validUtf16(node.textValue()) ? null : path;
+            return validUtf16(node.textValue()) ? null : new ArrayDeque<>();
         }
         if (node.isArray()) {
             for (int i = 0; i < node.size(); i++) {
-                String bad = unpairedSurrogate(node.get(i), path + "[" + i + "]");
+                Deque<Object> bad = unpairedSurrogateAt(node.get(i));
                 if (bad != null) {
+                    bad.addFirst(i);
                     return bad;
                 }
             }
@@ -204,10 +236,11 @@ public final class Json {
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 if (!validUtf16(e.getKey())) {
-                    return path;
+                    return new ArrayDeque<>();
                 }
-                String bad = unpairedSurrogate(e.getValue(), path.isEmpty() ? e.getKey() : path + "." + e.getKey());
+                Deque<Object> bad = unpairedSurrogateAt(e.getValue());
                 if (bad != null) {
+                    bad.addFirst(e.getKey());
                     return bad;
                 }
             }
@@ -216,12 +249,14 @@ public final class Json {
     }
 
     static boolean validUtf16(String s) {
-        for (int i = 0; i < s.length(); i++) {
+        for (int i = 0, n = s.length(); i < n; i++) {
             char c = s.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                return false;
+            if (c >= '\uD800' && c <= '\uDFFF') { // a surrogate: valid only as a high one followed by a low one
+                if (c <= '\uDBFF' && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                } else {
+                    return false;
+                }
             }
         }
         return true;

@@ -13,10 +13,8 @@ import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -64,9 +62,9 @@ final class OutboxCopy {
         try {
             ByteArrayOutputStream buffer = new ByteArrayOutputStream(FLUSH_BYTES + 64 * 1024);
             StringBuilder line = new StringBuilder(2048);
-            // the rows of one checkpoint share a few instants (its "now", their retry window's end): each is
-            // formatted once, not once a column and row (formatting was a sixth of the inbox thread's time)
-            Map<OffsetDateTime, String> times = new HashMap<>();
+            // the rows of one checkpoint share a few instants: each is formatted once, not once a column and row
+            // (formatting was a sixth of the inbox thread's time)
+            Times times = new Times();
             for (Row row : rows) {
                 line.setLength(0);
                 for (int i = 0; i < NAMES.length; i++) {
@@ -108,19 +106,12 @@ final class OutboxCopy {
     }
 
     /** A value as a CSV field: null unquoted and empty (COPY's NULL), anything else quoted, so tabs, newlines and {@code \.} stay data. */
-    private static void field(StringBuilder line, String column, Object value, Map<OffsetDateTime, String> times) throws SQLException {
+    private static void field(StringBuilder line, String column, Object value, Times times) throws SQLException {
         if (value == null) {
             return;
         }
         if (value instanceof OffsetDateTime t) {
-            String text = times.get(t);
-            if (text == null) {
-                text = TIMESTAMP.format(t);
-                if (times.size() < 256) { // a checkpoint's rows share a few; rows scheduled each for its own time do not
-                    times.put(t, text);
-                }
-            }
-            line.append(text);
+            line.append(times.format(t));
             return;
         }
         String s = value.toString();
@@ -135,6 +126,35 @@ final class OutboxCopy {
             line.append(ch);
         }
         line.append('"');
+    }
+
+    /**
+     * The last few instants formatted, and their text: a checkpoint's rows share a few (its "now", their retry window's
+     * end), rows scheduled each for its own time do not. Compared by identity first, then by value; no hashing (an
+     * {@link OffsetDateTime}'s hash code costs more than the comparisons).
+     */
+    private static final class Times {
+        private final OffsetDateTime[] keys = new OffsetDateTime[4];
+        private final String[] texts = new String[4];
+        private int next;
+
+        String format(OffsetDateTime t) {
+            for (int i = 0; i < keys.length; i++) {
+                if (keys[i] == t) {
+                    return texts[i];
+                }
+            }
+            for (int i = 0; i < keys.length; i++) {
+                if (t.equals(keys[i])) {
+                    return texts[i];
+                }
+            }
+            String text = TIMESTAMP.format(t);
+            keys[next] = t;
+            texts[next] = text;
+            next = (next + 1) % keys.length;
+            return text;
+        }
     }
 
     /** PostgreSQL's text types cannot hold U+0000: refused by name of the column, without the value. */

@@ -142,7 +142,7 @@ class ScheduledClaimsTest {
     @Test
     void rowsOfOneBatchEachScheduledForItsOwnTimeKeepTheirOwnTimes() throws Exception {
         // the COPY formats each distinct instant once per batch (OutboxCopy): rows sharing "now" and rows each with a
-        // time of its own (more than the 256 it remembers) must all be stored with their own
+        // time of its own (more than the four it remembers) must all be stored with their own
         OutboxSettings settings = OutboxSettings.unpacked(Duration.ofSeconds(60), 5);
         NotificationQueue queue = new NotificationQueue(db, clock, settings);
         List<NewNotification> batch = new ArrayList<>();
