@@ -7,7 +7,8 @@
 # BENCH_FORMAT=mapped-cp932: the same rows as a Japanese legacy export instead (issue 18): Shift_JIS (CP932), two
 # title lines, Japanese column names, dates as 2026/11/27, local numbers (090-…), read by a mapped inbox
 # (routes/mapped-file-inbox.camel.yaml, instantiated like routes/examples/orders-shift-jis.camel.yaml into a copy of
-# routes/ for the run) with HUB_DEFAULT_REGION=JP. The default, BENCH_FORMAT=default, is the hub's own CSV.
+# routes/ for the run) with HUB_DEFAULT_REGION=JP. BENCH_FORMAT=default-jp: the same Japanese rows in the hub's own
+# CSV (UTF-8), for the mapped inbox's own cost. The default, BENCH_FORMAT=default, is the hub's own CSV (Thai rows).
 # PostgreSQL: HUB_TEST_PG_URL (default the local "test" database, user postgres); the run uses a schema of its own,
 # dropped afterwards (BENCH_KEEP_SCHEMA=1 keeps it). HUB_BENCH_JAVA_OPTS adds JVM options (e.g. a flight recording).
 set -euo pipefail
@@ -51,6 +52,18 @@ PY
         value: "orderNumber=受注番号, phone=顧客電話, shippedDate=出荷日|yyyy/MM/dd, itemName=品名, carrier=配送業者, language='ja'"
 YAML
   drop_dir="$work/data/legacy/orders-jp"; format_env=(HUB_ROUTES_DIR="$work/routes" HUB_DEFAULT_REGION=JP)
+elif [ "$format" = default-jp ]; then
+  # the same notifications as mapped-cp932 (Japanese numbers as 0x0-xxxx-xxxx, Japanese text, language ja) in the
+  # hub's own CSV (UTF-8): the mapped inbox's own cost is the difference between the two
+  python3 - "$rows" "$work/bench.csv" <<'PY'
+import sys
+n, path = int(sys.argv[1]), sys.argv[2]
+with open(path, "w", encoding="utf-8", newline="") as w:
+    w.write("phone,type,language,orderNumber,shippedDate,itemName,carrier\r\n")
+    for i in range(1, n + 1):
+        w.write(f"0{(7, 8, 9)[i % 3]}0-{1000 + i // 10_000 % 9000:04d}-{i % 10_000:04d},shipping_complete,ja,JP-{i},2026-11-27,ノンフライヤー 4.5L 第{i}号,ヤマト運輸\r\n")
+PY
+  drop_dir="$work/data/inbox"; format_env=(HUB_DEFAULT_REGION=JP)
 else
   python3 - "$rows" "$work/bench.csv" <<'PY'
 import sys

@@ -2,6 +2,7 @@ package io.linehub.channels;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.linehub.json.Json;
+import io.linehub.testsupport.EditedRoutes;
 import io.linehub.testsupport.TestHub;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -67,18 +68,9 @@ class ChannelRoutingTest {
     static void start() throws Exception {
         Path channels = dir.resolve("channels.yaml");
         Files.writeString(channels, CHANNELS);
-        Path routes = Files.createDirectories(dir.resolve("routes"));
-        try (Stream<Path> files = Files.list(Path.of("routes"))) {
-            for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".camel.yaml")).toList()) {
-                Files.copy(f, routes.resolve(f.getFileName()));
-            }
-        }
+        Path routes = EditedRoutes.copyShipped(dir.resolve("routes"));
         // the edit an integration engineer would make: payment reminders go through the TW account, whatever the country
-        Path routing = routes.resolve("channel-routing.camel.yaml");
-        String yaml = Files.readString(routing);
-        String first = "              - simple: \"${exchangeProperty.HubLineChannel} != null\"";
-        assertThat(yaml).contains(first);
-        Files.writeString(routing, yaml.replace(first, """
+        EditedRoutes.addRoutingRules(routes, """
                               - simple: "${exchangeProperty.HubLineChannel} == null && ${exchangeProperty.HubNotificationType} == 'payment_reminder'"
                                 steps:
                                   - bean:
@@ -89,10 +81,10 @@ class ChannelRoutingTest {
                                   - bean:
                                       ref: channelRouting
                                       method: "use(${exchange}, '%s')"
-                """.formatted(RETIRED) + first));
+                """.formatted(RETIRED));
         shipped = TestHub.start(Files.createDirectories(dir.resolve("shipped")), settings(channels));
         Map<String, String> e = new java.util.HashMap<>(settings(channels));
-        e.put("camel.main.routes-include-pattern", "file:" + routes.toAbsolutePath() + "/*.camel.yaml");
+        e.put("camel.main.routes-include-pattern", EditedRoutes.includePattern(routes));
         e.put("hub.demo.enabled", "false");
         edited = TestHub.start(Files.createDirectories(dir.resolve("edited")), e);
     }

@@ -2,6 +2,7 @@ package io.linehub.cluster;
 
 import io.linehub.erp.ErpRequestsRouteTest;
 import io.linehub.inbox.Inbox;
+import io.linehub.testsupport.PostgresSchema;
 import io.linehub.testsupport.TestHub;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -10,13 +11,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -29,10 +26,7 @@ import static org.awaitility.Awaitility.await;
  */
 class TwoHubsOnPostgresTest {
 
-    static final String PG_URL = System.getenv().getOrDefault("HUB_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
-    static final String PG_USER = System.getenv().getOrDefault("HUB_TEST_PG_USER", "postgres");
-
-    private final String schema = "hub_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    private PostgresSchema schema;
     @TempDir
     Path shared;
     TestHub a;
@@ -40,12 +34,10 @@ class TwoHubsOnPostgresTest {
 
     @BeforeEach
     void startTwoHubs() throws Exception {
-        try (Connection c = DriverManager.getConnection(PG_URL, PG_USER, ""); Statement st = c.createStatement()) {
-            st.execute("CREATE SCHEMA " + schema);
-        }
+        schema = PostgresSchema.empty();
         Map<String, String> p = new HashMap<>();
-        p.put("hub.db.url", PG_URL + (PG_URL.contains("?") ? "&" : "?") + "currentSchema=" + schema);
-        p.put("hub.db.user", PG_USER);
+        p.put("hub.db.url", schema.url());
+        p.put("hub.db.user", PostgresSchema.PG_USER);
         p.put("hub.delivery.enabled", "false");
         p.put("hub.erp.enabled", "true");
         p.put("hub.erp.poll-interval-ms", "20");
@@ -64,8 +56,8 @@ class TwoHubsOnPostgresTest {
         if (b != null) {
             b.close();
         }
-        try (Connection c = DriverManager.getConnection(PG_URL, PG_USER, ""); Statement st = c.createStatement()) {
-            st.execute("DROP SCHEMA " + schema + " CASCADE");
+        if (schema != null) {
+            schema.close();
         }
     }
 

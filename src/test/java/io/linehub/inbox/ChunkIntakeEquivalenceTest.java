@@ -3,6 +3,7 @@ package io.linehub.inbox;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.linehub.json.Json;
+import io.linehub.testsupport.EditedRoutes;
 import io.linehub.testsupport.TestHub;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,7 +19,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -81,18 +81,9 @@ class ChunkIntakeEquivalenceTest {
     static void start() throws Exception {
         Path channels = dir.resolve("channels.yaml");
         Files.writeString(channels, CHANNELS);
-        Path routes = Files.createDirectories(dir.resolve("routes"));
-        try (Stream<Path> files = Files.list(Path.of("routes"))) {
-            for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".camel.yaml")).toList()) {
-                Files.copy(f, routes.resolve(f.getFileName()));
-            }
-        }
+        Path routes = EditedRoutes.copyShipped(dir.resolve("routes"));
         // routing: payment reminders through tw-main, and one customer segment (by the customerId fact) too
-        Path routing = routes.resolve("channel-routing.camel.yaml");
-        String yaml = Files.readString(routing);
-        String first = "              - simple: \"${exchangeProperty.HubLineChannel} != null\"";
-        assertThat(yaml).contains(first);
-        Files.writeString(routing, yaml.replace(first, """
+        EditedRoutes.addRoutingRules(routes, """
                               - simple: "${exchangeProperty.HubLineChannel} == null && ${exchangeProperty.HubNotificationType} == 'payment_reminder'"
                                 steps:
                                   - bean:
@@ -103,12 +94,12 @@ class ChunkIntakeEquivalenceTest {
                                   - bean:
                                       ref: channelRouting
                                       method: "use(${exchange}, 'tw-main')"
-                """ + first));
+                """);
         // policy: auto prefers a LINE notification message over a push
         Path intake = routes.resolve("intake.camel.yaml");
         String policy = Files.readString(intake);
-        String friend = when(policy, "\"${header.HubFriend} == true\"");
-        String lon = when(policy, "\"${header.HubLonReachable} == true\"");
+        String friend = EditedRoutes.when(policy, "\"${header.HubFriend} == true\"");
+        String lon = EditedRoutes.when(policy, "\"${header.HubLonReachable} == true\"");
         String reordered = policy.replace(friend + lon, lon + friend);
         assertThat(reordered).isNotEqualTo(policy);
         Files.writeString(intake, reordered);
@@ -121,7 +112,7 @@ class ChunkIntakeEquivalenceTest {
         Map<String, String> s = new HashMap<>(Map.of("hub.sandbox", "on", "hub.channels.file", channels.toString(), "hub.demo.enabled", "true",
                 "hub.inbox.poll-ms", "100", "hub.inbox.stable-ms", "300", "hub.inbox.checkpoint-rows", "7"));
         if (routes != null) {
-            s.put("camel.main.routes-include-pattern", "file:" + routes.toAbsolutePath() + "/*.camel.yaml");
+            s.put("camel.main.routes-include-pattern", EditedRoutes.includePattern(routes));
         }
         return s;
     }
@@ -134,15 +125,6 @@ class ChunkIntakeEquivalenceTest {
         if (shipped != null) {
             shipped.close();
         }
-    }
-
-    /** The `when` of the channel-policy choice whose predicate is {@code predicate}, up to the next one. */
-    private static String when(String yaml, String predicate) {
-        String indent = "              - simple: ";
-        int start = yaml.indexOf(indent + predicate);
-        assertThat(start).as(predicate).isGreaterThan(0);
-        int end = yaml.indexOf(indent, start + 1);
-        return yaml.substring(start, end);
     }
 
     @Test

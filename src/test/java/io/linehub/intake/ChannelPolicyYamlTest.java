@@ -2,6 +2,7 @@ package io.linehub.intake;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.linehub.json.Json;
+import io.linehub.testsupport.EditedRoutes;
 import io.linehub.testsupport.TestHub;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -12,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,7 +28,6 @@ class ChannelPolicyYamlTest {
     /** A friend of the channel with a LINE user ID and a number from Japan: push and LON both reach them. */
     static final String FRIEND_WITH_JP_NUMBER = "{\"type\":\"shipping_complete\",\"to\":{\"customerId\":\"C-2002\"}," + DATA + "}";
     static final String BROADCAST = "{\"type\":\"shipping_complete\",\"via\":\"broadcast\"," + DATA + "}";
-    static final String INDENT = "              - simple: ";
 
     @TempDir
     static Path shippedData;
@@ -41,20 +40,16 @@ class ChannelPolicyYamlTest {
 
     @BeforeAll
     static void start() throws Exception {
-        try (Stream<Path> files = Files.list(Path.of("routes"))) {
-            for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".camel.yaml")).toList()) {
-                Files.copy(f, editedRoutes.resolve(f.getFileName()));
-            }
-        }
+        EditedRoutes.copyShipped(editedRoutes);
         Path intake = editedRoutes.resolve("intake.camel.yaml");
         String yaml = Files.readString(intake);
         // auto: LON before push
-        String friend = when(yaml, "\"${header.HubFriend} == true\"");
-        String lon = when(yaml, "\"${header.HubLonReachable} == true\"");
+        String friend = EditedRoutes.when(yaml, "\"${header.HubFriend} == true\"");
+        String lon = EditedRoutes.when(yaml, "\"${header.HubLonReachable} == true\"");
         String reordered = yaml.replace(friend + lon, lon + friend);
         assertThat(reordered).isNotEqualTo(yaml);
         // broadcasts refused, with a reason of the policy's own
-        String broadcast = when(reordered, "\"${header.HubVia} == 'broadcast'\"");
+        String broadcast = EditedRoutes.when(reordered, "\"${header.HubVia} == 'broadcast'\"");
         String refused = reordered.replace(broadcast, broadcast.replace("broadcast(${exchange}, 'requested: broadcast to every friend')",
                 "refuse('INVALID', 'via', 'broadcasts are switched off on this hub')"));
         assertThat(refused).isNotEqualTo(reordered);
@@ -62,7 +57,7 @@ class ChannelPolicyYamlTest {
 
         shipped = TestHub.start(shippedData, Map.of("hub.sandbox", "on"));
         edited = TestHub.start(editedData, Map.of("hub.sandbox", "on",
-                "camel.main.routes-include-pattern", "file:" + editedRoutes.toAbsolutePath() + "/*.camel.yaml"));
+                "camel.main.routes-include-pattern", EditedRoutes.includePattern(editedRoutes)));
     }
 
     @AfterAll
@@ -73,14 +68,6 @@ class ChannelPolicyYamlTest {
         if (shipped != null) {
             shipped.close();
         }
-    }
-
-    /** The `when` of the channel-policy choice whose predicate is {@code predicate}, up to the next one. */
-    private static String when(String yaml, String predicate) {
-        int start = yaml.indexOf(INDENT + predicate);
-        assertThat(start).as(predicate).isPositive();
-        int end = yaml.indexOf(INDENT, start + 1);
-        return yaml.substring(start, end);
     }
 
     private static JsonNode accepted(TestHub hub, String body) throws Exception {

@@ -1,5 +1,6 @@
 package io.linehub.mapping;
 
+import io.linehub.testsupport.PostgresSchema;
 import io.linehub.testsupport.TestHub;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,7 +16,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -27,11 +27,10 @@ import static org.awaitility.Awaitility.await;
  */
 class MappedSqlPollOnPostgresTest {
 
-    static final String PG_URL = System.getenv().getOrDefault("HUB_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
-    static final String PG_USER = System.getenv().getOrDefault("HUB_TEST_PG_USER", "postgres");
+    static final String PG_USER = PostgresSchema.PG_USER;
     static final int ROWS = 200;
 
-    private final String schema = "hub_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    private PostgresSchema schema;
     @TempDir
     Path dir;
     TestHub a;
@@ -58,9 +57,7 @@ class MappedSqlPollOnPostgresTest {
 
     @BeforeEach
     void startTwoHubs() throws Exception {
-        try (Connection c = DriverManager.getConnection(PG_URL, PG_USER, ""); Statement st = c.createStatement()) {
-            st.execute("CREATE SCHEMA " + schema);
-        }
+        schema = PostgresSchema.empty();
         Path routes = Files.createDirectories(dir.resolve("routes"));
         Files.writeString(routes.resolve("erp-orders.camel.yaml"), INSTANCE);
         Map<String, String> p = new HashMap<>();
@@ -74,7 +71,7 @@ class MappedSqlPollOnPostgresTest {
     }
 
     private String url() {
-        return PG_URL + (PG_URL.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+        return schema.url();
     }
 
     @AfterEach
@@ -85,8 +82,8 @@ class MappedSqlPollOnPostgresTest {
         if (b != null) {
             b.close();
         }
-        try (Connection c = DriverManager.getConnection(PG_URL, PG_USER, ""); Statement st = c.createStatement()) {
-            st.execute("DROP SCHEMA " + schema + " CASCADE");
+        if (schema != null) {
+            schema.close();
         }
     }
 

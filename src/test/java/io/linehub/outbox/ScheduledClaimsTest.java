@@ -1,13 +1,12 @@
 package io.linehub.outbox;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.linehub.db.Database;
+import io.linehub.testsupport.PostgresSchema;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
@@ -17,7 +16,6 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,11 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ScheduledClaimsTest {
 
-    static final String PG_URL = PostgresOutboxTest.PG_URL;
-    static final String PG_USER = PostgresOutboxTest.PG_USER;
     static final Instant T0 = Instant.parse("2026-12-02T10:00:00Z");
 
-    private final String schema = "hub_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    private PostgresSchema schema;
     private HikariDataSource db;
     private Instant now = T0;
     private final Clock clock = new Clock() {
@@ -43,19 +39,13 @@ class ScheduledClaimsTest {
 
     @BeforeEach
     void createSchema() throws Exception {
-        try (Connection c = DriverManager.getConnection(PG_URL, PG_USER, ""); Statement st = c.createStatement()) {
-            st.execute("CREATE SCHEMA " + schema);
-        }
-        db = Database.open("pg-test", PG_URL + (PG_URL.contains("?") ? "&" : "?") + "currentSchema=" + schema, PG_USER, null, 4);
-        Database.migrate(db);
+        schema = PostgresSchema.create("pg-test");
+        db = schema.db();
     }
 
     @AfterEach
     void dropSchema() throws Exception {
-        db.close();
-        try (Connection c = DriverManager.getConnection(PG_URL, PG_USER, ""); Statement st = c.createStatement()) {
-            st.execute("DROP SCHEMA " + schema + " CASCADE");
-        }
+        schema.close();
     }
 
     private static NewNotification lon(int i, SendTiming timing) {

@@ -10,7 +10,8 @@ import java.util.UUID;
 
 /**
  * A schema of its own on the PostgreSQL every development and CI machine runs (HUB_TEST_PG_URL, default the local
- * "test" database), with the hub's migrations applied; {@link #close} closes the pool and drops the schema.
+ * "test" database): migrated with a pool ({@link #create}), or empty for hubs that migrate it themselves
+ * ({@link #empty}); {@link #close} closes the pool and drops the schema.
  */
 public final class PostgresSchema implements AutoCloseable {
 
@@ -22,8 +23,12 @@ public final class PostgresSchema implements AutoCloseable {
 
     private PostgresSchema(String poolName) throws Exception {
         execute("CREATE SCHEMA " + name);
-        db = Database.open(poolName, PG_URL + (PG_URL.contains("?") ? "&" : "?") + "currentSchema=" + name, PG_USER, null, 4);
-        Database.migrate(db);
+        if (poolName == null) {
+            db = null;
+        } else {
+            db = Database.open(poolName, url(), PG_USER, null, 4);
+            Database.migrate(db);
+        }
     }
 
     /** A new schema, migrated, with a pool of four connections named {@code poolName}. */
@@ -31,13 +36,32 @@ public final class PostgresSchema implements AutoCloseable {
         return new PostgresSchema(poolName);
     }
 
+    /** A new empty schema and no pool: for hubs started on {@link #url()}, which migrate it themselves. */
+    public static PostgresSchema empty() throws Exception {
+        return new PostgresSchema(null);
+    }
+
+    /** The JDBC URL of the schema (HUB_TEST_PG_URL with {@code currentSchema}). */
+    public String url() {
+        return PG_URL + (PG_URL.contains("?") ? "&" : "?") + "currentSchema=" + name;
+    }
+
+    public String name() {
+        return name;
+    }
+
     public HikariDataSource db() {
+        if (db == null) {
+            throw new IllegalStateException("an empty schema has no pool: connect to url()");
+        }
         return db;
     }
 
     @Override
     public void close() throws Exception {
-        db.close();
+        if (db != null) {
+            db.close();
+        }
         execute("DROP SCHEMA " + name + " CASCADE");
     }
 
