@@ -16,6 +16,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.linehub.outbox.OutboxDatabase.historyBatch;
@@ -54,11 +55,11 @@ public class Claims {
     }
 
     /**
-     * The hub's channels: a claim shares its rows among those with due rows ({@link #claimDue(int, Set)}) instead of
+     * The hub's channels: a claim shares its rows among those with due rows ({@link #claimDue(int, Map)}) instead of
      * taking the oldest whatever their channel.
      */
     public Claims withChannels(Collection<String> names) {
-        this.channels = List.copyOf(new java.util.TreeSet<>(names));
+        this.channels = List.copyOf(new TreeSet<>(names));
         return this;
     }
 

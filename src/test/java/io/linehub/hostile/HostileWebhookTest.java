@@ -6,6 +6,7 @@ import io.linehub.friends.FriendStatus;
 import io.linehub.json.Json;
 import io.linehub.line.LineSignature;
 import io.linehub.line.LineWebhook;
+import io.linehub.testsupport.HostileCases;
 import io.linehub.testsupport.TestHub;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,8 +14,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -56,16 +55,7 @@ class HostileWebhookTest {
     }
 
     static List<JsonNode> cases() throws Exception {
-        List<JsonNode> cases = new ArrayList<>();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(
-                HostileWebhookTest.class.getResourceAsStream("/hostile/webhook/cases.ndjson"), StandardCharsets.UTF_8))) {
-            for (String line; (line = r.readLine()) != null; ) {
-                if (!line.isBlank()) {
-                    cases.add(Json.read(line));
-                }
-            }
-        }
-        return cases;
+        return HostileCases.read("/hostile/webhook/cases.ndjson");
     }
 
     @ParameterizedTest(name = "{index} {0}")

@@ -2,7 +2,7 @@ package io.linehub.inbox;
 
 import io.linehub.testsupport.LogCapture;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.linehub.json.Json;
+import io.linehub.testsupport.HostileCases;
 import io.linehub.testsupport.TestHub;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -10,9 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.io.BufferedReader;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,16 +54,7 @@ class HostileInboxTest {
     }
 
     static List<JsonNode> cases() throws Exception {
-        List<JsonNode> cases = new ArrayList<>();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(
-                HostileInboxTest.class.getResourceAsStream("/hostile/inbox/cases.ndjson"), StandardCharsets.UTF_8))) {
-            for (String line; (line = r.readLine()) != null; ) {
-                if (!line.isBlank()) {
-                    cases.add(Json.read(line));
-                }
-            }
-        }
-        return cases;
+        return HostileCases.read("/hostile/inbox/cases.ndjson");
     }
 
     private static byte[] resource(String path) throws Exception {

@@ -127,6 +127,40 @@ class FairClaimsTest {
         });
     }
 
+    @org.junit.jupiter.api.Test
+    void theDispatcherGivesEachChannelRoomForTwoSecondsOfItsBudgetAndNoMore() throws Exception {
+        onDatabase("h2", db -> {
+            NotificationQueue queue = new NotificationQueue(db, Clock.systemUTC(), SETTINGS);
+            queue(queue, "slow", 300); // a channel allowed 30 requests a second: room for 60 claimed at once
+            queue(queue, "fast", 300);
+            InFlight inFlight = new InFlight();
+            Dispatcher dispatcher = new Dispatcher(new Claims(db, Clock.systemUTC(), "node-a", SETTINGS).withChannels(List.of("slow", "fast")),
+                    inFlight).withChannelRates(Map.of("slow", 30, "fast", 1000));
+
+            List<OutboxEntry> first = dispatcher.claim(500, 4000);
+            assertThat(byChannel(first)).isEqualTo(Map.of("fast", 250L, "slow", 60L));
+            assertThat(inFlight.heldBy("slow")).isEqualTo(60);
+            // the fast channel's sends finish; once a second has passed the hub may hold more (its recent rate)
+            org.apache.camel.impl.DefaultCamelContext camel = new org.apache.camel.impl.DefaultCamelContext();
+            first.stream().filter(e -> e.channel().equals("fast")).forEach(e -> inFlight.release(finished(camel, e)));
+            long second = System.currentTimeMillis() / 1000;
+            while (System.currentTimeMillis() / 1000 == second) {
+                Thread.sleep(20);
+            }
+            // the slow channel still holds its 60: none of it is claimed, the fast one's rows are
+            assertThat(byChannel(dispatcher.claim(500, 4000))).isEqualTo(Map.of("fast", 50L));
+            // its sends finish: it has room again
+            first.stream().filter(e -> e.channel().equals("slow")).limit(20).forEach(e -> inFlight.release(finished(camel, e)));
+            assertThat(byChannel(dispatcher.claim(500, 4000))).isEqualTo(Map.of("slow", 20L));
+        });
+    }
+
+    private static org.apache.camel.Exchange finished(org.apache.camel.CamelContext camel, OutboxEntry entry) {
+        org.apache.camel.Exchange exchange = new org.apache.camel.support.DefaultExchange(camel);
+        exchange.setProperty(io.linehub.headers.HubHeaders.OUTBOX_ENTRY, entry);
+        return exchange;
+    }
+
     private static int count(HikariDataSource db, String sql) throws Exception {
         try (Connection c = db.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             rs.next();
