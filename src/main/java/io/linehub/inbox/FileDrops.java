@@ -112,7 +112,14 @@ public class FileDrops {
         v.put("accepted", rs.getLong("accepted"));
         v.put("rejected", rs.getLong("rejected"));
         v.put("totalRows", totalKnown ? total : null);
-        v.put("progress", !reading && status.equals("DONE") ? 1.0 : totalKnown && total > 0 ? Math.min(1.0, (double) lastRow / total) : null);
+        // a Double throughout: "done ? 1.0 : (known ? ratio : null)" would unbox the inner null (a 500 while the total is not known yet)
+        Double progress = null;
+        if (status.equals("DONE")) {
+            progress = 1.0;
+        } else if (totalKnown && total > 0) {
+            progress = Math.min(1.0, (double) lastRow / total);
+        }
+        v.put("progress", progress);
         v.put("startedAt", started.toString());
         v.put("updatedAt", updated.toString());
         v.put("finishedAt", reading ? null : updated.toString());
