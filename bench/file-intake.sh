@@ -26,17 +26,31 @@ jar=${BENCH_JAR:-target/line-notification-hub.jar}
 rm -rf "$work"; mkdir -p "$work/data/inbox"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-if [ "$format" = mapped-cp932 ]; then
-  python3 - "$rows" "$work/bench.csv" <<'PY'
+# the file: N rows of the chosen format (one generator, so the formats differ only where they are meant to)
+python3 - "$format" "$rows" "$work/bench.csv" <<'PY'
 import sys
-n, path = int(sys.argv[1]), sys.argv[2]
-with open(path, "w", encoding="cp932", newline="") as w:
-    w.write("受注データ出力,2026/11/27 18:00\r\n（株）ベンチ通販　物流部\r\n")
-    w.write("受注番号,顧客電話,出荷日,合計金額,品名,配送業者,備考\r\n")
-    for i in range(1, n + 1):
-        # valid Japanese mobile numbers, written as the export writes them: 0x0-xxxx-xxxx
-        w.write(f"JP-{i},0{(7, 8, 9)[i % 3]}0-{1000 + i // 10_000 % 9000:04d}-{i % 10_000:04d},2026/11/27,\"8,980\",ノンフライヤー 4.5L 第{i}号,ヤマト運輸,①ギフト包装\r\n")
+fmt, n, path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+def jp_phone(i):  # valid Japanese mobile numbers, written as exports write them: 0x0-xxxx-xxxx
+    return f"0{(7, 8, 9)[i % 3]}0-{1000 + i // 10_000 % 9000:04d}-{i % 10_000:04d}"
+with open(path, "w", encoding="cp932" if fmt == "mapped-cp932" else "utf-8", newline="") as w:
+    if fmt == "mapped-cp932":
+        w.write("受注データ出力,2026/11/27 18:00\r\n（株）ベンチ通販　物流部\r\n")
+        w.write("受注番号,顧客電話,出荷日,合計金額,品名,配送業者,備考\r\n")
+        for i in range(1, n + 1):
+            w.write(f"JP-{i},{jp_phone(i)},2026/11/27,\"8,980\",ノンフライヤー 4.5L 第{i}号,ヤマト運輸,①ギフト包装\r\n")
+    elif fmt == "default-jp":
+        # the same notifications as mapped-cp932 in the hub's own CSV (UTF-8): the mapped inbox's own cost is the
+        # difference between the two
+        w.write("phone,type,language,orderNumber,shippedDate,itemName,carrier\r\n")
+        for i in range(1, n + 1):
+            w.write(f"{jp_phone(i)},shipping_complete,ja,JP-{i},2026-11-27,ノンフライヤー 4.5L 第{i}号,ヤマト運輸\r\n")
+    else:
+        w.write("\ufeffphone;type;orderNumber;shippedDate;carrier;itemName\r\n")
+        for i in range(1, n + 1):
+            # valid Thai mobile numbers (LINE notification messages reach TH): 08x-xxx-xxxx
+            w.write(f"08{i % 10}{i % 10_000_000:07d};shipping_complete;BENCH-{i};2026-11-27;Kerry Express;\"ชุดกาแฟดริป; ชิ้นที่ {i}\"\r\n")
 PY
+if [ "$format" = mapped-cp932 ]; then
   mkdir -p "$work/routes" "$work/data/legacy/orders-jp"
   cp routes/*.camel.yaml "$work/routes/"
   cat > "$work/routes/bench-orders-jp.camel.yaml" <<'YAML'
@@ -53,27 +67,8 @@ PY
 YAML
   drop_dir="$work/data/legacy/orders-jp"; format_env=(HUB_ROUTES_DIR="$work/routes" HUB_DEFAULT_REGION=JP)
 elif [ "$format" = default-jp ]; then
-  # the same notifications as mapped-cp932 (Japanese numbers as 0x0-xxxx-xxxx, Japanese text, language ja) in the
-  # hub's own CSV (UTF-8): the mapped inbox's own cost is the difference between the two
-  python3 - "$rows" "$work/bench.csv" <<'PY'
-import sys
-n, path = int(sys.argv[1]), sys.argv[2]
-with open(path, "w", encoding="utf-8", newline="") as w:
-    w.write("phone,type,language,orderNumber,shippedDate,itemName,carrier\r\n")
-    for i in range(1, n + 1):
-        w.write(f"0{(7, 8, 9)[i % 3]}0-{1000 + i // 10_000 % 9000:04d}-{i % 10_000:04d},shipping_complete,ja,JP-{i},2026-11-27,ノンフライヤー 4.5L 第{i}号,ヤマト運輸\r\n")
-PY
   drop_dir="$work/data/inbox"; format_env=(HUB_DEFAULT_REGION=JP)
 else
-  python3 - "$rows" "$work/bench.csv" <<'PY'
-import sys
-n, path = int(sys.argv[1]), sys.argv[2]
-with open(path, "w", encoding="utf-8", newline="") as w:
-    w.write("\ufeffphone;type;orderNumber;shippedDate;carrier;itemName\r\n")
-    for i in range(1, n + 1):
-        # valid Thai mobile numbers (LINE notification messages reach TH): 08x-xxx-xxxx
-        w.write(f"08{i % 10}{i % 10_000_000:07d};shipping_complete;BENCH-{i};2026-11-27;Kerry Express;\"ชุดกาแฟดริป; ชิ้นที่ {i}\"\r\n")
-PY
   drop_dir="$work/data/inbox"; format_env=(HUB_DEFAULT_REGION=TH)
 fi
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem/{print $2}') GiB, $(java -version 2>&1 | head -1); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
