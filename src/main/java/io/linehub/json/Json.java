@@ -24,6 +24,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The hub's one JSON mapper: lenient when reading (LINE adds fields without notice), ISO dates when writing.
@@ -160,30 +161,36 @@ public final class Json {
     /** The path of the first number under {@code node} that is too large for a double (1e400), or null. */
     private static String nonFinite(JsonNode node, String path) {
         // the path is made only for the one that fails, not for every member of every valid document
-        Deque<Object> at = nonFiniteAt(node);
+        Deque<Object> at = firstAt(node, n -> n.isFloatingPointNumber() && !Double.isFinite(n.doubleValue()), name -> true);
         return at == null ? null : join(path, at);
     }
 
-    /** The steps (member names, array indexes) from {@code node} down to the first number too large, or null. */
-    private static Deque<Object> nonFiniteAt(JsonNode node) {
-        if (node.isFloatingPointNumber()) {
-            return Double.isFinite(node.doubleValue()) ? null : new ArrayDeque<>();
+    /**
+     * The steps (member names, array indexes) from {@code node} down to the first node that is {@code bad}, or to the
+     * object with the first member name that is not {@code goodName}; null when there is none.
+     */
+    private static Deque<Object> firstAt(JsonNode node, Predicate<JsonNode> bad, Predicate<String> goodName) {
+        if (bad.test(node)) {
+            return new ArrayDeque<>();
         }
-        if (node.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                Deque<Object> bad = nonFiniteAt(e.getValue());
-                if (bad != null) {
-                    bad.addFirst(e.getKey());
-                    return bad;
+        if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                Deque<Object> at = firstAt(node.get(i), bad, goodName);
+                if (at != null) {
+                    at.addFirst(i);
+                    return at;
                 }
             }
-        } else if (node.isArray()) {
-            for (int i = 0; i < node.size(); i++) {
-                Deque<Object> bad = nonFiniteAt(node.get(i));
-                if (bad != null) {
-                    bad.addFirst(i);
-                    return bad;
+        } else if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (!goodName.test(e.getKey())) {
+                    return new ArrayDeque<>();
+                }
+                Deque<Object> at = firstAt(e.getValue(), bad, goodName);
+                if (at != null) {
+                    at.addFirst(e.getKey());
+                    return at;
                 }
             }
         }
@@ -215,37 +222,8 @@ public final class Json {
      * {@code node} with an unpaired UTF-16 surrogate, or null when all text is valid.
      */
     public static String unpairedSurrogate(JsonNode node, String path) {
-        Deque<Object> at = unpairedSurrogateAt(node);
+        Deque<Object> at = firstAt(node, n -> n.isTextual() && !validUtf16(n.textValue()), Json::validUtf16);
         return at == null ? null : join(path, at);
-    }
-
-    /** The steps from {@code node} down to the first text with an unpaired surrogate (a bad member name: its object), or null. */
-    private static Deque<Object> unpairedSurrogateAt(JsonNode node) {
-        if (node.isTextual()) {
-            return validUtf16(node.textValue()) ? null : new ArrayDeque<>();
-        }
-        if (node.isArray()) {
-            for (int i = 0; i < node.size(); i++) {
-                Deque<Object> bad = unpairedSurrogateAt(node.get(i));
-                if (bad != null) {
-                    bad.addFirst(i);
-                    return bad;
-                }
-            }
-        } else if (node.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                if (!validUtf16(e.getKey())) {
-                    return new ArrayDeque<>();
-                }
-                Deque<Object> bad = unpairedSurrogateAt(e.getValue());
-                if (bad != null) {
-                    bad.addFirst(e.getKey());
-                    return bad;
-                }
-            }
-        }
-        return null;
     }
 
     static boolean validUtf16(String s) {

@@ -130,7 +130,7 @@ final class OutboxCopy {
 
     /**
      * The last few instants formatted, and their text: a checkpoint's rows share a few (its "now", their retry window's
-     * end), rows scheduled each for its own time do not. Compared by identity first, then by value; no hashing (an
+     * end), rows scheduled each for its own time do not. Compared by value (at once when the same instance); no hashing (an
      * {@link OffsetDateTime}'s hash code costs more than the comparisons).
      */
     private static final class Times {
@@ -139,12 +139,7 @@ final class OutboxCopy {
         private int next;
 
         String format(OffsetDateTime t) {
-            for (int i = 0; i < keys.length; i++) {
-                if (keys[i] == t) {
-                    return texts[i];
-                }
-            }
-            for (int i = 0; i < keys.length; i++) {
+            for (int i = 0; i < keys.length; i++) { // equals answers at once for the same instance
                 if (t.equals(keys[i])) {
                     return texts[i];
                 }
