@@ -1,12 +1,14 @@
 package io.linehub.line;
 
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 
@@ -58,6 +60,10 @@ final class LineClient implements AutoCloseable {
         }
     }
 
+    /** LINE's answer headers read on every request, as names whose hash Netty computes once (see LineProducer). */
+    private static final CharSequence REQUEST_ID = HttpHeaders.createOptimized("x-line-request-id");
+    private static final CharSequence ACCEPTED_REQUEST_ID = HttpHeaders.createOptimized("x-line-accepted-request-id");
+
     private final Vertx vertx;
     private final HttpClient[] httpClients;
     private final AtomicInteger next = new AtomicInteger();
@@ -102,7 +108,8 @@ final class LineClient implements AutoCloseable {
     }
 
     private static Response response(HttpClientResponse res, Buffer body) {
-        return new Response(res.statusCode(), res.getHeader("x-line-request-id"), res.getHeader("x-line-accepted-request-id"),
+        MultiMap headers = res.headers();
+        return new Response(res.statusCode(), headers.get(REQUEST_ID), headers.get(ACCEPTED_REQUEST_ID),
                 body.toString(StandardCharsets.UTF_8));
     }
 

@@ -17,6 +17,7 @@ import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Message;
 import org.apache.camel.support.DefaultAsyncProducer;
 
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 
@@ -42,6 +43,14 @@ public class LineProducer extends DefaultAsyncProducer {
     private static final Pattern RETRY_KEY = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final Pattern DATE = Pattern.compile("\\d{8}");
     private static final DateTimeFormatter YYYYMMDD = DateTimeFormatter.ofPattern("yyyyMMdd");
+    // Header names (and the one fixed value) as Netty's AsciiString, whose hash is computed once: Vert.x and Netty hash
+    // a header's name on every put and copy, and hashing a String's characters one by one was about a tenth of the
+    // hub's CPU per send at LINE's 2,000 requests a second (docs/performance.md, session 10)
+    private static final CharSequence AUTHORIZATION = HttpHeaders.AUTHORIZATION;
+    private static final CharSequence CONTENT_TYPE = HttpHeaders.CONTENT_TYPE;
+    private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
+    private static final CharSequence DELIVERY_TAG = HttpHeaders.createOptimized("X-Line-Delivery-Tag");
+    private static final CharSequence RETRY_KEY_HEADER = HttpHeaders.createOptimized("X-Line-Retry-Key");
 
     private final LineEndpoint endpoint;
     private final LineConfiguration config;
@@ -159,12 +168,12 @@ public class LineProducer extends DefaultAsyncProducer {
                 .setPort(base.getPort() != -1 ? base.getPort() : ssl ? 443 : 80)
                 .setURI(basePath + op.path() + query(in, op))
                 .setIdleTimeout(config.getRequestTimeout())
-                .putHeader("Authorization", "Bearer " + token);
+                .putHeader(AUTHORIZATION, "Bearer " + token);
         if (!op.sends()) {
             return new Request(b.setMethod(HttpMethod.GET), null);
         }
         String body = body(in, op);
-        b.setMethod(HttpMethod.POST).putHeader("Content-Type", "application/json");
+        b.setMethod(HttpMethod.POST).putHeader(CONTENT_TYPE, APPLICATION_JSON);
 
         String tag = in.getHeader(LineConstants.DELIVERY_TAG, config.getDeliveryTag(), String.class);
         if (tag != null) {
@@ -174,7 +183,7 @@ public class LineProducer extends DefaultAsyncProducer {
             if (tag.length() < 16 || tag.length() > 100) {
                 throw new IllegalArgumentException("X-Line-Delivery-Tag must be 16 to 100 characters, was " + tag.length());
             }
-            b.putHeader("X-Line-Delivery-Tag", tag);
+            b.putHeader(DELIVERY_TAG, tag);
         }
         String retryKey = in.getHeader(LineConstants.RETRY_KEY, String.class);
         if (retryKey == null && config.generatesRetryKey() && op.retryKeySupported()) {
@@ -188,7 +197,7 @@ public class LineProducer extends DefaultAsyncProducer {
             if (!RETRY_KEY.matcher(retryKey).matches()) {
                 throw new IllegalArgumentException("X-Line-Retry-Key must be a UUID in hex form");
             }
-            b.putHeader("X-Line-Retry-Key", retryKey);
+            b.putHeader(RETRY_KEY_HEADER, retryKey);
         }
         return new Request(b, body);
     }
