@@ -13,6 +13,7 @@
 # default): the webhooks are held back for 10 minutes, i.e. never arrive during the run.
 # With the webhooks on, the sandbox also reports how long the hub took to answer its webhook requests (p50, p90, p99,
 # max; requests sent after the warm-up).
+# Over the measured part it also prints the whole machine's busy CPU and PostgreSQL's processes' CPU (per notification).
 # BENCH_JFR=file.jfr: a flight recording (settings=profile) of the hub over the measured part only, written to that
 # file (summarise it with bench/jfr-summary.py).
 set -euo pipefail
@@ -62,6 +63,12 @@ wait_for() { local start; start=$(date +%s)
   until [ "$(finished)" -ge "$1" ] && { [ "$1" -lt $(( warmup + n )) ] || [ "$(unsent)" = f ]; }; do
     sleep 1; [ $(( $(date +%s) - start )) -lt 900 ] || { echo "timed out"; break; }; done; }
 cpu_seconds() { awk -v t="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / t}' "/proc/$1/stat"; }
+# PostgreSQL's CPU: its processes alive at both readings (the hub's pooled connections, the WAL writer, the
+# checkpointer…; the benchmark's own short psql sessions are not among them), summed over the pids of the first reading
+pg_pids() { pgrep -x postgres | tr '\n' ' '; }
+pg_cpu_seconds() { local p total=0; for p in $1; do [ -r "/proc/$p/stat" ] && total=$(echo "$total + $(cpu_seconds "$p")" | bc); done; echo "$total"; }
+# the whole machine's busy and total CPU time (all cores), from /proc/stat, in seconds
+machine_cpu() { awk -v t="$(getconf CLK_TCK)" '/^cpu /{busy=$2+$3+$4+$7+$8+$9; total=busy+$5+$6; printf "%.1f %.1f", busy / t, total / t}' /proc/stat; }
 
 # the run before (its dropped schema, 100,000 rows updated several times) must not be cleaned up during this one:
 # a checkpoint now, and autovacuum's workers finished (at most 60 s)
@@ -79,10 +86,12 @@ hub=$!
 wait_for "$warmup"
 [ -z "${BENCH_JFR:-}" ] || jcmd "$hub" JFR.start name=bench settings=profile >/dev/null
 hub_cpu0=$(cpu_seconds $hub); line_cpu0=$(cpu_seconds $line); count0=$(finished)
+pgs=$(pg_pids); pg_cpu0=$(pg_cpu_seconds "$pgs"); read -r busy0 total0 <<< "$(machine_cpu)"
 # the webhook answer times are counted from here (the warm-up's are dropped)
 [ "$webhooks" != on ] || curl -s -X DELETE "http://127.0.0.1:$line_port/sandbox/webhook-answers" >/dev/null || true
 wait_for $(( warmup + n ))
 hub_cpu1=$(cpu_seconds $hub); line_cpu1=$(cpu_seconds $line); count1=$(finished)
+pg_cpu1=$(pg_cpu_seconds "$pgs"); read -r busy1 total1 <<< "$(machine_cpu)"
 [ -z "${BENCH_JFR:-}" ] || jcmd "$hub" JFR.stop name=bench filename="$(realpath -m "$BENCH_JFR")" >/dev/null
 sql() { psql -qtA -h 127.0.0.1 -U postgres -d "${pg##*/}" -c "$1"; }
 if [ "$webhooks" = on ] && [ "$kind" = lon ]; then
@@ -111,6 +120,7 @@ echo "$measured"
 echo "429 answers in the whole run: $(psql -qtA -h 127.0.0.1 -U postgres -d "${pg##*/}" -c "SELECT COUNT(*) FROM $schema.notification_attempt WHERE http_status = 429")"
 hub_cpu=$(echo "$hub_cpu1 - $hub_cpu0" | bc); done_n=$(( count1 - count0 ))
 echo "CPU over the last $done_n notifications: hub $hub_cpu s ($(echo "scale=3; $hub_cpu * 1000 / $done_n" | bc) ms per notification), sandbox $(echo "$line_cpu1 - $line_cpu0" | bc) s"
+echo "machine over the same part: $(echo "$busy1 - $busy0" | bc) s busy of $(echo "$total1 - $total0" | bc) s (all cores); PostgreSQL $(echo "$pg_cpu1 - $pg_cpu0" | bc) s ($(echo "scale=3; ($pg_cpu1 - $pg_cpu0) * 1000 / $done_n" | bc) ms per notification)"
 echo "hub peak RSS: $(grep VmHWM /proc/$hub/status | awk '{print $2/1024 " MiB"}'), heap: $(jcmd $hub GC.heap_info 2>/dev/null | grep -m1 -E 'garbage-first heap|total' | sed 's/^ *//')"
 kill "$hub"; wait "$hub" 2>/dev/null || true; hub=
 sdk=$(java -cp "$cp" io.linehub.bench.SdkBaseline "http://127.0.0.1:$line_port" bench-token "$kind" 20)
