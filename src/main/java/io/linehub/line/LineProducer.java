@@ -46,8 +46,6 @@ public class LineProducer extends DefaultAsyncProducer {
     // Header names (and the one fixed value) as Netty's AsciiString, whose hash is computed once: Vert.x and Netty hash
     // a header's name on every put and copy, and hashing a String's characters one by one was about a tenth of the
     // hub's CPU per send at LINE's 2,000 requests a second (docs/performance.md, session 10)
-    private static final CharSequence AUTHORIZATION = HttpHeaders.AUTHORIZATION;
-    private static final CharSequence CONTENT_TYPE = HttpHeaders.CONTENT_TYPE;
     private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
     private static final CharSequence DELIVERY_TAG = HttpHeaders.createOptimized("X-Line-Delivery-Tag");
     private static final CharSequence RETRY_KEY_HEADER = HttpHeaders.createOptimized("X-Line-Retry-Key");
@@ -168,12 +166,12 @@ public class LineProducer extends DefaultAsyncProducer {
                 .setPort(base.getPort() != -1 ? base.getPort() : ssl ? 443 : 80)
                 .setURI(basePath + op.path() + query(in, op))
                 .setIdleTimeout(config.getRequestTimeout())
-                .putHeader(AUTHORIZATION, "Bearer " + token);
+                .putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token);
         if (!op.sends()) {
             return new Request(b.setMethod(HttpMethod.GET), null);
         }
         String body = body(in, op);
-        b.setMethod(HttpMethod.POST).putHeader(CONTENT_TYPE, APPLICATION_JSON);
+        b.setMethod(HttpMethod.POST).putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON);
 
         String tag = in.getHeader(LineConstants.DELIVERY_TAG, config.getDeliveryTag(), String.class);
         if (tag != null) {
