@@ -98,6 +98,7 @@ public class Claims {
         try (Connection c = db.connection()) {
             c.setAutoCommit(false);
             try {
+                readDueRowsInIndexOrder(c, true);
                 List<ClaimedRow> rows = new ArrayList<>();
                 // one status at a time (and with several channels one channel at a time), so each is a range of the
                 // (status, next_attempt_at) index, or of (status, channel, next_attempt_at), read in order, and the
@@ -111,7 +112,7 @@ public class Claims {
                         break;
                     }
                     if (fairOrder.size() <= 1 && roomEnough) {
-                        claimStatus(c, status, null, null, now, max - rows.size(), rows);
+                        claimStatus(c, status, null, now, max - rows.size(), rows);
                     } else {
                         claimStatusFairly(c, status, fairOrder, room, now, max - rows.size(), rows);
                     }
@@ -120,6 +121,7 @@ public class Claims {
                     lastHourly = tick;
                     claimHourly(c, now, rows);
                 }
+                readDueRowsInIndexOrder(c, false);
                 List<OutboxEntry> entries = MulticastPacking.toEntries(c, rows, now, !settings.packingWindow().isZero());
                 markSending(c, rows, now);
                 c.commit();
@@ -133,21 +135,32 @@ public class Claims {
         }
     }
 
-    /** The due rows of one status: all channels ({@code channel} null) or one, optionally leaving some out. */
-    private void claimStatus(Connection c, String status, String channel, List<String> leaveOut, OffsetDateTime now, int limit,
+    /**
+     * PostgreSQL: while {@code on}, this transaction's plans avoid sorting (enable_sort off), so a claim reads the due
+     * rows through the (status[, channel], next_attempt_at) index in order and stops at its limit. Left to its
+     * statistics, PostgreSQL plans the claim by them: after a burst of intake, before autovacuum analysed the table
+     * again, it expected a handful of due rows and chose to fetch every due row and sort them all (an external sort
+     * on disk: FOR UPDATE keeps the limit out of the sort), 75-140 ms per claim of 500 rows with 70,000 queued and
+     * growing with the queue, where the index read takes a few (docs/performance.md). Off again before the claim's
+     * other statements. H2 plans these by the index anyway.
+     */
+    static void readDueRowsInIndexOrder(Connection c, boolean on) throws SQLException {
+        if (OutboxDatabase.isPostgres(c)) {
+            try (java.sql.Statement s = c.createStatement()) {
+                s.execute(on ? "SET LOCAL enable_sort = off" : "SET LOCAL enable_sort = on");
+            }
+        }
+    }
+
+    /** The due rows of one status: all channels ({@code channel} null) or one. */
+    private void claimStatus(Connection c, String status, String channel, OffsetDateTime now, int limit,
                              List<ClaimedRow> rows) throws SQLException {
         if (!CLAIMED_STATUSES.contains(status)) {
             throw new IllegalArgumentException("not a claimed status: " + status);
         }
         // the status is written into the statement (one of three constants): so PostgreSQL's plan for it, generic or
         // not, can use the partial index by channel (a parameter would not prove the index's predicate)
-        try (PreparedStatement ps = c.prepareStatement(ROW_SELECT
-                + " WHERE status = '" + status + "' AND next_attempt_at <= ? AND line_operation NOT IN ('broadcast','narrowcast')"
-                + " AND (line_operation <> 'push' OR batch_id IS NOT NULL OR created_at <= ?)"
-                + " AND channel NOT IN (SELECT channel FROM channel_pause WHERE paused_until > ?)"
-                + " AND (expires_at IS NULL OR expires_at > ?)" // never sent after its expiresAt / retry window
-                + (channel != null ? " AND channel = ?" : leaveOut != null ? " AND NOT (channel = ANY(?))" : "")
-                + " ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED")) {
+        try (PreparedStatement ps = c.prepareStatement(claimSql(status, channel != null))) {
             int i = 1;
             ps.setObject(i++, now);
             ps.setObject(i++, now.minus(settings.packingWindow()));
@@ -155,12 +168,23 @@ public class Claims {
             ps.setObject(i++, now);
             if (channel != null) {
                 ps.setString(i++, channel);
-            } else if (leaveOut != null) {
-                ps.setArray(i++, c.createArrayOf("VARCHAR", leaveOut.toArray()));
             }
             ps.setInt(i, limit);
             readRows(ps, rows);
         }
+    }
+
+    /**
+     * A claim of one status's due rows (parameters: now, now less the packing window, now, now, [the channel], limit).
+     */
+    static String claimSql(String status, boolean oneChannel) {
+        return ROW_SELECT
+                + " WHERE status = '" + status + "' AND next_attempt_at <= ? AND line_operation NOT IN ('broadcast','narrowcast')"
+                + " AND (line_operation <> 'push' OR batch_id IS NOT NULL OR created_at <= ?)"
+                + " AND channel NOT IN (SELECT channel FROM channel_pause WHERE paused_until > ?)"
+                + " AND (expires_at IS NULL OR expires_at > ?)" // never sent after its expiresAt / retry window
+                + (oneChannel ? " AND channel = ?" : "")
+                + " ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED";
     }
 
     /**
@@ -183,20 +207,58 @@ public class Claims {
                 int want = Math.min(Math.min(share, left), room.getOrDefault(channel, Integer.MAX_VALUE) - taken);
                 if (want > 0) {
                     int before = rows.size();
-                    claimStatus(c, status, channel, null, now, want, rows);
+                    claimStatus(c, status, channel, now, want, rows);
                     left -= rows.size() - before;
                 }
             }
         }
         if (left > 0) {
-            // channels the hub does not know, unless they have no room either
-            List<String> leaveOut = new ArrayList<>(order);
-            room.forEach((channel, r) -> {
-                if (!order.contains(channel) && r <= 0) {
-                    leaveOut.add(channel);
+            // channels the hub does not know, unless they have no room either: found a channel at a time in the
+            // (status, channel, next_attempt_at) index, then claimed as any channel. One statement for "every row but
+            // the known channels'" would read the whole queue of the known ones to find none, at every claim.
+            for (String channel : channelsWithRows(c, status)) {
+                if (left <= 0) {
+                    return;
                 }
-            });
-            claimStatus(c, status, null, leaveOut, now, left, rows);
+                if (order.contains(channel) || room.getOrDefault(channel, Integer.MAX_VALUE) <= 0) {
+                    continue;
+                }
+                int before = rows.size();
+                claimStatus(c, status, channel, now, left, rows);
+                left -= rows.size() - before;
+            }
+        }
+    }
+
+    /** At most this many channels are looked at for rows of channels the hub does not know, per claim and status. */
+    static final int MAX_CHANNELS_SCANNED = 1_000;
+
+    /**
+     * The channels that have rows of a status, due or not: one index seek per channel in the (status, channel,
+     * next_attempt_at) index (a skip scan), however many rows each has.
+     */
+    static List<String> channelsWithRows(Connection c, String status) throws SQLException {
+        if (!CLAIMED_STATUSES.contains(status)) {
+            throw new IllegalArgumentException("not a claimed status: " + status);
+        }
+        List<String> found = new ArrayList<>();
+        try (PreparedStatement first = c.prepareStatement("SELECT channel FROM notification WHERE status = '" + status + "'"
+                + " ORDER BY channel LIMIT 1");
+             PreparedStatement next = c.prepareStatement("SELECT channel FROM notification WHERE status = '" + status + "'"
+                + " AND channel > ? ORDER BY channel LIMIT 1")) {
+            String channel = firstChannel(first);
+            while (channel != null && found.size() < MAX_CHANNELS_SCANNED) {
+                found.add(channel);
+                next.setString(1, channel);
+                channel = firstChannel(next);
+            }
+        }
+        return found;
+    }
+
+    private static String firstChannel(PreparedStatement ps) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getString(1) : null;
         }
     }
 

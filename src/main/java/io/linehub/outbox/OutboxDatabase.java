@@ -24,6 +24,11 @@ final class OutboxDatabase {
         this.clock = clock;
     }
 
+    /** Whether the connection is to PostgreSQL (else embedded H2). */
+    static boolean isPostgres(Connection c) throws SQLException {
+        return c.getMetaData().getDatabaseProductName().startsWith("PostgreSQL");
+    }
+
     Connection connection() throws SQLException {
         return dataSource.getConnection();
     }

@@ -50,7 +50,7 @@ public class WebhookEventIds extends ServiceSupport implements IdempotentReposit
         if (distinct.isEmpty()) {
             return fresh;
         }
-        boolean postgres = isPostgres(c);
+        boolean postgres = OutboxDatabase.isPostgres(c);
         String insert = "INSERT INTO line_webhook_event (event_id, seen_at) SELECT id, ? FROM UNNEST(?) AS n(id) ON CONFLICT DO NOTHING";
         String sql = postgres ? insert + " RETURNING event_id" : "SELECT event_id FROM FINAL TABLE (" + insert + ")";
         Array array = c.createArrayOf("varchar", distinct.toArray(new String[0]));
@@ -80,10 +80,6 @@ public class WebhookEventIds extends ServiceSupport implements IdempotentReposit
         } finally {
             array.free();
         }
-    }
-
-    static boolean isPostgres(Connection c) throws SQLException {
-        return c.getMetaData().getDatabaseProductName().startsWith("PostgreSQL");
     }
 
     private OffsetDateTime now() {

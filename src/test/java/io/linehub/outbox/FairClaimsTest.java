@@ -117,13 +117,18 @@ class FairClaimsTest {
             // the known channels first (default 100 of its share, brand-b its 30), the retired one with what is left
             List<OutboxEntry> first = claims.claimDue(200);
             assertThat(byChannel(first)).isEqualTo(Map.of("brand-b", 30L, "default", 100L, "retired", 50L));
+            // a channel the hub does not know but has no room for (its sender is full) gets none
+            queue(queue, "retired", 10);
+            List<OutboxEntry> noRoom = claims.claimDue(200, Map.of("retired", 0));
+            assertThat(byChannel(noRoom)).isEqualTo(Map.of("default", 20L));
             List<OutboxEntry> all = new ArrayList<>(first);
+            all.addAll(noRoom);
             for (List<OutboxEntry> c = claims.claimDue(200); !c.isEmpty(); c = claims.claimDue(200)) {
                 all.addAll(c);
             }
             Set<String> ids = new HashSet<>();
             assertThat(all).allSatisfy(e -> assertThat(ids.add(e.id())).as("claimed once: %s", e.id()).isTrue());
-            assertThat(ids).hasSize(200);
+            assertThat(ids).hasSize(210);
         });
     }
 
