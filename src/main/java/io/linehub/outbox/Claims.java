@@ -293,14 +293,28 @@ public class Claims {
         }
     }
 
+    /** The statuses of a due row, as the partial index notification_hourly_due (PostgreSQL V35) names them. */
+    private static final String HOURLY_DUE = "status IN ('QUEUED','RETRY_WAIT','SCHEDULED')";
+
+    /**
+     * The channels with due rows of one hourly operation (parameter: now). The operation is written into the
+     * statement (one of two constants), so PostgreSQL's plan, generic or not, can use the partial index of due
+     * broadcasts and narrowcasts instead of reading every due row.
+     */
+    static String hourlyChannelsSql(String op) {
+        if (!HOURLY_OPERATIONS.contains(op)) {
+            throw new IllegalArgumentException("not an hourly operation: " + op);
+        }
+        return "SELECT DISTINCT channel FROM notification WHERE " + HOURLY_DUE + " AND line_operation = '" + op + "'"
+                + " AND next_attempt_at <= ?";
+    }
+
     /** Broadcasts and narrowcasts: at most the hourly budget per channel and operation, counted from the attempts made. */
     private void claimHourly(Connection c, OffsetDateTime now, List<ClaimedRow> rows) throws SQLException {
         for (String op : HOURLY_OPERATIONS) {
             List<String> channels = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT channel FROM notification WHERE status IN ('QUEUED','RETRY_WAIT','SCHEDULED')"
-                    + " AND line_operation = ? AND next_attempt_at <= ?")) {
-                ps.setString(1, op);
-                ps.setObject(2, now);
+            try (PreparedStatement ps = c.prepareStatement(hourlyChannelsSql(op))) {
+                ps.setObject(1, now);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         channels.add(rs.getString(1));
@@ -332,17 +346,16 @@ public class Claims {
                 if (room <= 0) {
                     continue;
                 }
-                try (PreparedStatement ps = c.prepareStatement(ROW_SELECT + " WHERE status IN ('QUEUED','RETRY_WAIT','SCHEDULED')"
-                        + " AND line_operation = ? AND channel = ? AND next_attempt_at <= ?"
+                try (PreparedStatement ps = c.prepareStatement(ROW_SELECT + " WHERE " + HOURLY_DUE + " AND line_operation = '" + op + "'"
+                        + " AND channel = ? AND next_attempt_at <= ?"
                         + " AND channel NOT IN (SELECT channel FROM channel_pause WHERE paused_until > ?)"
                         + " AND (expires_at IS NULL OR expires_at > ?)"
                         + " ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED")) {
-                    ps.setString(1, op);
-                    ps.setString(2, channel);
+                    ps.setString(1, channel);
+                    ps.setObject(2, now);
                     ps.setObject(3, now);
                     ps.setObject(4, now);
-                    ps.setObject(5, now);
-                    ps.setInt(6, room);
+                    ps.setInt(5, room);
                     readRows(ps, rows);
                 }
             }

@@ -56,6 +56,13 @@ class ClaimPlanTest {
                         + " ORDER BY channel LIMIT 1");
                 assertThat(seek).contains("\"notification_due_by_channel\"").doesNotContain("\"Seq Scan\"").doesNotContain("\"Sort\"");
 
+                // which channels have broadcasts or narrowcasts due (once a second): the partial index of those alone,
+                // not the 5,000 due LONs
+                for (String op : Claims.HOURLY_OPERATIONS) {
+                    String hourly = explain(c, Claims.hourlyChannelsSql(op).replace("?", "now()"));
+                    assertThat(hourly).contains("\"notification_hourly_due\"").doesNotContain("\"Seq Scan\"");
+                }
+
                 Claims.readDueRowsInIndexOrder(c, false); // the rest of the claim's transaction plans as before
                 try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW enable_sort")) {
                     rs.next();
@@ -75,6 +82,29 @@ class ClaimPlanTest {
                 rs.next();
                 assertThat(rs.getInt(1)).isEqualTo(1_000);
             }
+        }
+    }
+
+    @Test
+    void broadcastsAndNarrowcastsAreClaimedWithinTheHourlyBudgetThroughTheirOwnIndex() throws Exception {
+        try (PostgresSchema schema = PostgresSchema.create("claim-hourly")) {
+            OutboxSettings d = OutboxSettings.unpacked(Duration.ofSeconds(60), 5);
+            OutboxSettings budgetOf5 = new OutboxSettings(d.lease(), d.maxAttempts(), d.retryWindow(), 5, d.packingWindow(),
+                    d.uncertainAfter(), d.uncertainPolicy(), d.undeliveredAfter());
+            NotificationQueue queue = new NotificationQueue(schema.db(), Clock.systemUTC(), budgetOf5);
+            queue(queue, "lon-", 50);
+            for (int i = 0; i < 7; i++) {
+                queue.enqueue(new NewNotification("shipping_complete", "default", "broadcast", null, null, null, null, "en", "{}",
+                        "{\"messages\":[{\"type\":\"text\",\"text\":\"Sale " + i + "\"}]}", null, "b" + i, null,
+                        java.util.UUID.randomUUID().toString(), null, "test"));
+            }
+            Claims claims = new Claims(schema.db(), Clock.systemUTC(), "node-a", budgetOf5);
+            List<OutboxEntry> first = claims.claimDue(500);
+            assertThat(first.stream().filter(e -> e.lineOperation().equals("broadcast"))).hasSize(5);
+            assertThat(first.stream().filter(e -> e.lineOperation().equals("pnp-template"))).hasSize(50);
+            Thread.sleep(1_100); // the hourly part of a claim runs at most once a second
+            // five are out (SENDING): the budget of five an hour has no room for the other two
+            assertThat(claims.claimDue(500)).isEmpty();
         }
     }
 
