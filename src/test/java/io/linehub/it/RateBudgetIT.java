@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * 20,000 notifications for one channel, the hub and LINE's sandbox each in its own process as in production:
+ * 20,000 or 30,000 notifications for one channel, the hub and LINE's sandbox each in its own process as in production:
  * counted by the sandbox at arrival, in every calendar second and in every sliding one-second window, the hub never
  * exceeds its budget for the endpoint and LINE never answers 429, in both rate windows. The budget is set below
  * what the hub can do on this machine so that the throttle is what binds; LINE's latency varies (20 ms plus up to
@@ -29,27 +29,28 @@ import static org.awaitility.Awaitility.await;
  * <p>estimated-arrival (the default) credits each request with the fastest round trip seen, less 2 ms, once that
  * round trip has settled: any later stall before the sandbox counts a request (the hub's threads, the sandbox's event
  * loop, the machine being busy with the build) also delays that request's answer, and so its permit. Before it
- * settled, while both JVMs warm up, round trips of hundreds of milliseconds made this test fail (706-715).
+ * settled, while both JVMs warm up, round trips of hundreds of milliseconds made this test fail (706-715); with the
+ * rule at ten seconds it failed once more in CI (714), so it is twenty seconds and 2,000 answers now.
  */
 class RateBudgetIT {
 
-    static final int N = 20_000;
     static final int BUDGET = 700;
 
     @TempDir
     Path dir;
 
+    /** 30,000: the round trips settle after twenty seconds, so about twenty more at the budget are credited. */
     @Test
-    void twentyThousandLonsStayWithinTheBudgetInEverySecondWithEstimatedArrival() throws Exception {
-        run("estimated-arrival");
+    void thirtyThousandLonsStayWithinTheBudgetInEverySecondWithEstimatedArrival() throws Exception {
+        run("estimated-arrival", 30_000);
     }
 
     @Test
     void twentyThousandLonsStayWithinTheBudgetInEverySecondAfterTheAnswer() throws Exception {
-        run("after-answer");
+        run("after-answer", 20_000);
     }
 
-    private void run(String window) throws Exception {
+    private void run(String window, int n) throws Exception {
         try (HubProcesses it = new HubProcesses(dir)) {
             int hubPort = TestHub.freePort();
             int linePort = TestHub.freePort();
@@ -57,7 +58,7 @@ class RateBudgetIT {
                     "--latency-ms", "20:10", "--delivery-delay-ms", "600000", "--channel", "default:rate-token:rate-secret");
             String line = "http://127.0.0.1:" + linePort;
             await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> get(line + "/sandbox/requests").isArray());
-            it.queue(N, 0);
+            it.queue(n, 0);
             Map<String, String> env = new java.util.HashMap<>(Map.of("HUB_HTTP_PORT", String.valueOf(hubPort), "HUB_DATA_DIR", dir.resolve("data").toString(),
                     "HUB_DB_URL", it.url(), "HUB_DB_USER", HubProcesses.PG_USER, "HUB_SANDBOX", "off", "LINE_API_BASE_URL", line,
                     "LINE_CHANNEL_ACCESS_TOKEN", "rate-token", "LINE_CHANNEL_SECRET", "rate-secret"));
@@ -65,7 +66,7 @@ class RateBudgetIT {
             env.put("HUB_DELIVERY_RATE_WINDOW", window);
             it.java("hub", env);
             await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1))
-                    .until(() -> it.count("SELECT COUNT(*) FROM notification WHERE status = 'SENT'") == N);
+                    .until(() -> it.count("SELECT COUNT(*) FROM notification WHERE status = 'SENT'") == n);
 
             TreeMap<Long, Integer> perSecond = new TreeMap<>();
             List<Instant> arrivals = new ArrayList<>();
@@ -81,13 +82,13 @@ class RateBudgetIT {
                     tooMany++;
                 }
             }
-            assertThat(perSecond.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(N);
+            assertThat(perSecond.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(n);
             assertThat(tooMany).isZero();
-            assertThat(perSecond.values()).as("requests per second at LINE").allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(BUDGET));
+            assertThat(perSecond.values()).as("requests per second at LINE").allSatisfy(count -> assertThat(count).isLessThanOrEqualTo(BUDGET));
             int busiestWindow = busiestWindow(arrivals);
             assertThat(busiestWindow).as("requests in the busiest sliding second at LINE").isLessThanOrEqualTo(BUDGET);
             System.out.printf("rate test (%s): %d requests in %d seconds, busiest second %d, busiest sliding second %d (budget %d)%n",
-                    window, N, perSecond.size(), perSecond.values().stream().mapToInt(Integer::intValue).max().orElse(0), busiestWindow, BUDGET);
+                    window, n, perSecond.size(), perSecond.values().stream().mapToInt(Integer::intValue).max().orElse(0), busiestWindow, BUDGET);
         }
     }
 
