@@ -281,7 +281,7 @@ public class HubConfiguration implements CamelConfiguration {
             org.quartz.Scheduler scheduler = io.linehub.schedule.ClusteredQuartz.scheduler(hubDb, nodeId);
             // camel-quartz leaves a scheduler it did not create running: stopped here, before the pool it uses closes,
             // so that the triggers it holds go back to the other hubs at once
-            toClose.add(0, () -> scheduler.shutdown(true));
+            toClose.add(0, () -> io.linehub.schedule.ClusteredQuartz.stop(scheduler, hubDb, nodeId));
             quartz.setScheduler(scheduler);
             // a trigger created by another hub names that hub's context: every hub answers to the cluster's context name
             context.addStartupListener((ctx, alreadyStarted) -> io.linehub.schedule.ClusteredQuartz.answerTo(scheduler, ctx));
