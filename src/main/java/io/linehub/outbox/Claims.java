@@ -155,11 +155,6 @@ public class Claims {
     /** The due rows of one status: all channels ({@code channel} null) or one. */
     private void claimStatus(Connection c, String status, String channel, OffsetDateTime now, int limit,
                              List<ClaimedRow> rows) throws SQLException {
-        if (!CLAIMED_STATUSES.contains(status)) {
-            throw new IllegalArgumentException("not a claimed status: " + status);
-        }
-        // the status is written into the statement (one of three constants): so PostgreSQL's plan for it, generic or
-        // not, can use the partial index by channel (a parameter would not prove the index's predicate)
         try (PreparedStatement ps = c.prepareStatement(claimSql(status, channel != null))) {
             int i = 1;
             ps.setObject(i++, now);
@@ -178,6 +173,9 @@ public class Claims {
      * A claim of one status's due rows (parameters: now, now less the packing window, now, now, [the channel], limit).
      */
     static String claimSql(String status, boolean oneChannel) {
+        // the status is written into the statement (one of three constants): so PostgreSQL's plan for it, generic or
+        // not, can use the partial index by channel (a parameter would not prove the index's predicate)
+        requireClaimedStatus(status);
         return ROW_SELECT
                 + " WHERE status = '" + status + "' AND next_attempt_at <= ? AND line_operation NOT IN ('broadcast','narrowcast')"
                 + " AND (line_operation <> 'push' OR batch_id IS NOT NULL OR created_at <= ?)"
@@ -230,6 +228,13 @@ public class Claims {
         }
     }
 
+    /** A status is written into statements only if it is one of the claimed ones (constants, never input). */
+    private static void requireClaimedStatus(String status) {
+        if (!CLAIMED_STATUSES.contains(status)) {
+            throw new IllegalArgumentException("not a claimed status: " + status);
+        }
+    }
+
     /** At most this many channels are looked at for rows of channels the hub does not know, per claim and status. */
     static final int MAX_CHANNELS_SCANNED = 1_000;
 
@@ -238,9 +243,7 @@ public class Claims {
      * next_attempt_at) index (a skip scan), however many rows each has.
      */
     static List<String> channelsWithRows(Connection c, String status) throws SQLException {
-        if (!CLAIMED_STATUSES.contains(status)) {
-            throw new IllegalArgumentException("not a claimed status: " + status);
-        }
+        requireClaimedStatus(status);
         List<String> found = new ArrayList<>();
         try (PreparedStatement first = c.prepareStatement("SELECT channel FROM notification WHERE status = '" + status + "'"
                 + " ORDER BY channel LIMIT 1");
