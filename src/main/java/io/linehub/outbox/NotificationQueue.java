@@ -250,7 +250,11 @@ public class NotificationQueue {
                 NewNotification n = notifications.get(i);
                 rows.add(new OutboxCopy.Row(queuedValues(ids.get(i), n, now), truncate(historyReason(n, now), 2000)));
             }
-            Set<String> inserted = OutboxCopy.insert(c, rows);
+            OutboxCopy.Copied copied = OutboxCopy.insert(c, rows, copyStraightIn);
+            Set<String> inserted = copied.inserted();
+            // straight in again while every key was new; after a key stored before (a file read again after a
+            // restart), the staging way until a checkpoint's keys are all new again
+            copyStraightIn = inserted.size() == ids.size();
             Map<String, Earlier> storedBefore = Map.of();
             if (inserted.size() < ids.size()) {
                 List<NewNotification> skipped = new ArrayList<>();
@@ -277,6 +281,13 @@ public class NotificationQueue {
             throw e;
         }
     }
+
+    /**
+     * Whether the next {@link #copyQueued} tries {@code COPY} straight into the outbox (decision 0033): yes until a
+     * checkpoint met a key stored before, then again after one whose keys were all new. A guess only: a wrong one
+     * costs a rolled-back COPY, never a duplicate.
+     */
+    private volatile boolean copyStraightIn = true;
 
     /** New notifications and their QUEUED history in one transaction, with JDBC batches. */
     private void insertQueued(Connection c, List<String> ids, List<NewNotification> notifications) throws SQLException {

@@ -2,6 +2,7 @@ package io.linehub.outbox;
 
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
+import org.postgresql.copy.CopyManager;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -19,9 +21,10 @@ import java.util.Set;
 
 /**
  * PostgreSQL's bulk path for {@link NotificationQueue#enqueueAll}: new notifications go by {@code COPY} (pgjdbc's
- * {@code CopyManager}, CSV) into a temporary table of the session, then into the outbox with one
- * {@code INSERT … SELECT … ON CONFLICT (idempotency_key) DO NOTHING RETURNING id}, and their first history rows with
- * one {@code INSERT … SELECT}. A key another writer stored after the caller planned the batch is skipped, not an
+ * {@code CopyManager}, CSV) straight into the outbox and their first history rows by a second {@code COPY} when their
+ * idempotency keys are new; when one is not (the COPY fails as a whole), into a temporary table of the session, then
+ * into the outbox with one {@code INSERT … SELECT … ON CONFLICT (idempotency_key) DO NOTHING RETURNING id}, and their
+ * first history rows with one {@code INSERT … SELECT} (decisions 0031, 0033). A key another writer stored after the caller planned the batch is skipped, not an
  * error: the caller gets the ids that were inserted and settles the others by their stored row. Nothing is committed
  * here (the temporary table is emptied at commit or rollback).
  */
@@ -35,6 +38,10 @@ final class OutboxCopy {
             + " recipient_user_id, retry_key, content_digest, channel_decision, expires_at, template_version, send_at, scheduled_for,"
             + " requested_expires_at, via";
     private static final String[] NAMES = COLUMNS.replace(" ", "").split(",");
+    /** Where {@code created_at} is in {@link #COLUMNS} (the first history row's time). */
+    private static final int CREATED_AT = java.util.Arrays.asList(NAMES).indexOf("created_at");
+    /** Where {@code status} is in {@link #COLUMNS} (the first history row's status). */
+    private static final int STATUS = java.util.Arrays.asList(NAMES).indexOf("status");
     private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSSxxx");
     /** Bytes handed to the COPY at a time: the rows are encoded as they go, not all at once. */
     private static final int FLUSH_BYTES = 256 * 1024;
@@ -47,45 +54,91 @@ final class OutboxCopy {
     }
 
     /**
-     * Stores {@code rows} and their history within the connection's open transaction.
-     *
-     * @return the ids inserted; a row missing from it was skipped because its idempotency key is stored already
-     * @throws SQLException also when a value holds a NUL character (SQL state 22021: PostgreSQL cannot store it), before anything is sent
+     * What {@link #insert} did: the ids inserted (a row missing from them was skipped because its idempotency key is
+     * stored already), and whether the rows went straight into the outbox ({@code direct}) or through the staging table.
      */
-    static Set<String> insert(Connection c, List<Row> rows) throws SQLException {
-        try (Statement st = c.createStatement()) {
-            st.execute("CREATE TEMPORARY TABLE IF NOT EXISTS " + STAGING + " (LIKE notification INCLUDING DEFAULTS,"
-                    + " history_reason VARCHAR(2000)) ON COMMIT DELETE ROWS");
-        }
-        CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI()
-                .copyIn("COPY " + STAGING + " (" + COLUMNS + ", history_reason) FROM STDIN WITH (FORMAT csv)");
-        try {
-            ByteArrayOutputStream buffer = new ByteArrayOutputStream(FLUSH_BYTES + 64 * 1024);
-            StringBuilder line = new StringBuilder(2048);
-            // the rows of one checkpoint share a few instants: each is formatted once, not once a column and row
-            // (formatting was a sixth of the inbox thread's time)
-            Times times = new Times();
-            for (Row row : rows) {
-                line.setLength(0);
-                for (int i = 0; i < NAMES.length; i++) {
-                    field(line, NAMES[i], row.values()[i], times);
-                    line.append(',');
+    record Copied(Set<String> inserted, boolean direct) {
+    }
+
+    /**
+     * Stores {@code rows} and their history within the connection's open transaction. With {@code direct}, first by
+     * {@code COPY} straight into {@code notification} and {@code notification_status_history} (the fastest path:
+     * PostgreSQL writes each row once), within a savepoint; when one of the keys is stored already the COPY fails as a
+     * whole (unique violation), is rolled back to the savepoint, and the rows go the staging way, which skips such keys.
+     * The caller asks for {@code direct} when its keys are likely new (decision 0033).
+     *
+     * @throws SQLException also when a value holds a NUL character (SQL state 22021: PostgreSQL cannot store it)
+     */
+    static Copied insert(Connection c, List<Row> rows, boolean direct) throws SQLException {
+        if (direct) {
+            Savepoint before = c.setSavepoint();
+            try {
+                copyStraightIn(c, rows);
+                c.releaseSavepoint(before);
+                Set<String> ids = new HashSet<>(rows.size() * 2);
+                for (Row row : rows) {
+                    ids.add((String) row.values()[0]);
                 }
-                field(line, "history_reason", row.historyReason(), times);
-                line.append('\n');
-                buffer.writeBytes(line.toString().getBytes(StandardCharsets.UTF_8));
-                if (buffer.size() >= FLUSH_BYTES) {
-                    copy.writeToCopy(buffer.toByteArray(), 0, buffer.size());
-                    buffer.reset();
+                return new Copied(ids, true);
+            } catch (SQLException e) {
+                if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                    throw e;
                 }
+                // a key stored before (a file read again after a restart, another writer): the message quotes the
+                // key, so it is not kept; the staging path settles which rows are new
+                c.rollback(before);
             }
-            copy.writeToCopy(buffer.toByteArray(), 0, buffer.size());
+        }
+        return new Copied(insertThroughStaging(c, rows), false);
+    }
+
+    /** The outbox's unique constraints (idempotency key, id, delivery tag) refused a row. */
+    private static final String UNIQUE_VIOLATION = "23505";
+
+    /** The rows by COPY into {@code notification}, then their history rows by COPY. */
+    private static void copyStraightIn(Connection c, List<Row> rows) throws SQLException {
+        CopyManager copies = c.unwrap(PGConnection.class).getCopyAPI();
+        StringBuilder history = new StringBuilder(rows.size() * 160);
+        Times times = new Times();
+        copyRows(copies.copyIn("COPY notification (" + COLUMNS + ") FROM STDIN WITH (FORMAT csv)"), rows, times, (line, row) -> {
+            field(history, "id", row.values()[0], times);
+            history.append(',');
+            field(history, "status", row.values()[STATUS], times);
+            history.append(',');
+            field(history, "created_at", row.values()[CREATED_AT], times);
+            history.append(',');
+            field(history, "history_reason", row.historyReason(), times);
+            history.append('\n');
+        });
+        CopyIn copy = copies.copyIn("COPY notification_status_history (notification_id, status, changed_at, reason) FROM STDIN WITH (FORMAT csv)");
+        try {
+            byte[] bytes = history.toString().getBytes(StandardCharsets.UTF_8);
+            copy.writeToCopy(bytes, 0, bytes.length);
             copy.endCopy();
         } finally {
             if (copy.isActive()) {
                 copy.cancelCopy();
             }
         }
+    }
+
+    /**
+     * The staging way: COPY into the session's temporary table, then one {@code INSERT … SELECT … ON CONFLICT
+     * (idempotency_key) DO NOTHING RETURNING id} and the history of the rows inserted.
+     *
+     * @return the ids inserted
+     */
+    private static Set<String> insertThroughStaging(Connection c, List<Row> rows) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("CREATE TEMPORARY TABLE IF NOT EXISTS " + STAGING + " (LIKE notification INCLUDING DEFAULTS,"
+                    + " history_reason VARCHAR(2000)) ON COMMIT DELETE ROWS");
+        }
+        Times times = new Times();
+        copyRows(c.unwrap(PGConnection.class).getCopyAPI()
+                .copyIn("COPY " + STAGING + " (" + COLUMNS + ", history_reason) FROM STDIN WITH (FORMAT csv)"), rows, times, (line, row) -> {
+            line.append(',');
+            field(line, "history_reason", row.historyReason(), times);
+        });
         Set<String> inserted = new HashSet<>(rows.size() * 2);
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO notification (" + COLUMNS + ") SELECT " + COLUMNS + " FROM " + STAGING
                 + " ON CONFLICT (idempotency_key) DO NOTHING RETURNING id");
@@ -103,6 +156,41 @@ final class OutboxCopy {
             ps.executeUpdate();
         }
         return inserted;
+    }
+
+    /** What a COPY adds to each row's line after the outbox's columns (or does beside it). */
+    private interface LineEnd {
+        void append(StringBuilder line, Row row) throws SQLException;
+    }
+
+    /** Each row's {@link #COLUMNS} as a CSV line (then {@code end}), encoded as they go and sent a buffer at a time. */
+    private static void copyRows(CopyIn copy, List<Row> rows, Times times, LineEnd end) throws SQLException {
+        try {
+            ByteArrayOutputStream buffer = new ByteArrayOutputStream(FLUSH_BYTES + 64 * 1024);
+            StringBuilder line = new StringBuilder(2048);
+            for (Row row : rows) {
+                line.setLength(0);
+                for (int i = 0; i < NAMES.length; i++) {
+                    if (i > 0) {
+                        line.append(',');
+                    }
+                    field(line, NAMES[i], row.values()[i], times);
+                }
+                end.append(line, row);
+                line.append('\n');
+                buffer.writeBytes(line.toString().getBytes(StandardCharsets.UTF_8));
+                if (buffer.size() >= FLUSH_BYTES) {
+                    copy.writeToCopy(buffer.toByteArray(), 0, buffer.size());
+                    buffer.reset();
+                }
+            }
+            copy.writeToCopy(buffer.toByteArray(), 0, buffer.size());
+            copy.endCopy();
+        } finally {
+            if (copy.isActive()) {
+                copy.cancelCopy();
+            }
+        }
     }
 
     /** A value as a CSV field: null unquoted and empty (COPY's NULL), anything else quoted, so tabs, newlines and {@code \.} stay data. */

@@ -195,7 +195,10 @@ class EnqueueAllTest {
         }
     }
 
-    /** The database, with {@code writer} run once just before the {@code nth} INSERT into the notification table is prepared. */
+    /**
+     * The database, with {@code writer} run once just before the {@code nth} transaction writing notification rows
+     * writes them (an INSERT prepared, or the savepoint before PostgreSQL's COPY straight in).
+     */
     private static DataSource beforeInsert(int nth, DataSource db, Runnable writer) {
         AtomicInteger inserts = new AtomicInteger();
         return (DataSource) Proxy.newProxyInstance(EnqueueAllTest.class.getClassLoader(), new Class<?>[]{DataSource.class}, (p, m, args) -> {
@@ -204,10 +207,20 @@ class EnqueueAllTest {
                 return result;
             }
             Connection c = (Connection) result;
+            // a transaction's first write of notification rows: an INSERT, or on PostgreSQL the savepoint before the
+            // COPY straight in (its fall-back INSERT is the same write)
+            boolean[] firstOfTransaction = {true};
             return Proxy.newProxyInstance(EnqueueAllTest.class.getClassLoader(), new Class<?>[]{Connection.class}, (cp, cm, cargs) -> {
-                if (cm.getName().equals("prepareStatement") && cargs[0].toString().startsWith("INSERT INTO notification ")
-                        && inserts.incrementAndGet() == nth) {
-                    writer.run();
+                boolean write = cm.getName().equals("setSavepoint")
+                        || cm.getName().equals("prepareStatement") && cargs[0].toString().startsWith("INSERT INTO notification ");
+                if (write && firstOfTransaction[0]) {
+                    firstOfTransaction[0] = false;
+                    if (inserts.incrementAndGet() == nth) {
+                        writer.run();
+                    }
+                }
+                if ((cm.getName().equals("commit") || cm.getName().equals("rollback")) && cargs == null) {
+                    firstOfTransaction[0] = true;
                 }
                 return invoke(c, cm, cargs);
             });
