@@ -38,8 +38,12 @@ final class TriggerConfiguration {
         InboxLocks locks = new InboxLocks(hubDb, Duration.ofMillis(t.inboxLockMaxAgeMs()), Clock.systemUTC());
         context.addService(locks, true, true);
         r.bind("inboxLocks", locks);
-        r.bind("inboxFiles", new InboxFiles(new FileProgress(hubDb, Clock.systemUTC()), outbox, dataDir.resolve("reports"), nodeId,
-                t.inboxCheckpointRows(), Clock.systemUTC()));
+        InboxFiles inboxFiles = new InboxFiles(new FileProgress(hubDb, Clock.systemUTC()), outbox, dataDir.resolve("reports"), nodeId,
+                t.inboxCheckpointRows(), Clock.systemUTC());
+        // a file's checkpoints are stored on these threads while its next rows are read (decision 0033); Camel shuts
+        // the pool down after the routes have stopped
+        inboxFiles.storingOn(context.getExecutorServiceManager().newCachedThreadPool(inboxFiles, "inbox-store"));
+        r.bind("inboxFiles", inboxFiles);
         // SFTP pickups (routes/sftp-pickup.camel.yaml): the hand-over into a local inbox, and what a failed poll says
         r.bind("sftpFiles", new SftpFiles());
         r.bind("sftpPollFailures", new SftpPollFailures());

@@ -11,6 +11,7 @@ import io.linehub.rows.NotificationRows;
 import io.linehub.rows.RowReader;
 import io.linehub.rows.UnreadableRowsException;
 import io.linehub.outbox.EnqueueOutcome;
+import io.linehub.outbox.NewNotification;
 import io.linehub.outbox.NotificationQueue;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -40,6 +41,9 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 
 /**
  * The steps of the inbox route (routes/file-inbox.camel.yaml): open a dropped file (content hash, progress,
@@ -72,10 +76,21 @@ public class InboxFiles {
     private final Clock clock;
 
     private InboxMetrics metrics = InboxMetrics.none();
+    /** Where checkpoints are stored while the inbox reads on ({@link #storingOn}); null: on the inbox's thread. */
+    private ExecutorService storeThreads;
 
     /** Counts the rows of each checkpoint (read, accepted, refused) in these meters. */
     public InboxFiles metered(InboxMetrics metrics) {
         this.metrics = metrics;
+        return this;
+    }
+
+    /**
+     * Stores each file's checkpoints on these threads (one checkpoint of a file at a time, in order), so that the
+     * inbox reads and decides the next rows meanwhile (decision 0033). The hub gives it a pool of Camel's.
+     */
+    public InboxFiles storingOn(ExecutorService threads) {
+        this.storeThreads = threads;
         return this;
     }
 
@@ -175,6 +190,7 @@ public class InboxFiles {
         exchange.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
             @Override
             public void onFailure(Exchange failed) {
+                run.awaitStoredQuietly(); // a checkpoint still being stored finishes (or fails) before the report closes
                 LOG.error("inbox file {} failed after row {} ({}); rows up to its last checkpoint are kept", name, run.lastRow,
                         failed.getException() == null ? "unknown" : causes(failed.getException()));
                 try {
@@ -276,6 +292,7 @@ public class InboxFiles {
         if (run == null || run.refused) {
             return;
         }
+        run.awaitStored(); // the checkpoint being stored: the report, counters and committed row are its
         boolean broken = run.rows.broken();
         run.rows.close();
         if (!run.changed) {
@@ -286,6 +303,7 @@ public class InboxFiles {
             return;
         }
         run.checkpoint(this);
+        run.awaitStored();
         run.close();
         progress.finish(run.name, run.hash, broken ? "FAILED" : "DONE", broken ? "reading broke off after row " + run.lastRow : null);
         if (broken) {
@@ -420,6 +438,12 @@ public class InboxFiles {
         final IntakeBatch batch;
         /** The rows since the last checkpoint, in order. */
         final List<Held> held = new ArrayList<>();
+        /**
+         * The checkpoint the store thread is storing, or null. While it runs, the store thread alone touches the
+         * report ({@code out}, {@code buffer}, {@code reportBytes}), the counters and {@code committedRow}; the inbox's
+         * thread reads them only after {@link #awaitStored}.
+         */
+        Future<?> storing;
         /** The chunk intake is taking (see {@link InboxFiles#requests}). */
         List<NotificationRow> chunk = List.of();
         NotificationRows rows;
@@ -487,18 +511,76 @@ public class InboxFiles {
         }
 
         /**
-         * The batch's notifications first (committed), then the rows' report lines with their real outcomes,
-         * then the progress row. A crash in between is harmless: the run resumes after the previous checkpoint and
-         * the rows read again find their notifications by idempotency key ("duplicate").
+         * Hands the rows held since the last checkpoint to the store thread (after waiting for the checkpoint before,
+         * so checkpoints are stored one after the other, in order): the inbox reads and decides the next rows while
+         * these are stored (decision 0033). The store thread stores the batch's notifications first (committed), then
+         * writes the rows' report lines with their real outcomes, then the progress row. A crash in between is
+         * harmless: the run resumes after the previous checkpoint and the rows read again find their notifications by
+         * idempotency key ("duplicate"); rows read ahead of a checkpoint are read again too.
+         *
+         * @throws IOException (or the store's exception) when the checkpoint before failed: nothing after it is stored
          */
         void checkpoint(InboxFiles files) throws IOException {
+            awaitStored();
             stored |= !held.isEmpty();
-            List<EnqueueOutcome> outcomes = batch.flush();
+            List<Held> rows = new ArrayList<>(held);
+            held.clear();
+            List<NewNotification> notifications = batch.take();
+            long upTo = lastRow;
+            if (files.storeThreads == null) {
+                store(files, rows, notifications, upTo);
+                return;
+            }
+            storing = files.storeThreads.submit(() -> {
+                store(files, rows, notifications, upTo);
+                return null;
+            });
+        }
+
+        /** Waits until the checkpoint handed to the store thread is stored; its failure is thrown here. */
+        void awaitStored() throws IOException {
+            Future<?> pending = storing;
+            if (pending == null) {
+                return;
+            }
+            storing = null;
+            try {
+                pending.get();
+            } catch (InterruptedException e) {
+                pending.cancel(true);
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while inbox file " + name + " stored a checkpoint");
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof IOException io) {
+                    throw io;
+                }
+                if (cause instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (cause instanceof Error err) {
+                    throw err;
+                }
+                throw new IOException("inbox file " + name + ": storing a checkpoint failed", cause);
+            }
+        }
+
+        /** {@link #awaitStored}, its failure only logged: the run is failing already. */
+        void awaitStoredQuietly() {
+            try {
+                awaitStored();
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("inbox file {}: the checkpoint being stored failed too: {}", name, e.getClass().getName());
+            }
+        }
+
+        /** On the store thread: one checkpoint's notifications, report lines and progress row, in that order. */
+        private void store(InboxFiles files, List<Held> rowsHeld, List<NewNotification> notifications, long upTo) throws IOException {
+            List<EnqueueOutcome> outcomes = batch.store(notifications);
             int created = 0;
             int duplicates = 0;
             int refusedHere = 0;
-            int read = held.size();
-            for (Held h : held) {
+            for (Held h : rowsHeld) {
                 IntakeRejection refused = h.refused();
                 if (refused == null) {
                     EnqueueOutcome o = outcomes.get(h.slot().index());
@@ -519,15 +601,14 @@ public class InboxFiles {
                 String column = rows == null ? null : rows.sourceColumn(refused.field());
                 write(h.row(), "rejected", null, column != null ? column : columnOf(refused.field(), name), refused.reason());
             }
-            held.clear();
             flush();
             out.force(false);
-            files.progress.checkpoint(name, hash, lastRow, reportBytes, accepted, rejected);
-            committedRow = lastRow;
-            files.metrics.rows(read, created + duplicates, refusedHere);
+            files.progress.checkpoint(name, hash, upTo, reportBytes, accepted, rejected);
+            committedRow = upTo;
+            files.metrics.rows(rowsHeld.size(), created + duplicates, refusedHere);
             // one line per checkpoint instead of one per row (each stored notification's line is at DEBUG)
             LOG.info("inbox file {} checkpoint: row {} of {}; {} queued, {} duplicates, {} rejected since the last; {} accepted, {} rejected in all",
-                    name, lastRow, totalRows, created, duplicates, refusedHere, accepted, rejected);
+                    name, upTo, totalRows, created, duplicates, refusedHere, accepted, rejected);
         }
 
         private void append(String line) throws IOException {

@@ -11,19 +11,20 @@ import java.util.List;
 /**
  * Notifications a trigger has intake store together instead of in a transaction each (the inbox: a file's rows
  * between two checkpoints). The trigger puts the batch on the exchange as {@link HubHeaders#INTAKE_BATCH}; intake's last step
- * then adds the notification here and answers with its {@link Slot}; {@link #flush} stores everything added since
- * the last flush together ({@link NotificationQueue#enqueueAll}: JDBC batches, few commits) and says what became of each
- * slot. One thread at a time (the inbox's split is sequential).
+ * then adds the notification here and answers with its {@link Slot}; {@link #take} takes everything added since
+ * the last take and {@link #store} stores it together ({@link NotificationQueue#enqueueAll}: JDBC batches, few commits) and says what became of each
+ * slot. One thread adds at a time (the inbox's split is sequential); what it {@linkplain #take took} may be stored on
+ * another.
  */
 public final class IntakeBatch {
 
 
-    /** Where a notification waits in the batch until the next {@link #flush}: its index in the outcomes. */
+    /** Where a notification waits in the batch until the next {@link #take}: its index in the outcomes. */
     public record Slot(int index) {
     }
 
     private final NotificationQueue outbox;
-    private final List<NewNotification> waiting = new ArrayList<>();
+    private List<NewNotification> waiting = new ArrayList<>();
 
     public IntakeBatch(NotificationQueue outbox) {
         this.outbox = outbox;
@@ -34,23 +35,30 @@ public final class IntakeBatch {
         return new Slot(waiting.size() - 1);
     }
 
-    /** How many notifications wait for the next flush. */
+    /** How many notifications wait for the next take. */
     public int size() {
         return waiting.size();
     }
 
     /**
-     * Stores the waiting notifications and empties the batch. Outcome {@code i} is the one of
-     * {@code Slot(i)}; the slots handed out so far are used up.
+     * The waiting notifications, taken out: the batch is empty again and hands out slots from 0 for the next
+     * checkpoint while these are {@linkplain #store stored} (on another thread: the inbox stores a checkpoint while it
+     * reads the next one's rows).
      */
-    public List<EnqueueOutcome> flush() {
-        List<EnqueueOutcome> outcomes = outbox.enqueueAll(waiting);
+    public List<NewNotification> take() {
+        List<NewNotification> taken = waiting;
+        waiting = new ArrayList<>();
+        return taken;
+    }
+
+    /** Stores notifications {@linkplain #take taken} from the batch; outcome {@code i} is the one of their {@code Slot(i)}. */
+    public List<EnqueueOutcome> store(List<NewNotification> taken) {
+        List<EnqueueOutcome> outcomes = outbox.enqueueAll(taken);
         for (int i = 0; i < outcomes.size(); i++) {
             if (outcomes.get(i).result() != null) {
-                NotificationIntake.logQueuedInBatch(outcomes.get(i).result(), waiting.get(i));
+                NotificationIntake.logQueuedInBatch(outcomes.get(i).result(), taken.get(i));
             }
         }
-        waiting.clear();
         return outcomes;
     }
 }

@@ -184,6 +184,45 @@ class FileInboxRouteTest {
     }
 
     @Test
+    void aCheckpointTheDatabaseRefusesWhileTheNextRowsAreReadFailsTheFileAndDroppingItAgainResumesAfterTheLastStoredOne() throws Exception {
+        StringBuilder csv = new StringBuilder("customer_id,type,orderNumber,shippedDate\r\n");
+        for (int i = 1; i <= 7; i++) {
+            csv.append("C-1001,shipping_complete,SF-").append(i).append(",2026-11-27\r\n");
+        }
+        byte[] file = csv.toString().getBytes(StandardCharsets.UTF_8);
+        // checkpoint-rows 2: the checkpoint of rows 5-6 is stored on the store thread while row 7 is read; the
+        // database refuses row 5's notification (its idempotency key, the file's hash and row number, ends in :5)
+        sql("ALTER TABLE notification ADD CONSTRAINT test_refuse_row_5 CHECK (idempotency_key NOT LIKE 'file:%:5')");
+        List<String[]> first;
+        try {
+            inbox.drop("store-fails.csv", file);
+            first = inbox.awaitReport("store-fails.csv", Duration.ofSeconds(20));
+        } finally {
+            sql("ALTER TABLE notification DROP CONSTRAINT test_refuse_row_5");
+        }
+        assertThat(first).extracting(x -> x[0]).as("the report holds the checkpoints stored before").containsExactly("1", "2", "3", "4");
+        assertThat(first).extracting(x -> x[1]).containsOnly("accepted");
+        assertThat(hub.count("SELECT COUNT(*) FROM file_intake WHERE file_name = 'store-fails.csv' AND status <> 'DONE' AND last_row = 4")).isEqualTo(1);
+        assertThat(hub.count("SELECT COUNT(*) FROM notification WHERE data LIKE '%SF-%'")).as("rows 1-4; nothing of 5-7").isEqualTo(4);
+
+        inbox.drop("store-fails.csv", file);
+        List<String[]> second = inbox.awaitReport("store-fails.csv", Duration.ofSeconds(20));
+
+        assertThat(second).extracting(x -> x[0]).containsExactly("1", "2", "3", "4", "5", "6", "7");
+        assertThat(second).extracting(x -> x[1]).containsOnly("accepted");
+        assertThat(second.subList(0, 4)).extracting(x -> x[2]).containsExactlyElementsOf(first.stream().map(x -> x[2]).toList());
+        assertThat(hub.count("SELECT COUNT(*) FROM notification WHERE data LIKE '%SF-%'")).as("every row once").isEqualTo(7);
+        assertThat(hub.count("SELECT COUNT(*) FROM file_intake WHERE file_name = 'store-fails.csv' AND status = 'DONE' AND last_row = 7"
+                + " AND accepted = 7 AND rejected = 0")).isEqualTo(1);
+    }
+
+    private static void sql(String statement) throws Exception {
+        try (java.sql.Connection c = hub.db().getConnection(); java.sql.Statement st = c.createStatement()) {
+            st.execute(statement);
+        }
+    }
+
+    @Test
     void fileStillBeingWrittenIsNotReadUntilItStopsChanging() throws Exception {
         Path file = inbox.dir().resolve("slow-export.csv");
         Files.createDirectories(inbox.dir());
