@@ -84,7 +84,13 @@ public final class NotificationTemplate {
     }
 
     public Optional<TemplateField> field(String name) {
-        return fields.stream().filter(f -> f.name().equals(name)).findFirst();
+        // a plain loop: asked for every field of every row (a stream's set-up cost was 3 % of file intake's CPU)
+        for (TemplateField f : fields) {
+            if (f.name().equals(name)) {
+                return Optional.of(f);
+            }
+        }
+        return Optional.empty();
     }
 
     /** The field shown large; every template has exactly one and it is required. */
