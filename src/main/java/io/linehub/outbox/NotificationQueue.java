@@ -289,6 +289,11 @@ public class NotificationQueue {
      */
     private volatile boolean copyStraightIn = true;
 
+    /** Whether the next PostgreSQL checkpoint tries {@code COPY} straight in (for tests). */
+    boolean copiesStraightIn() {
+        return copyStraightIn;
+    }
+
     /** New notifications and their QUEUED history in one transaction, with JDBC batches. */
     private void insertQueued(Connection c, List<String> ids, List<NewNotification> notifications) throws SQLException {
         OffsetDateTime now = db.now();

@@ -138,14 +138,18 @@ class OutboxCopyTest {
     }
 
     @Test
-    void theQueueGoesStraightInAgainAfterACheckpointWhoseKeysWereAllNew() throws Exception {
+    void theQueueGoesTheStagingWayAfterAStoredKeyAndStraightInAgainAfterACheckpointWhoseKeysWereAllNew() throws Exception {
+        assertThat(outbox.copiesStraightIn()).isTrue();
         outbox.enqueueAll(List.of(notification("a-1")));
+        assertThat(outbox.copiesStraightIn()).isTrue();
         // a file read again from its start: a stored key, then new ones
         List<EnqueueOutcome> again = outbox.enqueueAll(List.of(notification("a-1"), notification("a-2")));
         assertThat(again.get(0).result().created()).isFalse();
         assertThat(again.get(1).result().created()).isTrue();
+        assertThat(outbox.copiesStraightIn()).as("after a checkpoint that met a stored key").isFalse();
         List<EnqueueOutcome> next = outbox.enqueueAll(List.of(notification("a-3")));
         assertThat(next.get(0).result().created()).isTrue();
+        assertThat(outbox.copiesStraightIn()).as("after a checkpoint of new keys only").isTrue();
         assertThat(count("SELECT COUNT(*) FROM notification")).isEqualTo(3);
         assertThat(count("SELECT COUNT(*) FROM notification_status_history")).isEqualTo(3);
     }
