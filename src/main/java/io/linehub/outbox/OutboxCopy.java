@@ -23,9 +23,9 @@ import java.util.Set;
  * {@code CopyManager}, CSV) straight into the outbox and their first history rows by a second {@code COPY} when their
  * idempotency keys are new; when one is not (the COPY fails as a whole), into a temporary table of the session, then
  * into the outbox with one {@code INSERT … SELECT … ON CONFLICT (idempotency_key) DO NOTHING RETURNING id}, and their
- * first history rows with one {@code INSERT … SELECT} (decisions 0031, 0033). A key another writer stored after the caller planned the batch is skipped, not an
- * error: the caller gets the ids that were inserted and settles the others by their stored row. Nothing is committed
- * here (the temporary table is emptied at commit or rollback).
+ * first history rows with one {@code INSERT … SELECT} (decisions 0031, 0033). A key another writer stored after the
+ * caller planned the batch is skipped, not an error: the caller gets the ids that were inserted and settles the others
+ * by their stored row. Nothing is committed here (the temporary table is emptied at commit or rollback).
  */
 final class OutboxCopy {
 
