@@ -34,6 +34,8 @@ class CrashRecoveryIT {
 
     static final int LON = 50_000;
     static final int PUSH = 50_000;
+    /** Kills of a hub until one catches notifications in flight (SENDING); each later one after 5,000 more are sent. */
+    static final int MAX_KILLS = 4;
 
     @TempDir
     Path dir;
@@ -60,17 +62,26 @@ class CrashRecoveryIT {
                     "LINE_CHANNEL_ACCESS_TOKEN", "crash-token", "LINE_CHANNEL_SECRET", "crash-secret"));
             env.putAll(Map.of("HUB_DELIVERY_LEASE_SECONDS", "20", "HUB_DELIVERY_UNCERTAIN_AFTER", "PT5S", "HUB_DELIVERY_UNCERTAIN_POLICY", "RESEND",
                     "HUB_DELIVERY_UNDELIVERED_AFTER", "PT20S", "HUB_DELIVERY_HOUSEKEEPING_INTERVAL_MS", "1000", "HUB_DELIVERY_POLL_INTERVAL_MS", "50"));
-            Process first = it.java("hub-1", env);
-            await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> it.count("SELECT COUNT(*) FROM notification WHERE status IN ('SENT','DELIVERED')") >= 30_000
-                            // kill while some are claimed: the dispatcher may be between claim rounds at any one instant
-                            && it.count("SELECT COUNT(*) FROM notification WHERE status = 'SENDING'") > 0);
-            first.destroyForcibly(); // SIGKILL: no shutdown hook, no graceful stop
-            first.waitFor(30, TimeUnit.SECONDS);
-            long inFlight = it.count("SELECT COUNT(*) FROM notification WHERE status = 'SENDING'");
-            assertThat(inFlight).as("the kill caught notifications in flight").isPositive();
+            // kill -9 once 30,000 are sent and some are claimed. Between the look that saw rows SENDING and the kill,
+            // the hub may record the last outcomes before it claims again (a stopped instant, rare but seen in CI):
+            // such a kill tests nothing in flight, so the hub is started again and killed again, a few times at most
+            long inFlight = 0;
+            long sentBefore = 30_000;
+            for (int kill = 1; kill <= MAX_KILLS && inFlight == 0; kill++) {
+                long sent = sentBefore;
+                Process hub = it.java("hub-" + kill, env);
+                await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> it.count("SELECT COUNT(*) FROM notification WHERE status IN ('SENT','DELIVERED')") >= sent
+                                // kill while some are claimed: the dispatcher may be between claim rounds at any one instant
+                                && it.count("SELECT COUNT(*) FROM notification WHERE status = 'SENDING'") > 0);
+                hub.destroyForcibly(); // SIGKILL: no shutdown hook, no graceful stop
+                hub.waitFor(30, TimeUnit.SECONDS);
+                inFlight = it.count("SELECT COUNT(*) FROM notification WHERE status = 'SENDING'");
+                sentBefore = it.count("SELECT COUNT(*) FROM notification WHERE status IN ('SENT','DELIVERED')") + 5_000;
+            }
+            assertThat(inFlight).as("a kill caught notifications in flight (%d kills at most)", MAX_KILLS).isPositive();
 
-            it.java("hub-2", env);
+            it.java("hub-after-the-kill", env);
             await().atMost(Duration.ofMinutes(8)).pollInterval(Duration.ofSeconds(2)).until(() -> it.count(
                     "SELECT COUNT(*) FROM notification WHERE status IN ('QUEUED','SENDING','RETRY_WAIT','UNCERTAIN')"
                             + " OR (status = 'SENT' AND line_operation LIKE 'pnp-%')") == 0);
