@@ -38,12 +38,10 @@ final class TriggerConfiguration {
         InboxLocks locks = new InboxLocks(hubDb, Duration.ofMillis(t.inboxLockMaxAgeMs()), Clock.systemUTC());
         context.addService(locks, true, true);
         r.bind("inboxLocks", locks);
-        InboxFiles inboxFiles = new InboxFiles(new FileProgress(hubDb, Clock.systemUTC()), outbox, dataDir.resolve("reports"), nodeId,
-                t.inboxCheckpointRows(), Clock.systemUTC());
-        // a file's checkpoints are stored on these threads while its next rows are read (decision 0033); Camel shuts
-        // the pool down after the routes have stopped
-        inboxFiles.storingOn(context.getExecutorServiceManager().newCachedThreadPool(inboxFiles, "inbox-store"));
-        r.bind("inboxFiles", inboxFiles);
+        // a file's checkpoints are stored on the inbox-store threads while its next rows are read (decision 0033);
+        // Camel shuts the pool down after the routes have stopped
+        r.bind("inboxFiles", new InboxFiles(new FileProgress(hubDb, Clock.systemUTC()), outbox, dataDir.resolve("reports"), nodeId,
+                t.inboxCheckpointRows(), Clock.systemUTC(), context.getExecutorServiceManager().newCachedThreadPool(InboxFiles.class, "inbox-store")));
         // SFTP pickups (routes/sftp-pickup.camel.yaml): the hand-over into a local inbox, and what a failed poll says
         r.bind("sftpFiles", new SftpFiles());
         r.bind("sftpPollFailures", new SftpPollFailures());

@@ -1,6 +1,5 @@
 package io.linehub.inbox;
 
-
 import io.linehub.intake.IntakeBatch;
 import io.linehub.intake.IntakeRejection;
 import io.linehub.rows.NotificationRow;
@@ -131,16 +130,12 @@ final class FileRun {
     void checkpoint(InboxFiles files) throws IOException {
         awaitStored();
         stored |= !held.isEmpty();
-        List<Held> rows = new ArrayList<>(held);
+        List<Held> heldRows = new ArrayList<>(held);
         held.clear();
         List<NewNotification> notifications = batch.take();
         long upTo = lastRow;
-        if (files.storeThreads == null) {
-            store(files, rows, notifications, upTo);
-            return;
-        }
         storing = files.storeThreads.submit(() -> {
-            store(files, rows, notifications, upTo);
+            store(files, heldRows, notifications, upTo);
             return null;
         });
     }

@@ -67,8 +67,11 @@ public class InboxFiles {
     private final Clock clock;
 
     InboxMetrics metrics = InboxMetrics.none();
-    /** Where checkpoints are stored while the inbox reads on ({@link #storingOn}); null: on the inbox's thread. */
-    ExecutorService storeThreads;
+    /**
+     * Where each file's checkpoints are stored (one checkpoint of a file at a time, in order), so that the inbox reads
+     * and decides the next rows meanwhile (decision 0033).
+     */
+    final ExecutorService storeThreads;
 
     /** Counts the rows of each checkpoint (read, accepted, refused) in these meters. */
     public InboxFiles metered(InboxMetrics metrics) {
@@ -76,22 +79,16 @@ public class InboxFiles {
         return this;
     }
 
-    /**
-     * Stores each file's checkpoints on these threads (one checkpoint of a file at a time, in order), so that the
-     * inbox reads and decides the next rows meanwhile (decision 0033). The hub gives it a pool of Camel's.
-     */
-    public InboxFiles storingOn(ExecutorService threads) {
-        this.storeThreads = threads;
-        return this;
-    }
-
-    public InboxFiles(FileProgress progress, NotificationQueue outbox, Path reportsDir, String owner, int checkpointRows, Clock clock) {
+    /** @param storeThreads where checkpoints are stored while the inbox reads on (the hub gives it a pool of Camel's) */
+    public InboxFiles(FileProgress progress, NotificationQueue outbox, Path reportsDir, String owner, int checkpointRows, Clock clock,
+                      ExecutorService storeThreads) {
         this.progress = progress;
         this.outbox = outbox;
         this.reportsDir = reportsDir;
         this.owner = owner;
         this.checkpointRows = checkpointRows;
         this.clock = clock;
+        this.storeThreads = storeThreads;
     }
 
     /**

@@ -254,12 +254,7 @@ final class OutboxCopy {
         private int next;
 
         byte[] format(OffsetDateTime t) {
-            for (int i = 0; i < keys.length; i++) { // the same instance first: most of a checkpoint's times are
-                if (t == keys[i]) {
-                    return texts[i];
-                }
-            }
-            for (int i = 0; i < keys.length; i++) {
+            for (int i = 0; i < keys.length; i++) { // equals answers at once for the same instance
                 if (t.equals(keys[i])) {
                     return texts[i];
                 }
